@@ -1,0 +1,1 @@
+"""The ``curata`` command line: a thin typer wrapper over :class:`curata.Curata`."""

@@ -1,0 +1,10 @@
+"""Entry point: importing the command modules registers their commands on the app."""
+
+from __future__ import annotations
+
+from curata.cli import assets, scan  # noqa: F401  (command registration)
+from curata.cli.app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Ingest: walk folders, probe files in a process pool, record them in the catalog."""

@@ -1,0 +1,207 @@
+"""The per-file probe: a pure function of a file's bytes, run in the worker processes.
+
+It hashes the file (SHA-256, the asset's identity), sniffs its type from the content,
+and for images reads dimensions, EXIF time, perceptual hashes and the raw metadata
+blocks. It never raises for a bad file: the reason goes into ``ProbeResult.error``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from curata.ingest.blocks import read_blocks
+from curata.ingest.magic import EXTENSIONS, HEAD_SIZE, sniff
+from curata.models.assets import MediaType
+
+# Files up to this size are read once into memory and both hashed and decoded from it.
+IN_MEMORY_LIMIT = 256 * 1024 * 1024
+# The reduced decode keeps at least this many pixels on the short side for hashing.
+HASH_DECODE_SIZE = 256
+_CHUNK = 1024 * 1024
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 36867
+_OFFSET_TIME_ORIGINAL = 36881
+_ORIENTATION = 0x0112
+
+try:  # HEIC/AVIF support when the optional plugin is importable
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    pass
+
+
+@dataclass
+class ProbeResult:
+    """What the probe learned about one file; plain data, cheap to send between processes."""
+
+    path: str
+    file_size: int
+    mtime: float
+    content_hash: str | None = None
+    media_type: str = MediaType.UNKNOWN.value
+    file_format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    created_at: float | None = None
+    phash: int | None = None
+    dhash: int | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    blocks: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+class ProbeError(Exception):
+    """A file that cannot be cataloged; the message is the recorded reason."""
+
+
+def hash_bits(h: imagehash.ImageHash) -> int:
+    """An ``imagehash`` 8x8 hash as an unsigned 64-bit integer (row-major, MSB first)."""
+    return int.from_bytes(np.packbits(h.hash.flatten()).tobytes(), "big")
+
+
+def perceptual_hashes(im: Image.Image) -> tuple[int, int]:
+    """pHash and dHash of an image that is already oriented and (if large) reduced."""
+    gray = im.convert("L")
+    return hash_bits(imagehash.phash(gray)), hash_bits(imagehash.dhash(gray))
+
+
+def _exif_created(exif: Image.Exif) -> float | None:
+    ifd = exif.get_ifd(_EXIF_IFD)
+    raw = ifd.get(_DATETIME_ORIGINAL)
+    if not isinstance(raw, str):
+        return None
+    try:
+        stamp = datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    tz = UTC
+    offset = ifd.get(_OFFSET_TIME_ORIGINAL)
+    if isinstance(offset, str) and len(offset) >= 6 and offset[0] in "+-":
+        try:
+            sign = 1 if offset[0] == "+" else -1
+            tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+        except ValueError:
+            tz = UTC
+    return stamp.replace(tzinfo=tz).timestamp()
+
+
+def _reduced(im: Image.Image) -> Image.Image:
+    """Decode no more pixels than hashing needs: JPEG draft (DCT scaling), else reduce()."""
+    if im.format == "JPEG":
+        im.draft("RGB" if im.mode not in ("L", "1") else "L", (HASH_DECODE_SIZE, HASH_DECODE_SIZE))
+    im = ImageOps.exif_transpose(im) or im
+    im.load()
+    factor = min(im.size) // HASH_DECODE_SIZE
+    if factor >= 2 and im.mode not in ("P", "1"):
+        im = im.reduce(factor)
+    return im
+
+
+def probe_image(result: ProbeResult, source: io.BytesIO | str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(source)
+        except UnidentifiedImageError as exc:
+            raise ProbeError(f"not a readable {result.file_format} image") from exc
+        except Image.DecompressionBombWarning as exc:
+            raise ProbeError(f"refused as a decompression bomb: {exc}") from exc
+        with im:
+            width, height = im.size
+            exif = im.getexif()
+            if exif.get(_ORIENTATION) in (5, 6, 7, 8):
+                width, height = height, width
+            result.width, result.height = width, height
+            result.facts["mode"] = im.mode
+            if getattr(im, "n_frames", 1) > 1:
+                result.facts["frames"] = im.n_frames
+            result.created_at = _exif_created(exif)
+            reduced = _reduced(im)
+            result.phash, result.dhash = perceptual_hashes(reduced)
+            result.blocks = read_blocks(im)
+
+
+def _note_extension(result: ProbeResult, suffix: str) -> None:
+    expected = EXTENSIONS.get(result.file_format or "")
+    if expected and suffix and suffix.lower() not in expected:
+        result.notes.append(f"extension {suffix} does not match its content ({result.file_format})")
+
+
+def _check_claimed_image(result: ProbeResult, suffix: str) -> None:
+    """A file named as an image whose content is no image cannot be cataloged as one."""
+    claims_image = any(suffix.lower() in exts for exts in EXTENSIONS.values())
+    if claims_image and result.media_type != MediaType.IMAGE.value:
+        raise ProbeError(
+            f"named as an image ({suffix}) but its content is "
+            + ("not a recognized format" if result.file_format == "unknown" else result.file_format)
+        )
+
+
+def _read_and_hash(path: str, size: int) -> tuple[str, bytes | None, bytes]:
+    """SHA-256 of the file, its bytes when small enough to keep, and its first bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        if size <= IN_MEMORY_LIMIT:
+            data = fh.read()
+            digest.update(data)
+            return digest.hexdigest(), data, data[:HEAD_SIZE]
+        head = fh.read(HEAD_SIZE)
+        digest.update(head)
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest(), None, head
+
+
+PROBERS = {MediaType.IMAGE.value: probe_image}
+
+
+def probe_file(path: str) -> ProbeResult:
+    """Probe one file. Never raises for the file's sake; see ``ProbeResult.error``."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return ProbeResult(path, 0, 0.0, error=_os_reason(exc))
+    result = ProbeResult(path, st.st_size, st.st_mtime)
+    suffix = Path(path).suffix
+    try:
+        if st.st_size == 0:
+            raise ProbeError("empty file (0 bytes)")
+        result.content_hash, data, head = _read_and_hash(path, st.st_size)
+        if data is not None and len(data) != st.st_size:
+            raise ProbeError("file changed while it was being read")
+        sniffed = sniff(head, suffix)
+        result.media_type, result.file_format = sniffed.media_type.value, sniffed.format
+        _check_claimed_image(result, suffix)
+        _note_extension(result, suffix)
+        prober = PROBERS.get(result.media_type)
+        if prober is not None:
+            prober(result, io.BytesIO(data) if data is not None else path)
+    except ProbeError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = _os_reason(exc)
+    except (ValueError, SyntaxError, EOFError, MemoryError, Image.DecompressionBombError) as exc:
+        result.error = f"cannot decode: {exc}"
+    return result
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file disappeared during the scan"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot read: {exc.strerror or exc}"

@@ -1,0 +1,31 @@
+"""Scan requests, progress events and the end-of-scan summary."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ScanProgress(BaseModel):
+    """One progress event; ``files_total``/``bytes_total`` are known once discovery ends."""
+
+    phase: str = "scanning"
+    files_done: int = 0
+    files_total: int | None = None
+    bytes_done: int = 0
+    bytes_total: int | None = None
+    current: str | None = None
+
+
+class ScanSummary(BaseModel):
+    roots: list[str] = Field(default_factory=list)
+    project: str | None = None
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    missing: int = 0
+    failed: int = 0
+    files_seen: int = 0
+    bytes_read: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
