@@ -9,14 +9,30 @@ lives in the services (``ingest``, ``search``, ``selections``, ``similarity``,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from curata.catalog import Catalog
+from curata.catalog import Catalog, ingest_errors
+from curata.catalog import assets as asset_store
+from curata.catalog import tags as tag_store
+from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
 from curata.errors import invalid_from_pydantic
+from curata.ingest.scanner import ProgressCallback, Scanner
+from curata.models import (
+    AssetDetail,
+    CatalogStats,
+    IngestErrorRecord,
+    RateRequest,
+    Response,
+    ScanSummary,
+    TagRequest,
+    TagUpdateResult,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,5 +66,60 @@ class Curata:
     def __repr__(self) -> str:
         return f"Curata({self.catalog!r})"
 
+    # --- catalog and scanning -------------------------------------------------------
 
-ProgressCallback = Callable[[Any], None]
+    def scan(
+        self,
+        paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        project: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        include_hidden: bool = False,
+        workers: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> Response[ScanSummary]:
+        """Catalog the files below ``paths``; unchanged files are not read again."""
+        roots = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+        scanner = Scanner(self.catalog, workers=workers, progress=progress, stop=stop)
+        summary = scanner.scan(
+            [os.fspath(p) for p in roots], project=project, include_hidden=include_hidden
+        )
+        return Response.ok(summary, "scan interrupted" if summary.interrupted else "scan complete")
+
+    def get_asset(self, hash_or_path: str) -> Response[AssetDetail]:
+        """Everything known about one asset, by content hash, unique prefix, or path."""
+        with self.catalog.read() as conn:
+            return Response.ok(
+                asset_store.load_detail(conn, asset_store.resolve(conn, hash_or_path))
+            )
+
+    def tag_assets(
+        self, request: TagRequest | dict[str, Any], *, remove: bool = False
+    ) -> Response[TagUpdateResult]:
+        """Add (or with ``remove=True`` remove) tags on assets; all assets or none."""
+        req = parse_request(TagRequest, request)
+        with self.catalog.write() as conn:
+            ids = asset_store.resolve_many(conn, req.assets)
+            if remove:
+                added, removed = 0, tag_store.remove_tags(conn, ids, req.tags)
+            else:
+                added, removed = tag_store.add_tags(conn, ids, req.tags), 0
+            hashes = asset_store.hashes_of(conn, ids)
+        return Response.ok(TagUpdateResult(assets=hashes, added=added, removed=removed))
+
+    def rate_assets(self, request: RateRequest | dict[str, Any]) -> Response[list[str]]:
+        """Set the quality rating (0-5) of assets; returns their hashes."""
+        req = parse_request(RateRequest, request)
+        with self.catalog.write() as conn:
+            ids = asset_store.resolve_many(conn, req.assets)
+            asset_store.set_rating(conn, ids, req.rating, time.time())
+            return Response.ok(asset_store.hashes_of(conn, ids))
+
+    def stats(self) -> Response[CatalogStats]:
+        with self.catalog.read() as conn:
+            return Response.ok(catalog_stats(conn))
+
+    def ingest_errors(self, level: str | None = "error") -> Response[list[IngestErrorRecord]]:
+        """Files the scanner could not catalog (``level="warning"``: cataloged with problems)."""
+        with self.catalog.read() as conn:
+            return Response.ok(ingest_errors.listing(conn, level))

@@ -32,3 +32,46 @@ def datetime_to_epoch(value: datetime) -> float:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.timestamp()
+
+
+_ESC = "\uf8ff"
+
+
+def path_to_db(path: str) -> str:
+    """A filesystem path as storable text, reversibly.
+
+    Names that are not valid UTF-8 reach Python with lone surrogates (PEP 383), which
+    no database text column accepts; each becomes ``U+F8FF`` and two hex digits, and a
+    literal ``U+F8FF`` is doubled, so :func:`path_from_db` restores the exact name.
+    """
+    if path.isascii():
+        return path
+    out = []
+    for ch in path:
+        if ch == _ESC:
+            out.append(_ESC * 2)
+        elif "\udc80" <= ch <= "\udcff":
+            out.append(f"{_ESC}{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def path_from_db(text: str) -> str:
+    if _ESC not in text:
+        return text
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == _ESC:
+            if text[i + 1 : i + 2] == _ESC:
+                out.append(_ESC)
+                i += 2
+                continue
+            out.append(chr(0xDC00 + int(text[i + 1 : i + 3], 16)))
+            i += 3
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)

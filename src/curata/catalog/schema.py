@@ -75,6 +75,13 @@ Index("ix_assets_quality", assets.c.quality_rating)
 Index("ix_assets_created", assets.c.created_at)
 Index("ix_assets_phash", assets.c.phash)
 
+raw_blocks = Table(
+    "raw_blocks",
+    metadata,
+    Column("asset_id", Integer, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True),
+    Column("blocks", JSON, nullable=False),
+)
+
 frame_hashes = Table(
     "frame_hashes",
     metadata,
@@ -128,20 +135,10 @@ ingest_errors = Table(
     Column("level", String(8), nullable=False, default="error"),
     Column("reason", Text, nullable=False),
     Column("occurred_at", Float, nullable=False),
+    Column("file_size", BigInteger),
+    Column("mtime", Float),
 )
 Index("ix_ingest_errors_path", ingest_errors.c.path)
-
-scans = Table(
-    "scans",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("roots", JSON, nullable=False),
-    Column("project_id", String(64)),
-    Column("started_at", Float, nullable=False),
-    Column("finished_at", Float),
-    Column("status", String(16), nullable=False),
-    Column("summary", JSON),
-)
 
 saved_searches = Table(
     "saved_searches",

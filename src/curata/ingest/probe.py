@@ -11,10 +11,8 @@ import hashlib
 import io
 import os
 import warnings
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import imagehash
 import numpy as np
@@ -23,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from curata.ingest.blocks import read_blocks
 from curata.ingest.magic import EXTENSIONS, HEAD_SIZE, sniff
 from curata.models.assets import MediaType
+from curata.models.probe import ProbeResult
 
 # Files up to this size are read once into memory and both hashed and decoded from it.
 IN_MEMORY_LIMIT = 256 * 1024 * 1024
@@ -40,28 +39,6 @@ try:  # HEIC/AVIF support when the optional plugin is importable
     register_heif_opener()
 except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
     pass
-
-
-@dataclass
-class ProbeResult:
-    """What the probe learned about one file; plain data, cheap to send between processes."""
-
-    path: str
-    file_size: int
-    mtime: float
-    content_hash: str | None = None
-    media_type: str = MediaType.UNKNOWN.value
-    file_format: str | None = None
-    width: int | None = None
-    height: int | None = None
-    duration: float | None = None
-    created_at: float | None = None
-    phash: int | None = None
-    dhash: int | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-    blocks: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None
 
 
 class ProbeError(Exception):

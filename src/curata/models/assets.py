@@ -57,12 +57,14 @@ class AssetDetail(Asset):
     phash: str | None = None
     dhash: str | None = None
     notes: list[str] = Field(default_factory=list)
+    raw_blocks: dict[str, str] = Field(default_factory=dict)
 
 
 class IngestErrorRecord(BaseModel):
     path: str
     reason: str
     occurred_at: datetime
+    level: str = "error"
 
 
 def normalize_tag(tag: str) -> str:

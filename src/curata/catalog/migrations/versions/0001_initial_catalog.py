@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("level", sa.String(length=8), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("occurred_at", sa.Float(), nullable=False),
+        sa.Column("file_size", sa.BigInteger(), nullable=True),
+        sa.Column("mtime", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("ingest_errors", schema=None) as batch_op:
@@ -60,17 +62,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("project_id", "name", name="uq_saved_search_name"),
-    )
-    op.create_table(
-        "scans",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("roots", sa.JSON(), nullable=False),
-        sa.Column("project_id", sa.String(length=64), nullable=True),
-        sa.Column("started_at", sa.Float(), nullable=False),
-        sa.Column("finished_at", sa.Float(), nullable=True),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("summary", sa.JSON(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "settings",
@@ -161,6 +152,13 @@ def upgrade() -> None:
     with op.batch_alter_table("asset_tags", schema=None) as batch_op:
         batch_op.create_index("ix_asset_tags_tag", ["tag_id", "asset_id"], unique=False)
 
+    op.create_table(
+        "raw_blocks",
+        sa.Column("asset_id", sa.Integer(), nullable=False),
+        sa.Column("blocks", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["asset_id"], ["assets.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("asset_id"),
+    )
     op.create_table(
         "frame_hashes",
         sa.Column("asset_id", sa.Integer(), nullable=False),
@@ -273,6 +271,7 @@ def downgrade() -> None:
 
     op.drop_table("locations")
     op.drop_table("frame_hashes")
+    op.drop_table("raw_blocks")
     with op.batch_alter_table("asset_tags", schema=None) as batch_op:
         batch_op.drop_index("ix_asset_tags_tag")
 
@@ -296,7 +295,6 @@ def downgrade() -> None:
 
     op.drop_table("tags")
     op.drop_table("settings")
-    op.drop_table("scans")
     op.drop_table("saved_searches")
     op.drop_table("provider_priorities")
     op.drop_table("projects")

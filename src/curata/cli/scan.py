@@ -1,0 +1,114 @@
+"""``curata scan``: catalog folders, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich import filesize
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from curata.cli.app import JSON_OPTION, app, console, handle_errors, open_curata, print_json
+from curata.models import ScanProgress, ScanSummary
+
+
+class _FilesPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f} files/s" if task.speed else "", style="progress.data.speed")
+
+
+class _Bar:
+    """A rich progress bar fed by the scanner's events: files, bytes, files/s, ETA."""
+
+    columns = (
+        TextColumn("{task.description:>11}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[size]}"),
+        _FilesPerSecond(),
+        TimeRemainingColumn(),
+    )
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("discovering", total=None, size="")
+
+    def __call__(self, event: ScanProgress) -> None:
+        size = ""
+        if event.bytes_total:
+            size = f"{filesize.decimal(event.bytes_done)}/{filesize.decimal(event.bytes_total)}"
+        self.progress.update(
+            self.task,
+            description=event.phase,
+            total=event.files_total,
+            completed=event.files_done,
+            size=size,
+        )
+
+
+def _render(summary: ScanSummary) -> None:
+    table = Table(title="scan " + ("interrupted" if summary.interrupted else "complete"))
+    for name in ("new", "changed", "unchanged", "moved", "missing", "failed"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        *(
+            str(getattr(summary, n))
+            for n in ("new", "changed", "unchanged", "moved", "missing", "failed")
+        )
+    )
+    console.print(table)
+    rate = summary.files_seen / summary.seconds if summary.seconds else 0
+    console.print(f"{summary.files_seen} files in {summary.seconds:.2f}s ({rate:,.0f} files/s)")
+    if summary.failed:
+        console.print("[yellow]see [bold]curata errors[/] for the files that failed[/]")
+
+
+@app.command()
+@handle_errors
+def scan(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Files or folders to catalog (recursively)."),
+    project: str | None = typer.Option(
+        None, "--project", "-p", help="Assign the assets to this project."
+    ),
+    include_hidden: bool = typer.Option(
+        False, "--include-hidden", help="Also scan hidden files and folders like .git or @eaDir."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Worker processes (default: all cores)."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any file failed."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Catalog files: new and changed ones are read, unchanged skipped, gone ones marked missing.
+
+    Ctrl-C stops after the current batch; run the same command again to finish.
+    """
+    cur = open_curata(ctx)
+    show_bar = sys.stderr.isatty() and not as_json
+    args = {"project": project, "include_hidden": include_hidden, "workers": workers}
+    if show_bar:
+        with Progress(*_Bar.columns, console=console, transient=True) as progress:
+            summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data
+    else:
+        summary = cur.scan([str(p) for p in paths], **args).data
+    assert summary is not None
+    if as_json:
+        print_json(summary)
+    else:
+        _render(summary)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if strict and summary.failed:
+        raise typer.Exit(1)

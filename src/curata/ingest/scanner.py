@@ -1,0 +1,250 @@
+"""The scan pipeline: discover -> compare with the catalog -> probe in parallel -> record.
+
+Plain stages, each a function, so each can be tested and reused:
+
+1. :func:`discover` walks the roots (stat only);
+2. :func:`plan` compares what it found with the catalog: files whose size and mtime
+   are unchanged are not read again;
+3. :func:`probe_stream` probes the rest in a process pool (pure, no catalog access);
+4. results are recorded in batches, one transaction per batch. A scan killed at any
+   moment leaves whole batches only; running it again redoes just the rest.
+5. Only after a complete pass, cataloged files that are gone are marked missing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from curata.catalog import Catalog, ingest_errors
+from curata.catalog.assets import KnownLocation, known_locations, mark_missing, record_probe
+from curata.catalog.codec import path_to_db
+from curata.catalog.projects import ensure_project
+from curata.errors import InvalidRequest
+from curata.ingest.probe import probe_file
+from curata.ingest.walker import FoundFile, WalkProblem, walk
+from curata.models.probe import ProbeResult
+from curata.models.scan import ScanProgress, ScanSummary
+
+ProgressCallback = Callable[[ScanProgress], None]
+
+# Below this many files to read, a process pool costs more than it saves.
+POOL_THRESHOLD = 24
+FILES_PER_TASK = 4
+BATCH_SIZE = 200
+BATCH_SECONDS = 1.0
+
+
+@dataclass
+class Discovery:
+    files: dict[str, FoundFile] = field(default_factory=dict)
+    problems: list[WalkProblem] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    to_read: list[FoundFile]
+    unchanged: int
+    known: dict[str, KnownLocation]
+
+
+def discover(roots: Sequence[str], include_hidden: bool = False) -> Discovery:
+    found = Discovery()
+    for root in roots:
+        for item in walk(root, include_hidden):
+            if isinstance(item, WalkProblem):
+                found.problems.append(item)
+            else:
+                found.files.setdefault(item.path, item)
+    return found
+
+
+def is_unchanged(
+    found: FoundFile, known: KnownLocation | None, failed: tuple[int | None, float | None] | None
+) -> bool:
+    """Not worth reading again: cataloged, or failed before, with the same size and mtime."""
+    if known is not None and not known.missing:
+        return known.file_size == found.size and known.mtime == found.mtime
+    return failed == (found.size, found.mtime)
+
+
+def plan(catalog: Catalog, roots: Sequence[str], discovery: Discovery) -> Plan:
+    known: dict[str, KnownLocation] = {}
+    failed: dict[str, tuple[int | None, float | None]] = {}
+    with catalog.read() as conn:
+        for root in roots:
+            known.update(known_locations(conn, root))
+            failed.update(ingest_errors.failed_files(conn, root))
+    to_read = [
+        f
+        for f in discovery.files.values()
+        if not is_unchanged(f, known.get(f.path), failed.get(f.path))
+    ]
+    return Plan(to_read, len(discovery.files) - len(to_read), known)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops after the current batch."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _probe_many(paths: list[str]) -> list[ProbeResult]:
+    return [probe_file(p) for p in paths]
+
+
+def probe_stream(
+    paths: Sequence[str], workers: int, stop: threading.Event
+) -> Iterator[ProbeResult]:
+    """Probe results as they complete; a bounded number of tasks is in flight."""
+    if workers <= 1 or len(paths) < POOL_THRESHOLD:
+        for p in paths:
+            if stop.is_set():
+                return
+            yield probe_file(p)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["curata.ingest.probe"])
+    chunks = iter(
+        [list(paths[i : i + FILES_PER_TASK]) for i in range(0, len(paths), FILES_PER_TASK)]
+    )
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_sigint)
+    pending: set[Future[list[ProbeResult]]] = set()
+    try:
+        while True:
+            while not stop.is_set() and len(pending) < workers * 4:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.add(pool.submit(_probe_many, chunk))
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield from fut.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Scanner:
+    """Runs scans against one catalog. ``stop`` (a :class:`threading.Event`) or Ctrl-C
+    ends a scan after the current batch; what was recorded stays, and the next scan
+    picks up the rest."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        workers: int | None = None,
+        progress: ProgressCallback | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.workers = workers or os.cpu_count() or 1
+        self.progress = progress or (lambda _p: None)
+        self.stop = stop or threading.Event()
+
+    def scan(
+        self, paths: Iterable[str], *, project: str | None = None, include_hidden: bool = False
+    ) -> ScanSummary:
+        started = time.monotonic()
+        roots = _normalize_roots(paths)
+        summary = ScanSummary(roots=roots)
+        project_id = None
+        if project:
+            with self.catalog.write() as conn:
+                project_id = ensure_project(conn, project)
+            summary.project = project_id
+        self.progress(ScanProgress(phase="discovering"))
+        discovery = discover(roots, include_hidden)
+        work = plan(self.catalog, roots, discovery)
+        summary.files_seen = len(discovery.files)
+        summary.unchanged = work.unchanged
+        self._record_problems(discovery.problems, summary)
+        try:
+            self._read(work.to_read, project_id, summary)
+        except KeyboardInterrupt:
+            self.stop.set()
+        summary.interrupted = self.stop.is_set()
+        if not summary.interrupted:
+            summary.missing = self._mark_missing(work.known, discovery)
+        summary.seconds = round(time.monotonic() - started, 3)
+        self.progress(ScanProgress(phase="done", files_done=len(work.to_read)))
+        return summary
+
+    def _record_problems(self, problems: list[WalkProblem], summary: ScanSummary) -> None:
+        if not problems:
+            return
+        now = time.time()
+        with self.catalog.write() as conn:
+            for problem in problems:
+                ingest_errors.record(conn, path_to_db(problem.path), problem.reason, now)
+        summary.failed += len(problems)
+
+    def _read(self, files: list[FoundFile], project_id: str | None, summary: ScanSummary) -> None:
+        total_bytes = sum(f.size for f in files)
+        state = ScanProgress(phase="reading", files_total=len(files), bytes_total=total_bytes)
+        self.progress(state)
+        batch: list[ProbeResult] = []
+        last_flush = time.monotonic()
+        try:
+            for result in probe_stream([f.path for f in files], self.workers, self.stop):
+                batch.append(result)
+                state.files_done += 1
+                state.bytes_done += result.file_size
+                state.current = result.path
+                if len(batch) >= BATCH_SIZE or time.monotonic() - last_flush >= BATCH_SECONDS:
+                    self._flush(batch, project_id, summary)
+                    batch = []
+                    last_flush = time.monotonic()
+                    self.progress(state.model_copy())
+        finally:
+            # Whatever was read before an interruption is kept: it is a whole batch.
+            self._flush(batch, project_id, summary)
+            self.progress(state.model_copy())
+
+    def _flush(
+        self, batch: list[ProbeResult], project_id: str | None, summary: ScanSummary
+    ) -> None:
+        if not batch:
+            return
+        now = time.time()
+        outcomes: list[str] = []
+        with self.catalog.write() as conn:
+            for result in batch:
+                outcomes.append(
+                    record_probe(
+                        conn, result, now, project_id=project_id, file_exists=os.path.exists
+                    )
+                )
+        for outcome in outcomes:
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+        summary.bytes_read += sum(r.file_size for r in batch if not r.error)
+
+    def _mark_missing(self, known: dict[str, KnownLocation], discovery: Discovery) -> int:
+        gone = [
+            path
+            for path, loc in known.items()
+            if not loc.missing and path not in discovery.files and not os.path.lexists(path)
+        ]
+        if not gone:
+            return 0
+        with self.catalog.write() as conn:
+            return mark_missing(conn, gone, time.time())
+
+
+def _normalize_roots(paths: Iterable[str]) -> list[str]:
+    roots = []
+    for raw in paths:
+        root = os.path.abspath(os.path.expanduser(os.fspath(raw)))
+        if not os.path.exists(root):
+            raise InvalidRequest(f"no such file or folder: {raw}", field="paths")
+        roots.append(root)
+    if not roots:
+        raise InvalidRequest("give at least one file or folder to scan", field="paths")
+    return roots
