@@ -22,7 +22,7 @@ from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
 from curata.errors import invalid_from_pydantic
-from curata.ingest.scanner import ProgressCallback, Scanner
+from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
     CatalogStats,
@@ -77,10 +77,17 @@ class Curata:
         include_hidden: bool = False,
         workers: int | None = None,
         stop: threading.Event | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> Response[ScanSummary]:
-        """Catalog the files below ``paths``; unchanged files are not read again."""
+        """Catalog the files below ``paths``; unchanged files are not read again.
+
+        Results are committed every ``batch_size`` files (or every second); ``stop``
+        or Ctrl-C ends the scan after the current batch.
+        """
         roots = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
-        scanner = Scanner(self.catalog, workers=workers, progress=progress, stop=stop)
+        scanner = Scanner(
+            self.catalog, workers=workers, progress=progress, stop=stop, batch_size=batch_size
+        )
         summary = scanner.scan(
             [os.fspath(p) for p in roots], project=project, include_hidden=include_hidden
         )

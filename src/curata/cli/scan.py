@@ -89,6 +89,7 @@ def scan(
         None, "--workers", help="Worker processes (default: all cores)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any file failed."),
+    batch_size: int = typer.Option(200, "--batch-size", min=1, hidden=True),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Catalog files: new and changed ones are read, unchanged skipped, gone ones marked missing.
@@ -97,7 +98,12 @@ def scan(
     """
     cur = open_curata(ctx)
     show_bar = sys.stderr.isatty() and not as_json
-    args = {"project": project, "include_hidden": include_hidden, "workers": workers}
+    args = {
+        "project": project,
+        "include_hidden": include_hidden,
+        "workers": workers,
+        "batch_size": batch_size,
+    }
     if show_bar:
         with Progress(*_Bar.columns, console=console, transient=True) as progress:
             summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data

@@ -54,15 +54,26 @@ class Plan:
     known: dict[str, KnownLocation]
 
 
-def discover(roots: Sequence[str], include_hidden: bool = False) -> Discovery:
+def discover(
+    roots: Sequence[str], include_hidden: bool = False, exclude: frozenset[str] = frozenset()
+) -> Discovery:
+    """Every file below the roots, but those in ``exclude`` (the catalog's own files)."""
     found = Discovery()
     for root in roots:
         for item in walk(root, include_hidden):
             if isinstance(item, WalkProblem):
                 found.problems.append(item)
-            else:
+            elif item.path not in exclude:
                 found.files.setdefault(item.path, item)
     return found
+
+
+def catalog_files(catalog: Catalog) -> frozenset[str]:
+    """The SQLite catalog and its journal files: never cataloged, even inside a root."""
+    if catalog.path is None:
+        return frozenset()
+    base = os.path.abspath(catalog.path)
+    return frozenset(base + suffix for suffix in ("", "-wal", "-shm", "-journal"))
 
 
 def is_unchanged(
@@ -143,8 +154,10 @@ class Scanner:
         workers: int | None = None,
         progress: ProgressCallback | None = None,
         stop: threading.Event | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         self.catalog = catalog
+        self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress or (lambda _p: None)
         self.stop = stop or threading.Event()
@@ -161,7 +174,7 @@ class Scanner:
                 project_id = ensure_project(conn, project)
             summary.project = project_id
         self.progress(ScanProgress(phase="discovering"))
-        discovery = discover(roots, include_hidden)
+        discovery = discover(roots, include_hidden, catalog_files(self.catalog))
         work = plan(self.catalog, roots, discovery)
         summary.files_seen = len(discovery.files)
         summary.unchanged = work.unchanged
@@ -198,7 +211,7 @@ class Scanner:
                 state.files_done += 1
                 state.bytes_done += result.file_size
                 state.current = result.path
-                if len(batch) >= BATCH_SIZE or time.monotonic() - last_flush >= BATCH_SECONDS:
+                if len(batch) >= self.batch_size or time.monotonic() - last_flush >= BATCH_SECONDS:
                     self._flush(batch, project_id, summary)
                     batch = []
                     last_flush = time.monotonic()

@@ -1,0 +1,3 @@
+from curata.cli.main import main
+
+main()

@@ -1,0 +1,76 @@
+"""Opening catalogs: migrations, backend settings, schema in step with the migration."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from tests.conftest import POSTGRES_URL
+
+from curata.catalog import Catalog
+from curata.catalog.schema import metadata
+
+
+def _diff(catalog: Catalog) -> list[object]:
+    with catalog.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def test_sqlite_catalog_is_created_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    db = tmp_path / "nested" / "catalog.db"
+    catalog = Catalog(f"sqlite:///{db}")
+    assert db.exists()
+    with catalog.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert set(metadata.tables) <= set(inspect(catalog.engine).get_table_names())
+    assert _diff(catalog) == []
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with Catalog(url).write() as conn:
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'kept')"))
+    again = Catalog(url)
+    with again.read() as conn:
+        assert conn.execute(text("SELECT value FROM settings")).scalar() == "kept"
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_a_failed_write_transaction_leaves_nothing(tmp_path: Path) -> None:
+    catalog = Catalog(f"sqlite:///{tmp_path / 'c.db'}")
+    with pytest.raises(RuntimeError), catalog.write() as conn:
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
+        raise RuntimeError("boom")
+    with catalog.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == 0
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database on the real server, dropped afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"curata_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # the server is part of this machine's setup
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_catalog_matches_the_schema(pg_database: str) -> None:
+    catalog = Catalog(pg_database)
+    assert _diff(catalog) == []
+    catalog.close()
+    Catalog(pg_database).close()  # a second open finds it current
