@@ -74,6 +74,7 @@ Index("ix_assets_project", assets.c.project_id)
 Index("ix_assets_quality", assets.c.quality_rating)
 Index("ix_assets_created", assets.c.created_at)
 Index("ix_assets_phash", assets.c.phash)
+Index("ix_assets_updated", assets.c.updated_at)
 
 raw_blocks = Table(
     "raw_blocks",

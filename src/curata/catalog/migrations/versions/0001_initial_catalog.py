@@ -116,6 +116,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_assets_phash", ["phash"], unique=False)
         batch_op.create_index("ix_assets_project", ["project_id"], unique=False)
         batch_op.create_index("ix_assets_quality", ["quality_rating"], unique=False)
+        batch_op.create_index("ix_assets_updated", ["updated_at"], unique=False)
 
     op.create_table(
         "selections",
@@ -281,6 +282,7 @@ def downgrade() -> None:
 
     op.drop_table("selections")
     with op.batch_alter_table("assets", schema=None) as batch_op:
+        batch_op.drop_index("ix_assets_updated")
         batch_op.drop_index("ix_assets_quality")
         batch_op.drop_index("ix_assets_project")
         batch_op.drop_index("ix_assets_phash")

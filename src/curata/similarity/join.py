@@ -1,0 +1,219 @@
+"""All pairs within a threshold (a self-join) and their connected components.
+
+Identical codes are collapsed first (``np.unique``): a heavy bucket of thousands of
+copies of one hash becomes one code with a multiplicity, and copies are grouped
+without comparing them pairwise. The distinct codes are then joined with the same
+multi-index tables as queries use: for every non-empty bucket of every probed table,
+its codes are compared with those of the same bucket and of every bucket within the
+table's pigeonhole radius (higher keys only, so each bucket pair is visited once).
+A pair reachable from several tables is reported by the first one only.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from curata.similarity.bits import check_threshold, popcount64
+from curata.similarity.mih import Tables, _seen_before
+from curata.similarity.plan import ChunkPlan
+
+JOIN_PLAN = ChunkPlan.even(4)
+_INITIAL = 1024
+
+
+@njit(cache=True, nogil=True)
+def _self_join(
+    t,
+    part,
+    parts,
+    j0,
+    key_start,
+    pi,
+    pj,
+    pd,
+    n,
+    codes,
+    order,
+    offsets,
+    bases,
+    shifts,
+    widths,
+    radii,
+):  # type: ignore[no-untyped-def]
+    """Pairs from the buckets whose key is ``part`` modulo ``parts`` (one thread's share).
+
+    Bucket pairs are enumerated as in a query: key distance 0 (pairs inside the
+    bucket), then every key at 1, 2, ... flipped bits, higher keys only. Each row of
+    a bucket pair is first counted (a loop LLVM vectorizes) and only rows with hits
+    are walked again to record them. The output arrays never grow in here (growing
+    inside the loop costs reference counting on every row): when they are full the
+    kernel returns where it stopped, ``done=False``, and is called again from there
+    with larger arrays; the bucket it was working on is redone from its start.
+    """
+    comb = np.empty(64, dtype=np.int64)
+    cap = pi.shape[0]
+    for j in range(j0, shifts.shape[0]):
+        r = radii[j]
+        if r < 0:
+            continue
+        width = widths[j]
+        base = bases[j]
+        first = key_start if j == j0 else part
+        for key0 in range(first, np.int64(1) << width, parts):
+            a0 = offsets[base + key0]
+            a1 = offsets[base + key0 + 1]
+            if a1 == a0:
+                continue
+            n_key = n
+            for d in range(0, min(r, width) + 1):
+                for i in range(d):
+                    comb[i] = i
+                while True:
+                    key = key0
+                    for i in range(d):
+                        key ^= np.int64(1) << comb[i]
+                    b0 = offsets[base + key]
+                    b1 = offsets[base + key + 1]
+                    if key >= key0 and b1 > b0:
+                        for a in range(a0, a1):
+                            ca = codes[j, a]
+                            lo = a + 1 if d == 0 else b0
+                            hits = 0
+                            for b in range(lo, b1):
+                                hits += popcount64(ca ^ codes[j, b]) <= t
+                            if hits == 0:
+                                continue
+                            if n + hits > cap:
+                                return j, key0, n_key, False
+                            for b in range(lo, b1):
+                                x = ca ^ codes[j, b]
+                                dx = popcount64(x)
+                                if dx <= t and not _seen_before(x, j, shifts, widths, radii):
+                                    u = order[j, a]
+                                    v = order[j, b]
+                                    pi[n] = min(u, v)
+                                    pj[n] = max(u, v)
+                                    pd[n] = dx
+                                    n += 1
+                    i = d - 1
+                    while i >= 0 and comb[i] == width - d + i:
+                        i -= 1
+                    if i < 0:
+                        break
+                    comb[i] += 1
+                    for k in range(i + 1, d):
+                        comb[k] = comb[k - 1] + 1
+    return shifts.shape[0], 0, n, True
+
+
+def _join_part(
+    t: int, part: int, parts: int, args: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, ...]:
+    """One thread's share of the self-join, growing the output between kernel calls."""
+    out = [np.empty(_INITIAL, dtype=np.int64) for _ in range(3)]
+    j, key, n = 0, part, 0
+    while True:
+        j, key, n, done = _self_join(np.int64(t), part, parts, j, key, *out, n, *args)
+        if done:
+            return tuple(a[:n] for a in out)
+        bigger = [np.empty(2 * len(a), dtype=np.int64) for a in out]
+        for new, old in zip(bigger, out, strict=True):
+            new[:n] = old[:n]
+        out = bigger
+
+
+@njit(cache=True, nogil=True)
+def _find(parent, x):  # type: ignore[no-untyped-def]
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _union_find(n, pi, pj):  # type: ignore[no-untyped-def]
+    """Component root of each of ``n`` items; the root is the component's smallest item."""
+    parent = np.arange(n)
+    for k in range(pi.shape[0]):
+        a = _find(parent, pi[k])
+        b = _find(parent, pj[k])
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    for x in range(n):
+        parent[x] = _find(parent, x)
+    return parent
+
+
+@dataclass
+class JoinResult:
+    """Pairs of distinct codes within the threshold, and the components of all positions.
+
+    ``pairs`` index ``unique`` (distinct codes, ascending); ``labels`` gives, for each
+    original position, the smallest position of its component (a position alone in
+    its component is its own label).
+    """
+
+    unique: np.ndarray
+    inverse: np.ndarray
+    pair_u: np.ndarray
+    pair_v: np.ndarray
+    pair_d: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def pair_count(self) -> int:
+        """Pairs of positions within the threshold, copies of one code included."""
+        mult = np.bincount(self.inverse, minlength=len(self.unique)).astype(np.int64)
+        same = int((mult * (mult - 1) // 2).sum())
+        return same + int((mult[self.pair_u] * mult[self.pair_v]).sum())
+
+    def groups(self, min_size: int = 2) -> list[np.ndarray]:
+        """Components with at least ``min_size`` positions, largest first, then by label."""
+        order = np.argsort(self.labels, kind="stable")
+        labels = self.labels[order]
+        cuts = np.flatnonzero(np.diff(labels)) + 1
+        starts = np.concatenate(([0], cuts))
+        sizes = np.diff(np.concatenate((starts, [len(labels)])))
+        keep = np.flatnonzero(sizes >= min_size)
+        keep = keep[np.lexsort((labels[starts[keep]], -sizes[keep]))]
+        return [order[starts[k] : starts[k] + sizes[k]] for k in keep]
+
+
+def unique_pairs(
+    unique: np.ndarray, t: int, threads: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``u < v`` of distinct codes within ``t`` (each once), with its distance."""
+    t = check_threshold(t)
+    if len(unique) < 2:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty
+    tables = Tables.build(unique, JOIN_PLAN)
+    shifts, widths, radii = JOIN_PLAN.arrays(t)
+    args = (tables.codes, tables.order, tables.offsets, tables.bases, shifts, widths, radii)
+    if threads <= 1:
+        return _join_part(t, 0, 1, args)  # type: ignore[return-value]
+    with ThreadPoolExecutor(threads) as pool:
+        parts = list(pool.map(lambda p: _join_part(t, p, threads, args), range(threads)))
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
+
+
+def join(codes: np.ndarray, t: int, threads: int = 1) -> JoinResult:
+    """All pairs within ``t`` (inclusive) and the connected components they make."""
+    unique, inverse = np.unique(codes, return_inverse=True)
+    inverse = inverse.astype(np.int64).ravel()
+    pu, pv, pd = unique_pairs(unique, t, threads)
+    roots = _union_find(len(unique), pu, pv)
+    # A component's label: its smallest original position.
+    first = np.full(len(unique), len(codes), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(codes), dtype=np.int64))
+    label_of_root = np.full(len(unique), len(codes), dtype=np.int64)
+    np.minimum.at(label_of_root, roots, first)
+    labels = label_of_root[roots[inverse]]
+    return JoinResult(unique, inverse, pu, pv, pd, labels)
