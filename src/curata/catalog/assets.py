@@ -18,6 +18,7 @@ from curata.catalog.codec import (
     path_to_db,
     to_signed64,
 )
+from curata.catalog.file_metadata import generation_values, store_file_metadata
 from curata.catalog.schema import assets, locations, raw_blocks
 from curata.catalog.sqlutil import prefix_range, under_root
 from curata.catalog.tags import tags_of
@@ -74,6 +75,7 @@ def _asset_values(r: ProbeResult) -> dict[str, Any]:
         "dhash": None if r.dhash is None else to_signed64(r.dhash),
         "created_at": r.created_at if r.created_at is not None else r.mtime,
         "modified_at": r.mtime,
+        **generation_values(r, meta),
         "meta": meta,
     }
 
@@ -114,11 +116,12 @@ def record_probe(
         conn.execute(update(assets).where(assets.c.id == asset_id).values(updated_at=now, **values))
     _store_blocks(conn, asset_id, r.blocks)
     ingest_errors.clear(conn, [path])
+    store_file_metadata(conn, asset_id, path, r, now)
     loc_values = {
         "asset_id": asset_id,
         "file_size": r.file_size,
         "mtime": r.mtime,
-        "sidecar_sig": sidecar_sig,
+        "sidecar_sig": sidecar_sig if sidecar_sig is not None else r.sidecar_sig,
         "missing": False,
         "missing_since": None,
         "last_seen": now,

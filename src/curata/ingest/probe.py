@@ -11,15 +11,21 @@ import hashlib
 import io
 import os
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-import imagehash
-import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from curata.ingest.audio import probe_audio
 from curata.ingest.blocks import read_blocks
+from curata.ingest.documents import probe_document
+from curata.ingest.embedded import embedded_blocks
+from curata.ingest.file_metadata import read_metadata
+from curata.ingest.hashing import hash_bits as hash_bits
+from curata.ingest.hashing import perceptual_hashes
 from curata.ingest.magic import EXTENSIONS, HEAD_SIZE, sniff
+from curata.ingest.video import probe_video
 from curata.models.assets import MediaType
 from curata.models.probe import ProbeResult
 
@@ -43,17 +49,6 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
 
 class ProbeError(Exception):
     """A file that cannot be cataloged; the message is the recorded reason."""
-
-
-def hash_bits(h: imagehash.ImageHash) -> int:
-    """An ``imagehash`` 8x8 hash as an unsigned 64-bit integer (row-major, MSB first)."""
-    return int.from_bytes(np.packbits(h.hash.flatten()).tobytes(), "big")
-
-
-def perceptual_hashes(im: Image.Image) -> tuple[int, int]:
-    """pHash and dHash of an image that is already oriented and (if large) reduced."""
-    gray = im.convert("L")
-    return hash_bits(imagehash.phash(gray)), hash_bits(imagehash.dhash(gray))
 
 
 def _exif_created(exif: Image.Exif) -> float | None:
@@ -88,7 +83,7 @@ def _reduced(im: Image.Image) -> Image.Image:
     return im
 
 
-def probe_image(result: ProbeResult, source: io.BytesIO | str) -> None:
+def probe_image(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -110,6 +105,8 @@ def probe_image(result: ProbeResult, source: io.BytesIO | str) -> None:
             reduced = _reduced(im)
             result.phash, result.dhash = perceptual_hashes(reduced)
             result.blocks = read_blocks(im)
+            if metadata:
+                result.blocks.update(embedded_blocks(im, source))
 
 
 def _note_extension(result: ProbeResult, suffix: str) -> None:
@@ -143,11 +140,20 @@ def _read_and_hash(path: str, size: int) -> tuple[str, bytes | None, bytes]:
     return digest.hexdigest(), None, head
 
 
-PROBERS = {MediaType.IMAGE.value: probe_image}
+# media type -> prober(result, bytes or path, read metadata beyond the basic blocks)
+PROBERS: dict[str, Callable[[ProbeResult, io.BytesIO | str, bool], None]] = {
+    MediaType.IMAGE.value: probe_image,
+    MediaType.VIDEO.value: probe_video,
+    MediaType.AUDIO.value: probe_audio,
+    MediaType.DOCUMENT.value: probe_document,
+}
 
 
-def probe_file(path: str) -> ProbeResult:
-    """Probe one file. Never raises for the file's sake; see ``ProbeResult.error``."""
+def probe_file(path: str, metadata: bool = True) -> ProbeResult:
+    """Probe one file. Never raises for the file's sake; see ``ProbeResult.error``.
+
+    ``metadata=False`` skips sidecars, C2PA, stealth pixels and the generation-metadata
+    parsers (the raw text blocks are still read); benchmarks compare the two."""
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -165,8 +171,11 @@ def probe_file(path: str) -> ProbeResult:
         _check_claimed_image(result, suffix)
         _note_extension(result, suffix)
         prober = PROBERS.get(result.media_type)
+        source = io.BytesIO(data) if data is not None else path
         if prober is not None:
-            prober(result, io.BytesIO(data) if data is not None else path)
+            prober(result, source, metadata)
+        if metadata:
+            read_metadata(result, source)
     except ProbeError as exc:
         result.error = str(exc)
     except OSError as exc:

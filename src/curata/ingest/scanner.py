@@ -3,8 +3,8 @@
 Plain stages, each a function, so each can be tested and reused:
 
 1. :func:`discover` walks the roots (stat only);
-2. :func:`plan` compares what it found with the catalog: files whose size and mtime
-   are unchanged are not read again;
+2. :func:`plan` compares what it found with the catalog: files whose size, mtime and
+   sidecars (``.json``/``.txt``/``.xmp`` beside them) are unchanged are not read again;
 3. :func:`probe_stream` probes the rest in a process pool (pure, no catalog access);
 4. results are recorded in batches, one transaction per batch. A scan killed at any
    moment leaves whole batches only; running it again redoes just the rest.
@@ -28,6 +28,7 @@ from curata.catalog.codec import path_to_db
 from curata.catalog.projects import ensure_project
 from curata.errors import InvalidRequest
 from curata.ingest.probe import probe_file
+from curata.ingest.sidecars import sidecar_owners, sidecar_signature, stat_lookup
 from curata.ingest.walker import FoundFile, WalkProblem, walk
 from curata.models.probe import ProbeResult
 from curata.models.scan import ScanProgress, ScanSummary
@@ -45,6 +46,18 @@ BATCH_SECONDS = 1.0
 class Discovery:
     files: dict[str, FoundFile] = field(default_factory=dict)
     problems: list[WalkProblem] = field(default_factory=list)
+    # Sidecars of other found files: read with their owner, never cataloged alone.
+    sidecars: dict[str, FoundFile] = field(default_factory=dict)
+    dir_roots: tuple[str, ...] = ()
+
+    def stat(self, path: str) -> tuple[int, float] | None:
+        """(size, mtime) of a path as discovered; stat only outside the walked folders."""
+        found = self.files.get(path) or self.sidecars.get(path)
+        if found is not None:
+            return found.size, found.mtime
+        if any(path.startswith(root.rstrip(os.sep) + os.sep) for root in self.dir_roots):
+            return None
+        return stat_lookup(path)
 
 
 @dataclass
@@ -65,6 +78,9 @@ def discover(
                 found.problems.append(item)
             elif item.path not in exclude:
                 found.files.setdefault(item.path, item)
+    for sidecar in sidecar_owners(found.files):
+        found.sidecars[sidecar] = found.files.pop(sidecar)
+    found.dir_roots = tuple(r for r in roots if os.path.isdir(r))
     return found
 
 
@@ -77,11 +93,19 @@ def catalog_files(catalog: Catalog) -> frozenset[str]:
 
 
 def is_unchanged(
-    found: FoundFile, known: KnownLocation | None, failed: tuple[int | None, float | None] | None
+    found: FoundFile,
+    known: KnownLocation | None,
+    failed: tuple[int | None, float | None] | None,
+    sidecar_sig: str | None = None,
 ) -> bool:
-    """Not worth reading again: cataloged, or failed before, with the same size and mtime."""
+    """Not worth reading again: cataloged with the same size, mtime and sidecars, or
+    failed before with the same size and mtime."""
     if known is not None and not known.missing:
-        return known.file_size == found.size and known.mtime == found.mtime
+        return (
+            known.file_size == found.size
+            and known.mtime == found.mtime
+            and known.sidecar_sig == sidecar_sig
+        )
     return failed == (found.size, found.mtime)
 
 
@@ -95,7 +119,9 @@ def plan(catalog: Catalog, roots: Sequence[str], discovery: Discovery) -> Plan:
     to_read = [
         f
         for f in discovery.files.values()
-        if not is_unchanged(f, known.get(f.path), failed.get(f.path))
+        if not is_unchanged(
+            f, known.get(f.path), failed.get(f.path), sidecar_signature(f.path, discovery.stat)
+        )
     ]
     return Plan(to_read, len(discovery.files) - len(to_read), known)
 
@@ -105,19 +131,20 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _probe_many(paths: list[str]) -> list[ProbeResult]:
-    return [probe_file(p) for p in paths]
+def _probe_many(paths: list[str], metadata: bool = True) -> list[ProbeResult]:
+    return [probe_file(p, metadata) for p in paths]
 
 
 def probe_stream(
-    paths: Sequence[str], workers: int, stop: threading.Event
+    paths: Sequence[str], workers: int, stop: threading.Event, metadata: bool = True
 ) -> Iterator[ProbeResult]:
-    """Probe results as they complete; a bounded number of tasks is in flight."""
+    """Probe results as they complete; a bounded number of tasks is in flight.
+    ``metadata=False`` skips the generation-metadata step (see :func:`probe_file`)."""
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
         for p in paths:
             if stop.is_set():
                 return
-            yield probe_file(p)
+            yield probe_file(p, metadata)
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["curata.ingest.probe"])
@@ -132,7 +159,7 @@ def probe_stream(
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                pending.add(pool.submit(_probe_many, chunk))
+                pending.add(pool.submit(_probe_many, chunk, metadata))
             if not pending:
                 return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -155,8 +182,10 @@ class Scanner:
         progress: ProgressCallback | None = None,
         stop: threading.Event | None = None,
         batch_size: int = BATCH_SIZE,
+        metadata: bool = True,
     ) -> None:
         self.catalog = catalog
+        self.metadata = metadata
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress or (lambda _p: None)
@@ -206,7 +235,9 @@ class Scanner:
         batch: list[ProbeResult] = []
         last_flush = time.monotonic()
         try:
-            for result in probe_stream([f.path for f in files], self.workers, self.stop):
+            for result in probe_stream(
+                [f.path for f in files], self.workers, self.stop, self.metadata
+            ):
                 batch.append(result)
                 state.files_done += 1
                 state.bytes_done += result.file_size

@@ -28,3 +28,12 @@ class ProbeResult:
     blocks: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    # Generation metadata and sidecars (see curata.ingest.metadata): the parsed facts
+    # (ParsedMetadata.to_dict() without the raw blocks, which are in ``blocks``), tags
+    # from file metadata, problems that did not fail the file, the sidecar signature.
+    generation: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sidecar_sig: str | None = None
+    # Video: (fraction of the duration, unsigned 64-bit pHash) of sampled frames.
+    frame_hashes: list[tuple[float, int]] = field(default_factory=list)

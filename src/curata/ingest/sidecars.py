@@ -1,0 +1,108 @@
+"""Sidecar files: ``<file>.json``, ``<file>.txt`` and ``<file>.xmp`` next to a file.
+
+Both spellings are recognized: the full name plus the extension (``a.png.json``, as
+darktable and most scripts write) and the name with its extension replaced
+(``a.txt``, as AUTOMATIC1111 and Lightroom write); the full-name form wins when both
+exist. A sidecar's content becomes a ``sidecar:json``/``sidecar:txt``/``sidecar:xmp``
+block for the metadata parsers, and its size and mtime go into the owner's
+*sidecar signature*, which the scanner compares to re-read a file whose sidecar
+appeared, changed or went away.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection
+
+SIDECAR_EXTENSIONS = (".json", ".txt", ".xmp")
+MAX_SIDECAR_BYTES = 4 * 1024 * 1024
+
+# (size, mtime) of a path, or None when it does not exist.
+StatLookup = Callable[[str], tuple[int, float] | None]
+
+
+def candidates(path: str) -> list[tuple[str, str]]:
+    """(kind, sidecar path) pairs for ``path``, preferred spelling first per kind."""
+    stem, ext = os.path.splitext(path)
+    out = []
+    for kind in SIDECAR_EXTENSIONS:
+        out.append((kind[1:], path + kind))
+        if ext and ext.lower() != kind:
+            out.append((kind[1:], stem + kind))
+    return out
+
+
+def stat_lookup(path: str) -> tuple[int, float] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime) if os.path.isfile(path) else None
+
+
+def existing(path: str, lookup: StatLookup = stat_lookup) -> dict[str, tuple[str, int, float]]:
+    """The sidecar used for each kind: kind -> (path, size, mtime)."""
+    found: dict[str, tuple[str, int, float]] = {}
+    for kind, candidate in candidates(path):
+        if kind in found:
+            continue
+        st = lookup(candidate)
+        if st is not None:
+            found[kind] = (candidate, st[0], st[1])
+    return found
+
+
+def sidecar_signature(path: str, lookup: StatLookup = stat_lookup) -> str | None:
+    """Names, sizes and mtimes of the sidecars of ``path``; ``None`` when it has none.
+
+    Pure given ``lookup``: the scanner passes one backed by the files it discovered,
+    so comparing signatures costs no extra system calls.
+    """
+    found = existing(path, lookup)
+    if not found:
+        return None
+    return "|".join(
+        f"{os.path.basename(p)}:{size}:{mtime!r}" for p, size, mtime in sorted(found.values())
+    )
+
+
+def read_sidecars(path: str) -> tuple[dict[str, str], list[str]]:
+    """``sidecar:<kind>`` blocks for the sidecars of ``path``, and problems reading them."""
+    blocks: dict[str, str] = {}
+    problems: list[str] = []
+    for kind, (sidecar, size, _mtime) in existing(path).items():
+        if size > MAX_SIDECAR_BYTES:
+            problems.append(f"sidecar {os.path.basename(sidecar)} is too large ({size} bytes)")
+            continue
+        try:
+            with open(sidecar, "rb") as fh:
+                data = fh.read(MAX_SIDECAR_BYTES)
+        except OSError as exc:
+            problems.append(f"sidecar {os.path.basename(sidecar)}: {exc.strerror or exc}")
+            continue
+        blocks[f"sidecar:{kind}"] = data.decode("utf-8-sig", errors="replace")
+    return blocks, problems
+
+
+def sidecar_owners(files: Collection[str]) -> dict[str, str]:
+    """Which of ``files`` are sidecars of another of ``files``: sidecar -> owner.
+
+    A ``.json``/``.txt``/``.xmp`` file is a sidecar when its name minus that extension
+    is another file (``a.png.json``) or another file's name minus its own extension
+    (``a.json`` beside ``a.png``); a lone ``notes.txt`` stays a document.
+    """
+    by_stem: dict[str, str] = {}
+    for path in sorted(files):
+        stem, ext = os.path.splitext(path)
+        if ext and ext.lower() not in SIDECAR_EXTENSIONS:
+            by_stem.setdefault(stem, path)
+    owners = {}
+    for path in files:
+        stem, ext = os.path.splitext(path)
+        if ext.lower() not in SIDECAR_EXTENSIONS:
+            continue
+        if stem in files and os.path.splitext(stem)[1].lower() not in SIDECAR_EXTENSIONS:
+            owners[path] = stem
+        elif stem in by_stem:
+            owners[path] = by_stem[stem]
+    return owners

@@ -1,0 +1,158 @@
+"""Video files via PyAV: stream facts, a representative frame's hashes, frame hashes.
+
+Frames are taken at fixed fractions of the duration (:data:`FRAME_POSITIONS`); each
+one's pHash is kept (``ProbeResult.frame_hashes``, stored in ``frame_hashes``) for
+video similarity, and the most detailed of them (highest grey-level spread, so not a
+black fade-in) stands for the video: its pHash and dHash are the asset's.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import av
+import numpy as np
+from PIL import Image
+
+from curata.ingest.hashing import perceptual_hashes, phash_of
+from curata.models.assets import MediaType
+from curata.models.probe import ProbeResult
+
+FRAME_POSITIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
+HASH_SIZE = 256
+# Frames decoded after a seek before giving up on reaching the wanted time.
+MAX_DECODE_AFTER_SEEK = 240
+
+
+def _seconds(value: Any, time_base: Fraction | None) -> float | None:
+    if value is None or time_base is None:
+        return None
+    return float(value * time_base)
+
+
+def _creation_time(metadata: dict[str, str]) -> float | None:
+    raw = metadata.get("creation_time") or metadata.get("date")
+    if not raw:
+        return None
+    try:
+        stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return None
+    return stamp.timestamp()
+
+
+def _small_image(frame: av.VideoFrame) -> Image.Image:
+    width, height = frame.width, frame.height
+    scale = HASH_SIZE / min(width, height) if min(width, height) > HASH_SIZE else 1.0
+    return frame.to_image(width=max(1, round(width * scale)), height=max(1, round(height * scale)))
+
+
+def _frame_at(
+    container: av.container.InputContainer, stream: av.VideoStream, seconds: float
+) -> av.VideoFrame | None:
+    """The first frame at or after ``seconds`` (or the last one before the end)."""
+    if stream.time_base is None:
+        return None
+    target = int(seconds / stream.time_base)
+    try:
+        container.seek(target, stream=stream, backward=True, any_frame=False)
+    except av.FFmpegError:
+        return None
+    last = None
+    for count, frame in enumerate(container.decode(stream)):
+        last = frame
+        if frame.pts is None or frame.pts >= target or count >= MAX_DECODE_AFTER_SEEK:
+            break
+    return last
+
+
+def _first_frame(container: av.container.InputContainer, stream: av.VideoStream) -> Any:
+    return next(iter(container.decode(stream)), None)
+
+
+def _sample_frames(
+    container: av.container.InputContainer, stream: av.VideoStream, duration: float | None
+) -> list[tuple[float, Image.Image]]:
+    if not duration or duration <= 0:
+        frame = _first_frame(container, stream)
+        return [] if frame is None else [(0.0, _small_image(frame))]
+    out = []
+    for position in FRAME_POSITIONS:
+        frame = _frame_at(container, stream, position * duration)
+        if frame is not None:
+            out.append((position, _small_image(frame)))
+    return out
+
+
+def _detail(im: Image.Image) -> float:
+    return float(np.asarray(im.convert("L"), dtype=np.float32).std())
+
+
+def probe_video(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
+    try:
+        container = av.open(source)
+    except av.FFmpegError as exc:
+        raise ValueError(f"not a readable {result.file_format} video ({exc})") from exc
+    with container:
+        if not container.streams.video:
+            if container.streams.audio:
+                result.media_type = MediaType.AUDIO.value
+                _audio_facts(result, container)
+                return
+            raise ValueError("no video or audio stream")
+        stream = container.streams.video[0]
+        duration = (
+            container.duration / av.time_base
+            if container.duration
+            else _seconds(stream.duration, stream.time_base)
+        )
+        rate = stream.average_rate or stream.guessed_rate
+        result.width = stream.codec_context.width or None
+        result.height = stream.codec_context.height or None
+        result.duration = round(duration, 3) if duration else None
+        result.created_at = _creation_time(dict(container.metadata))
+        result.facts.update(
+            {
+                "container": container.format.name,
+                "codec": stream.codec_context.name,
+                "frame_rate": round(float(rate), 3) if rate else None,
+                "bit_rate": container.bit_rate or stream.bit_rate or None,
+                "frames": stream.frames or None,
+            }
+        )
+        if container.streams.audio:
+            result.facts["audio_codec"] = container.streams.audio[0].codec_context.name
+        result.facts = {k: v for k, v in result.facts.items() if v is not None}
+        for key, value in container.metadata.items():
+            if isinstance(value, str) and value.strip():
+                result.blocks[f"video:{key}"] = value
+        try:
+            frames = _sample_frames(container, stream, duration)
+        except av.FFmpegError as exc:
+            raise ValueError(f"cannot decode video frames ({exc})") from exc
+    if not frames:
+        raise ValueError("no decodable video frame")
+    result.frame_hashes = [(pos, phash_of(im)) for pos, im in frames]
+    representative = max(frames, key=lambda f: _detail(f[1]))[1]
+    result.phash, result.dhash = perceptual_hashes(representative)
+
+
+def _audio_facts(result: ProbeResult, container: av.container.InputContainer) -> None:
+    """An audio-only file in a video container (e.g. ``.mp4`` holding only AAC)."""
+    stream = container.streams.audio[0]
+    duration = container.duration / av.time_base if container.duration else None
+    result.duration = round(duration, 3) if duration else None
+    ctx = stream.codec_context
+    facts = {
+        "container": container.format.name,
+        "codec": ctx.name,
+        "sample_rate": ctx.sample_rate or None,
+        "channels": ctx.channels or None,
+        "bit_rate": container.bit_rate or stream.bit_rate or None,
+    }
+    result.facts.update({k: v for k, v in facts.items() if v is not None})
