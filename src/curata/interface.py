@@ -33,6 +33,14 @@ from curata.models import (
     TagRequest,
     TagUpdateResult,
 )
+from curata.models.similarity import (
+    DEFAULT_THRESHOLD,
+    DuplicatesRequest,
+    DuplicatesResult,
+    SimilarRequest,
+    SimilarResult,
+)
+from curata.similarity import service as similarity_service
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -130,3 +138,41 @@ class Curata:
         """Files the scanner could not catalog (``level="warning"``: cataloged with problems)."""
         with self.catalog.read() as conn:
             return Response.ok(ingest_errors.listing(conn, level))
+
+    # --- similarity and duplicates --------------------------------------------------
+
+    def find_similar(
+        self,
+        target: str | SimilarRequest | dict[str, Any],
+        threshold: int = DEFAULT_THRESHOLD,
+        limit: int = 50,
+        filters: Any = None,
+        invariant: bool = False,
+    ) -> Response[SimilarResult]:
+        """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's:
+        an asset (hash, prefix, path), an image file, or a raw ``phash:HEX``. ``filters``
+        (a ``SearchFilters``) restricts the candidates; ``invariant`` also matches
+        mirrored and 90/180/270-degree rotated copies."""
+        value = (
+            {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
+            if isinstance(target, str)
+            else target
+        )
+        req = parse_request(SimilarRequest, value)
+        result = similarity_service.find_similar(self.catalog, req, filters)
+        return Response.ok(result, f"{result.total} similar asset(s)")
+
+    def find_duplicates(
+        self,
+        threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
+        filters: Any = None,
+        exact: bool = False,
+    ) -> Response[DuplicatesResult]:
+        """Groups of exact copies and of near-duplicates (within ``threshold``), largest
+        first, each with a suggested keeper. Nothing is deleted."""
+        value = (
+            {"threshold": threshold, "exact": exact} if isinstance(threshold, int) else threshold
+        )
+        req = parse_request(DuplicatesRequest, value)
+        result = similarity_service.find_duplicates(self.catalog, req, filters)
+        return Response.ok(result, f"{result.group_count} duplicate group(s)")

@@ -1,0 +1,239 @@
+"""Hamming search: curata's index against FAISS ``IndexBinaryFlat``, in the same run.
+
+Two code sets per size:
+
+- ``uniform``: uniformly random 64-bit codes, with 1% of them copied and perturbed by
+  1-10 bits (planted neighbours), so range queries have something to find.
+- ``skewed``: modelled on real pHashes. Bits are biased (the top bit of a pHash is
+  almost always set, low-frequency bits lean one way), 60% of the codes sit in tight
+  clusters (2-40 members within 6 bits of a centre), and 3% are near-identical flat
+  images: copies of four "flat" hashes with 0-2 bits flipped (heavy buckets).
+
+For each set: index build time and memory; single-query latency (one call per query,
+Python overhead included) and batched latency (one call for the whole batch), both
+on one thread for curata and for FAISS (``omp_set_num_threads(1)``); the time to find
+all pairs within t and group them into components (curata, 2 threads). Half the
+queries are set members with 0-8 bits flipped, half are random codes.
+
+Exactness: every query's result is compared with the numpy brute force and with
+FAISS (whose ``range_search`` radius is exclusive, so it gets t + 1). The all-pairs
+result is checked against brute force for a sample of positions (all their pairs).
+
+    .venv/bin/python benchmarks/similarity.py                   # 1M codes (default)
+    .venv/bin/python benchmarks/similarity.py --sizes 1000000,10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import faiss
+
+from curata.similarity.bits import brute_range
+from curata.similarity.index import HammingIndex
+from curata.similarity.join import join
+
+
+def flip_bits(rng: np.random.Generator, codes: np.ndarray, max_bits: int, min_bits: int = 0):  # type: ignore[no-untyped-def]
+    """Each code with a random number (``min_bits..max_bits``) of distinct bits flipped."""
+    out = codes.copy()
+    counts = rng.integers(min_bits, max_bits + 1, len(codes))
+    for k in range(1, max_bits + 1):
+        rows = np.flatnonzero(counts >= k)
+        # a random bit per row; repeats are re-drawn so exactly ``counts`` bits differ
+        bits = rng.integers(0, 64, len(rows)).astype(np.uint64)
+        taken = np.bitwise_count(out[rows] ^ codes[rows])
+        out[rows] ^= np.uint64(1) << bits
+        clash = np.bitwise_count(out[rows] ^ codes[rows]) < taken + 1
+        while clash.any():
+            idx = rows[clash]
+            out[idx] ^= np.uint64(1) << bits[clash]
+            bits[clash] = rng.integers(0, 64, clash.sum()).astype(np.uint64)
+            out[idx] ^= np.uint64(1) << bits[clash]
+            clash[clash] = np.bitwise_count(out[idx] ^ codes[idx]) < taken[clash] + 1
+    return out
+
+
+def uniform_set(rng: np.random.Generator, n: int) -> np.ndarray:
+    codes = rng.integers(0, 2**64, n, dtype=np.uint64)
+    planted = n // 100
+    src = rng.integers(0, n - planted, planted)
+    codes[n - planted :] = flip_bits(rng, codes[src], 10, 1)
+    return codes
+
+
+def biased_codes(rng: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=np.uint64)
+    for bit in range(64):
+        out |= (rng.random(n) < p[bit]).astype(np.uint64) << np.uint64(bit)
+    return out
+
+
+def skewed_set(rng: np.random.Generator, n: int) -> np.ndarray:
+    p = np.clip(rng.normal(0.5, 0.15, 64), 0.05, 0.95)
+    p[63] = 0.98
+    flat = n * 3 // 100
+    clustered = n * 60 // 100
+    singles = n - flat - clustered
+    parts = [biased_codes(rng, singles, p)]
+    sizes = rng.integers(2, 41, clustered // 2)
+    sizes = sizes[np.cumsum(sizes) <= clustered]
+    centres = biased_codes(rng, len(sizes), p)
+    members = np.repeat(centres, sizes)
+    parts.append(flip_bits(rng, members, 6))
+    flats = np.array(
+        [
+            0x8000_0000_0000_0000,
+            0xC000_0000_0000_0000,
+            0x8080_0000_0000_0000,
+            0xFFFF_0000_0000_0000,
+        ],
+        dtype=np.uint64,
+    )
+    parts.append(flip_bits(rng, flats[rng.integers(0, 4, flat)], 2))
+    codes = np.concatenate(parts)
+    if len(codes) < n:
+        codes = np.concatenate([codes, biased_codes(rng, n - len(codes), p)])
+    return rng.permutation(codes)
+
+
+def queries_for(rng: np.random.Generator, codes: np.ndarray, count: int) -> np.ndarray:
+    near = flip_bits(rng, codes[rng.integers(0, len(codes), count // 2)], 8)
+    return np.concatenate([near, rng.integers(0, 2**64, count - count // 2, dtype=np.uint64)])
+
+
+def as_bytes(codes: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(codes).view(np.uint8).reshape(-1, 8)
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def faiss_range(index: faiss.IndexBinaryFlat, queries: np.ndarray, t: int) -> list[set[int]]:
+    lims, _dist, ids = index.range_search(as_bytes(queries), t + 1)
+    return [set(ids[lims[i] : lims[i + 1]].tolist()) for i in range(len(queries))]
+
+
+def check_pairs_sample(codes: np.ndarray, result: object, t: int, rng: np.random.Generator) -> bool:
+    """All pairs of 200 sample positions, from brute force, against the join's result."""
+    inverse = result.inverse  # type: ignore[attr-defined]
+    pu, pv = result.pair_u, result.pair_v  # type: ignore[attr-defined]
+    for pos in rng.integers(0, len(codes), 200):
+        u = inverse[pos]
+        expected_codes = {int(c) for c in codes[brute_range(codes, int(codes[pos]), t)[0]]}
+        expected_codes.discard(int(codes[pos]))
+        partners = np.concatenate([pv[pu == u], pu[pv == u]])
+        got = {int(c) for c in result.unique[partners]}  # type: ignore[attr-defined]
+        if got != expected_codes:
+            return False
+        labels = result.labels  # type: ignore[attr-defined]
+        if any(labels[p] != labels[pos] for p in brute_range(codes, int(codes[pos]), t)[0]):
+            return False
+    return True
+
+
+def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> None:
+    n = len(codes)
+    rng = np.random.default_rng(args.seed + 1)
+    single_q = queries_for(rng, codes, args.queries)
+    batch_q = queries_for(rng, codes, args.batch)
+    print(f"\n## {name}, N = {n:,}, t = {t}")
+
+    build_s, index = timed(lambda: HammingIndex(codes))
+    assert isinstance(index, HammingIndex)
+    index.range(int(single_q[0]), t)  # JIT warm-up (cached on disk after the first run)
+    index.range_many(batch_q[:2], t)
+    peer = faiss.IndexBinaryFlat(64)
+    peer_build_s, _ = timed(lambda: peer.add(as_bytes(codes)))
+    print(f"build: curata {build_s:.3f} s ({index.backend}), FAISS flat {peer_build_s:.3f} s")
+    print(f"memory: curata {index.nbytes / 1e6:.1f} MB, FAISS flat {n * 8 / 1e6:.1f} MB")
+
+    ours_s, ours = timed(lambda: [index.range(int(q), t) for q in single_q])
+    peer_queries = single_q[: args.peer_queries]
+    peer_s, peer_sets = timed(
+        lambda: [faiss_range(peer, peer_queries[i : i + 1], t)[0] for i in range(len(peer_queries))]
+    )
+    ours_ms = ours_s / len(single_q) * 1e3
+    peer_ms = peer_s / len(peer_queries) * 1e3
+    print(
+        f"single query: curata {ours_ms:.4f} ms, FAISS flat {peer_ms:.4f} ms, "
+        f"ratio {peer_ms / ours_ms:.1f}x ({len(single_q)} / {len(peer_queries)} queries)"
+    )
+    hits = sum(len(h) for h in ours)  # type: ignore[union-attr]
+
+    batch_s, batch = timed(lambda: index.range_many(batch_q, t))
+    peer_batch_q = batch_q[: args.peer_queries]
+    peer_batch_s, peer_batch = timed(lambda: faiss_range(peer, peer_batch_q, t))
+    b_ms = batch_s / len(batch_q) * 1e3
+    pb_ms = peer_batch_s / len(peer_batch_q) * 1e3
+    print(
+        f"batched: curata {b_ms:.4f} ms/query, FAISS flat {pb_ms:.4f} ms/query, "
+        f"ratio {pb_ms / b_ms:.1f}x ({len(batch_q)} / {len(peer_batch_q)} queries)"
+    )
+
+    same_brute = all(
+        np.array_equal(h.positions, brute_range(codes, int(q), t)[0])
+        for q, h in zip(single_q[: args.check], ours, strict=False)  # type: ignore[arg-type]
+    )
+    same_peer = all(
+        set(h.positions.tolist()) == s
+        for h, s in zip(ours, peer_sets, strict=False)  # type: ignore[arg-type]
+    ) and all(
+        set(h.positions.tolist()) == s
+        for h, s in zip(batch, peer_batch, strict=False)  # type: ignore[arg-type]
+    )
+    print(
+        f"identical to brute force: {same_brute} ({args.check} queries); "
+        f"identical to FAISS: {same_peer}; mean hits/query {hits / len(single_q):.1f}"
+    )
+
+    join_s, result = timed(lambda: join(codes, t, threads=args.threads))
+    group_s, groups = timed(lambda: result.groups())  # type: ignore[attr-defined]
+    exact = check_pairs_sample(codes, result, t, rng)
+    sample = codes[: args.peer_queries]
+    peer_pairs_s, _ = timed(lambda: faiss_range(peer, sample, t))
+    peer_all_s = peer_pairs_s / len(sample) * n
+    print(
+        f"all pairs within {t} + grouping: curata {join_s + group_s:.2f} s "
+        f"(join {join_s:.2f} s on {args.threads} threads, groups {group_s:.2f} s); "
+        f"{result.pair_count:,} pairs, {len(groups):,} groups; "  # type: ignore[attr-defined, arg-type]
+        f"sample identical to brute force: {exact}; "
+        f"FAISS flat would need ~{peer_all_s:.0f} s (N range queries, from {len(sample)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000000", help="comma-separated code counts")
+    parser.add_argument("--sets", default="uniform,skewed")
+    parser.add_argument("--threshold", type=int, default=10)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--peer-queries", type=int, default=100)
+    parser.add_argument("--check", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    faiss.omp_set_num_threads(1)
+    makers = {"uniform": uniform_set, "skewed": skewed_set}
+    for size in (int(s) for s in args.sizes.split(",")):
+        for name in args.sets.split(","):
+            rng = np.random.default_rng(args.seed)
+            codes = makers[name](rng, size)
+            run_set(name, codes, args.threshold, args)
+            del codes
+
+
+if __name__ == "__main__":
+    main()

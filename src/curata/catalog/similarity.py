@@ -1,0 +1,151 @@
+"""What similarity search reads from the catalog: hashes, change stamps, copies, keeper facts.
+
+``assets.phash`` is a signed BIGINT (two's complement of the unsigned hash); the
+arrays returned here are int64 and are reinterpreted as uint64 without a copy by
+:func:`curata.similarity.bits.as_codes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import Connection, false, func, or_, select
+
+from curata.catalog.codec import path_from_db
+from curata.catalog.schema import assets, locations
+
+_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class HashStamp:
+    """Changes whenever an asset is added or its row rewritten (assets are never deleted).
+
+    ``updated_at`` is served by ``ix_assets_updated`` and ``max_id`` by the primary key,
+    so reading the stamp costs two index lookups, not a scan.
+    """
+
+    max_id: int | None
+    updated_at: float | None
+
+
+@dataclass(frozen=True)
+class HashRows:
+    """``ids`` (ascending) with their pHash bits; ``present`` is False where phash is NULL."""
+
+    ids: np.ndarray
+    codes: np.ndarray
+    present: np.ndarray
+
+
+@dataclass(frozen=True)
+class KeeperFacts:
+    """What the keeper rule compares for one asset."""
+
+    asset_id: int
+    width: int | None
+    height: int | None
+    quality_rating: int | None
+    file_size: int
+    created_at: float | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class CopyLocation:
+    asset_id: int
+    path: str
+    file_size: int
+    mtime: float
+    first_seen: float
+
+
+def hash_stamp(conn: Connection) -> HashStamp:
+    max_id = conn.execute(select(func.max(assets.c.id))).scalar_one_or_none()
+    updated = conn.execute(select(func.max(assets.c.updated_at))).scalar_one_or_none()
+    return HashStamp(max_id, updated)
+
+
+def hash_rows(
+    conn: Connection, updated_since: float | None = None, after_id: int | None = None
+) -> HashRows:
+    """Every asset's (id, phash). With ``updated_since``: only rows updated at or after it
+    or with an id above ``after_id``, including rows whose hash is now NULL (so that a
+    reload drops them)."""
+    stmt = select(assets.c.id, assets.c.phash).order_by(assets.c.id)
+    if updated_since is None:
+        stmt = stmt.where(assets.c.phash.is_not(None))
+    else:
+        stmt = stmt.where(or_(assets.c.updated_at >= updated_since, assets.c.id > (after_id or 0)))
+    rows = conn.execute(stmt).all()
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return HashRows(empty, empty, np.empty(0, dtype=bool))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    present = np.fromiter((r[1] is not None for r in rows), dtype=bool, count=len(rows))
+    signed = np.fromiter((r[1] or 0 for r in rows), dtype=np.int64, count=len(rows))
+    return HashRows(ids, signed, present)
+
+
+def phash_of(conn: Connection, asset_id: int) -> int | None:
+    """The stored (signed) pHash of one asset."""
+    return conn.execute(select(assets.c.phash).where(assets.c.id == asset_id)).scalar_one_or_none()
+
+
+def keeper_facts(conn: Connection, asset_ids: Sequence[int]) -> dict[int, KeeperFacts]:
+    out: dict[int, KeeperFacts] = {}
+    ids = list(asset_ids)
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(
+            assets.c.id,
+            assets.c.width,
+            assets.c.height,
+            assets.c.quality_rating,
+            assets.c.file_size,
+            assets.c.created_at,
+            assets.c.content_hash,
+        ).where(assets.c.id.in_(ids[start : start + _CHUNK]))
+        for row in conn.execute(stmt):
+            out[row[0]] = KeeperFacts(*row)
+    return out
+
+
+def copy_locations(conn: Connection) -> dict[int, list[CopyLocation]]:
+    """Assets present at two or more locations (missing ones left out), with those locations."""
+    present = locations.c.missing == false()
+    multi = (
+        select(locations.c.asset_id)
+        .where(present)
+        .group_by(locations.c.asset_id)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    stmt = (
+        select(
+            locations.c.asset_id,
+            locations.c.path,
+            locations.c.file_size,
+            locations.c.mtime,
+            locations.c.first_seen,
+        )
+        .where(present, locations.c.asset_id.in_(select(multi.c.asset_id)))
+        .order_by(locations.c.asset_id, locations.c.id)
+    )
+    out: dict[int, list[CopyLocation]] = {}
+    for asset_id, path, size, mtime, first_seen in conn.execute(stmt):
+        out.setdefault(asset_id, []).append(
+            CopyLocation(asset_id, path_from_db(path), size, mtime, first_seen)
+        )
+    return out
+
+
+def readable_paths(conn: Connection, asset_id: int) -> list[str]:
+    """The asset's present locations, oldest first (to re-read its pixels)."""
+    stmt = (
+        select(locations.c.path)
+        .where(locations.c.asset_id == asset_id, locations.c.missing == false())
+        .order_by(locations.c.id)
+    )
+    return [path_from_db(p) for p in conn.execute(stmt).scalars()]

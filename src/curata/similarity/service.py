@@ -1,0 +1,305 @@
+"""Similarity search and duplicate finding over a catalog.
+
+``find_similar``: resolve the target to a pHash (and, for ``invariant``, to the pHashes
+of its 8 orientations), query the catalog's Hamming index once per hash, keep each
+asset's best distance (ties: the first orientation in :class:`Orientation` order),
+restrict to the ``filters`` candidates, order by distance then asset id.
+
+``find_duplicates``: near-duplicate groups are the connected components of the pairs
+within the threshold (:func:`curata.similarity.join.join`); exact-copy groups are the
+assets present at several locations. Each group has a suggested keeper
+(:mod:`curata.similarity.keeper`). Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from curata.catalog import Catalog
+from curata.catalog import assets as asset_store
+from curata.catalog import similarity as hash_store
+from curata.catalog.codec import to_unsigned64
+from curata.errors import InvalidRequest, NotFound
+from curata.ingest.probe import probe_file
+from curata.models.assets import Asset
+from curata.models.similarity import (
+    DuplicateGroup,
+    DuplicateMember,
+    DuplicatesRequest,
+    DuplicatesResult,
+    Orientation,
+    SimilarMatch,
+    SimilarRequest,
+    SimilarResult,
+    SimilarTarget,
+)
+from curata.similarity.join import join
+from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
+from curata.similarity.orientation import UnreadableImage, load_for_hashing, orientation_hashes
+from curata.similarity.store import index_for
+
+RAW_PREFIXES = ("phash:", "0x")
+JOIN_THREADS = max(1, min(2, os.cpu_count() or 1))
+# A ``curata.models.search.SearchFilters`` (or its JSON), or None for every asset.
+Filters = Any
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    phash: int
+    asset_id: int | None = None
+    content_hash: str | None = None
+    path: str | None = None
+
+    def model(self) -> SimilarTarget:
+        return SimilarTarget(
+            kind=self.kind,  # type: ignore[arg-type]
+            phash=f"{self.phash:016x}",
+            content_hash=self.content_hash,
+            path=self.path,
+        )
+
+
+def _raw_hash(text: str) -> int | None:
+    lowered = text.strip().lower()
+    for prefix in RAW_PREFIXES:
+        if lowered.startswith(prefix):
+            digits = lowered[len(prefix) :]
+            if not 1 <= len(digits) <= 16 or any(c not in "0123456789abcdef" for c in digits):
+                raise InvalidRequest(
+                    f"{text!r} is not a 64-bit hash ({prefix} and 1-16 hex digits)", field="target"
+                )
+            return int(digits, 16)
+    return None
+
+
+def _asset_target(conn: Connection, asset_id: int, path: str | None = None) -> Target:
+    stored = hash_store.phash_of(conn, asset_id)
+    content_hash = asset_store.hashes_of(conn, [asset_id])[0]
+    if stored is None:
+        raise InvalidRequest(
+            f"asset {content_hash[:12]} has no perceptual hash (not an image)", field="target"
+        )
+    return Target("asset", to_unsigned64(stored), asset_id, content_hash, path)
+
+
+def resolve_target(conn: Connection, text: str) -> Target:
+    """A raw hash, a cataloged asset (hash, prefix, path) or an image file outside the catalog."""
+    raw = _raw_hash(text)
+    if raw is not None:
+        return Target("hash", raw)
+    try:
+        asset_id = asset_store.resolve(conn, text)
+        return _asset_target(conn, asset_id, text if Path(text).is_file() else None)
+    except NotFound:
+        if not Path(text).is_file():
+            raise NotFound(
+                f"{text!r} is neither a cataloged asset nor an image file", field="target"
+            ) from None
+    path = os.path.abspath(text)
+    probe = probe_file(path, metadata=False)
+    if probe.error:
+        raise InvalidRequest(f"{text}: {probe.error}", field="target")
+    if probe.phash is None:
+        raise InvalidRequest(f"{text} is not an image (no perceptual hash)", field="target")
+    try:
+        return _asset_target(conn, asset_store.resolve(conn, probe.content_hash or ""), path)
+    except (NotFound, InvalidRequest):
+        return Target("file", probe.phash, None, probe.content_hash, path)
+
+
+def _pixels_source(conn: Connection, target: Target) -> list[str]:
+    if target.kind == "hash":
+        raise InvalidRequest(
+            "a raw hash has no pixels to turn; give an asset or an image file", field="invariant"
+        )
+    if target.path:
+        return [target.path]
+    return hash_store.readable_paths(conn, target.asset_id)  # type: ignore[arg-type]
+
+
+def query_hashes(conn: Connection, target: Target, invariant: bool) -> dict[Orientation, int]:
+    """The hashes to look up: the target's, and with ``invariant`` its 7 turned forms."""
+    if not invariant:
+        return {Orientation.ORIGINAL: target.phash}
+    reasons = []
+    for path in _pixels_source(conn, target):
+        try:
+            hashes = orientation_hashes(load_for_hashing(path))
+        except UnreadableImage as exc:
+            reasons.append(f"{path}: {exc}")
+            continue
+        hashes[Orientation.ORIGINAL] = target.phash
+        return hashes
+    raise InvalidRequest(
+        "no readable copy of the target to turn: " + ("; ".join(reasons) or "no present location"),
+        field="invariant",
+    )
+
+
+def _allowed_ids(catalog: Catalog, filters: Filters) -> np.ndarray | None:
+    """Ids of the assets matching ``filters`` (the search service evaluates them)."""
+    if filters is None:
+        return None
+    from curata.search import matching_ids
+
+    return matching_ids(catalog, filters).astype(np.int64)
+
+
+def best_per_position(
+    hits: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge per-orientation hits: each position once, with its smallest distance and
+    (among equal distances) the first orientation; ordered by distance, then position."""
+    pos = np.concatenate([h[0] for h in hits])
+    dist = np.concatenate([h[1] for h in hits])
+    rank = np.concatenate([np.full(len(h[0]), i, dtype=np.int64) for i, h in enumerate(hits)])
+    order = np.lexsort((rank, dist, pos))
+    pos, dist, rank = pos[order], dist[order], rank[order]
+    first = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else pos
+    pos, dist, rank = pos[first], dist[first], rank[first]
+    order = np.lexsort((pos, dist))
+    return pos[order], dist[order], rank[order]
+
+
+def find_similar(catalog: Catalog, req: SimilarRequest, filters: Filters = None) -> SimilarResult:
+    allowed = _allowed_ids(catalog, filters)
+    store = index_for(catalog)
+    with catalog.read() as conn:
+        target = resolve_target(conn, req.target)
+        queries = query_hashes(conn, target, req.invariant)
+        with store.lock:
+            store.sync(conn)
+            ids, index = store.ids, store.index
+            mask = None if allowed is None else store.positions_of(allowed)
+            own = (
+                None
+                if req.include_target or target.asset_id is None
+                else store.position(target.asset_id)
+            )
+        found = []
+        for code in queries.values():
+            hits = index.range(code, req.threshold, mask)
+            keep = hits.positions != own
+            found.append((hits.positions[keep], hits.distances[keep]))
+        pos, dist, rank = best_per_position(found)
+        orientations = list(queries)
+        assets = asset_store.load_assets(conn, ids[pos[: req.limit]].tolist())
+    results = [
+        SimilarMatch(
+            asset=asset,
+            distance=int(d),
+            similarity=round(1 - int(d) / 64, 6),
+            orientation=orientations[int(r)],
+        )
+        for asset, d, r in zip(assets, dist[: req.limit], rank[: req.limit], strict=True)
+    ]
+    return SimilarResult(
+        target=target.model(),
+        threshold=req.threshold,
+        invariant=req.invariant,
+        total=len(pos),
+        results=results,
+    )
+
+
+def _dimensions(asset: Asset) -> tuple[int | None, int | None]:
+    dims = asset.metadata.get("dimensions") or {}
+    return dims.get("width"), dims.get("height")
+
+
+def _member(asset: Asset, path: str, file_size: int, distance: int = 0) -> DuplicateMember:
+    width, height = _dimensions(asset)
+    return DuplicateMember(
+        content_hash=asset.content_hash,
+        path=path,
+        distance=distance,
+        width=width,
+        height=height,
+        quality_rating=asset.quality_rating,
+        file_size=file_size,
+        created_at=asset.created_at,
+    )
+
+
+def _near_group(assets: list[Asset], codes: np.ndarray) -> DuplicateGroup:
+    candidates = []
+    for a in assets:
+        width, height = _dimensions(a)
+        created = a.created_at.timestamp() if a.created_at else None
+        candidates.append(
+            Candidate(a.content_hash, width, height, a.quality_rating, a.file_size, created)
+        )
+    best, reason = pick_keeper(candidates)
+    dists = np.bitwise_count(codes ^ codes[best]).tolist()
+    members = [
+        _member(a, a.file_path, a.file_size, int(d)) for a, d in zip(assets, dists, strict=True)
+    ]
+    members[best].keeper = True
+    members.sort(key=lambda m: (not m.keeper, m.distance, m.content_hash))
+    return DuplicateGroup(
+        kind="near", size=len(members), keeper=members[0], reason=reason, members=members
+    )
+
+
+def _exact_group(asset: Asset, copies: list[hash_store.CopyLocation]) -> DuplicateGroup:
+    best, reason = pick_copy([Copy(c.path, c.mtime) for c in copies])
+    members = [_member(asset, c.path, c.file_size) for c in copies]
+    members[best].keeper = True
+    members.sort(key=lambda m: (not m.keeper, m.path))
+    return DuplicateGroup(
+        kind="exact", size=len(members), keeper=members[0], reason=reason, members=members
+    )
+
+
+def _near_groups(
+    conn: Connection, ids: np.ndarray, codes: np.ndarray, threshold: int
+) -> list[DuplicateGroup]:
+    groups = join(codes, threshold, threads=JOIN_THREADS).groups()
+    member_ids = [ids[g].tolist() for g in groups]
+    assets = asset_store.load_assets(conn, [i for m in member_ids for i in m])
+    out, start = [], 0
+    for g in groups:
+        out.append(_near_group(assets[start : start + len(g)], codes[g]))
+        start += len(g)
+    return out
+
+
+def find_duplicates(
+    catalog: Catalog, req: DuplicatesRequest, filters: Filters = None
+) -> DuplicatesResult:
+    allowed = _allowed_ids(catalog, filters)
+    store = index_for(catalog)
+    groups: list[DuplicateGroup] = []
+    with catalog.read() as conn:
+        if not req.exact:
+            with store.lock:
+                store.sync(conn)
+                ids, codes = store.ids, store.codes
+            if allowed is not None:
+                keep = np.isin(ids, allowed)
+                ids, codes = ids[keep], codes[keep]
+            groups.extend(_near_groups(conn, ids, codes, req.threshold))
+        copies = hash_store.copy_locations(conn)
+        if allowed is not None:
+            wanted = set(allowed.tolist())
+            copies = {k: v for k, v in copies.items() if k in wanted}
+        copy_assets = asset_store.load_assets(conn, list(copies))
+        groups.extend(_exact_group(a, copies[i]) for i, a in zip(copies, copy_assets, strict=True))
+    order = {"exact": 0, "near": 1}
+    groups.sort(key=lambda g: (-g.size, order[g.kind], g.keeper.content_hash, g.keeper.path))
+    return DuplicatesResult(
+        threshold=req.threshold,
+        exact_only=req.exact,
+        group_count=len(groups),
+        member_count=sum(g.size for g in groups),
+        groups=groups,
+    )
