@@ -1,0 +1,382 @@
+"""Auto-selection models: candidates from providers, results, strategy and priorities.
+
+These are the edge of the auto-selection service: requests are validated here once,
+then the pure core (:mod:`curata.autoselect`) works on plain tuples.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from curata.models.common import StrictModel
+
+
+class ArtMediaType(StrEnum):
+    """What the artwork belongs to; selects the balanced provider order."""
+
+    MOVIE = "movie"
+    TV = "tv"
+    MUSIC = "music"
+
+
+class AssetType(StrEnum):
+    """Artwork types, named as Kodi names them (music types have their own names)."""
+
+    POSTER = "poster"
+    FANART = "fanart"
+    BANNER = "banner"
+    CLEARLOGO = "clearlogo"
+    CLEARART = "clearart"
+    LANDSCAPE = "landscape"
+    THUMB = "thumb"
+    DISCART = "discart"
+    CHARACTERART = "characterart"
+    KEYART = "keyart"
+    ALBUMCOVER = "albumcover"
+    ARTISTTHUMB = "artistthumb"
+
+
+class Quality(StrEnum):
+    SD = "sd"
+    HD = "hd"
+    UHD = "4k"
+
+
+_HEX64 = re.compile(r"^[0-9a-f]{16}$")
+_LANGUAGE = re.compile(r"^[a-z0-9-]{0,16}$")
+
+
+def _normalize_phash(value: Any) -> str | None:
+    """A 64-bit perceptual hash as 16 lowercase hex digits (an int is accepted too)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a perceptual hash is 16 hex digits or a 64-bit integer")
+    if isinstance(value, int):
+        if not 0 <= value < 1 << 64:
+            raise ValueError("a perceptual hash integer must be in 0 .. 2**64-1")
+        return f"{value:016x}"
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if _HEX64.match(text):
+            return text
+    raise ValueError("a perceptual hash is 16 hex digits or a 64-bit integer")
+
+
+def _normalize_language(value: Any) -> str | None:
+    """Lowercase, trimmed; ``None``/empty stay language-neutral as the spec says."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a language is a string such as 'en', 'de' or '' (neutral)")
+    text = value.strip().lower()
+    if not _LANGUAGE.match(text):
+        raise ValueError(f"not a language code: {value!r}")
+    return text
+
+
+class AssetCandidate(StrictModel):
+    """One piece of artwork a provider offers (or a local file).
+
+    Missing data follows the spec's table: no dimensions means 0x0, no votes (or 0)
+    means no votes, no language means language-neutral. Enum fields are stored as
+    their plain string values (cheap to hash in the selection core).
+    """
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    provider: str | None = Field(
+        None, description="Provider name; filled from the key of provider_results."
+    )
+    url: str = Field(..., min_length=1, description="Download URL, or a local file path.")
+    asset_type: AssetType
+    width: int | None = Field(None, ge=0)
+    height: int | None = Field(None, ge=0)
+    aspect_ratio: float | None = Field(None, gt=0)
+    quality: Quality | None = None
+    file_size: int | None = Field(None, ge=0)
+    language: str | None = None
+    votes: int | None = Field(None, ge=0, description="Votes or likes; 0 counts as no votes.")
+    vote_average: float | None = Field(None, ge=0)
+    perceptual_hash: str | None = Field(None, description="64-bit pHash, 16 hex digits.")
+    nominal_size: bool = Field(
+        False, description="width/height are the provider's fixed size for the type."
+    )
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str | None:
+        return _normalize_language(value)
+
+    @field_validator("perceptual_hash", mode="before")
+    @classmethod
+    def _phash(cls, value: Any) -> str | None:
+        return _normalize_phash(value)
+
+
+class ExistingAsset(StrictModel):
+    """Artwork the user already has, for duplicate detection (any field may be absent)."""
+
+    provider: str | None = None
+    url: str | None = None
+    asset_type: AssetType | None = None
+    width: int | None = Field(None, ge=0)
+    height: int | None = Field(None, ge=0)
+    file_size: int | None = Field(None, ge=0)
+    perceptual_hash: str | None = None
+
+    @field_validator("perceptual_hash", mode="before")
+    @classmethod
+    def _phash(cls, value: Any) -> str | None:
+        return _normalize_phash(value)
+
+
+class Resolution(StrictModel):
+    width: int = Field(0, ge=0)
+    height: int = Field(0, ge=0)
+
+
+class SelectRequest(StrictModel):
+    """``select_best_assets``: candidates keyed by provider name, and the rules to apply."""
+
+    provider_results: dict[str, list[AssetCandidate]]
+    media_type: ArtMediaType
+    preferred_language: str = "en"
+    existing_assets: list[ExistingAsset] = Field(default_factory=list)
+    asset_types: list[AssetType] | None = None
+    fallback_languages: list[str] = Field(
+        default_factory=lambda: ["en"],
+        description="Tried in order when no candidate is in the preferred language or neutral.",
+    )
+    prefer_textless: bool = Field(
+        True, description="For fanart and landscape, textless art beats art with text."
+    )
+    min_resolution: dict[AssetType, Resolution] | None = Field(
+        None, description="Minimum size per asset type; None uses the defaults, {} none."
+    )
+    locked_asset_types: list[AssetType] = Field(default_factory=list)
+    hamming_threshold: int = Field(0, ge=0, le=64)
+
+    @field_validator("preferred_language", mode="before")
+    @classmethod
+    def _preferred(cls, value: Any) -> str:
+        return _normalize_language(value) or ""
+
+    @field_validator("fallback_languages", mode="before")
+    @classmethod
+    def _fallbacks(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [_normalize_language(v) or "" for v in value]
+        return value
+
+    @field_validator("provider_results")
+    @classmethod
+    def _providers(cls, value: dict[str, list[AssetCandidate]]) -> dict[str, list[AssetCandidate]]:
+        for name, items in value.items():
+            if not name.strip():
+                raise ValueError("a provider name cannot be empty")
+            for index, item in enumerate(items):
+                if item.provider is not None and item.provider != name:
+                    raise ValueError(
+                        f"{name}[{index}].provider is {item.provider!r} but it is listed "
+                        f"under {name!r}"
+                    )
+        return value
+
+
+class ScoreRequest(StrictModel):
+    """``score_asset``: one candidate scored on its own (tier, display score, reason)."""
+
+    asset: AssetCandidate
+    asset_type: AssetType | None = None
+    provider_name: str
+    provider_order: list[str] = Field(default_factory=list)
+    preferred_language: str = "en"
+
+    @field_validator("preferred_language", mode="before")
+    @classmethod
+    def _preferred(cls, value: Any) -> str:
+        return _normalize_language(value) or ""
+
+
+class AssetScore(BaseModel):
+    """A candidate's standing: the spec's tier and display score plus their parts."""
+
+    tier: int
+    score: float = Field(..., description="Spec display score, capped at 1.0.")
+    reason: str
+    language_score: float
+    hd: bool
+    resolution: int
+    resolution_score: float
+    aspect_ratio_score: float
+    vote_score: float
+    votes: int
+    provider_priority: int
+
+
+class RankedAsset(BaseModel):
+    """A candidate in a ranked list. ``rank_score`` (0-1) strictly decreases down the list:
+    ``(4 - tier + (n - position) / n) / 4`` with ``n`` candidates in the tier and
+    ``position`` counted from 0 inside it, so 1.0 only for the winner of tier 1."""
+
+    rank: int
+    provider: str
+    candidate: AssetCandidate
+    tier: int
+    score: float
+    rank_score: float
+    reason: str
+
+
+class SkippedAsset(BaseModel):
+    provider: str
+    candidate: AssetCandidate
+    reason: str
+
+
+class AssetTypeResult(BaseModel):
+    asset_type: AssetType
+    winner: RankedAsset | None = None
+    runners_up: list[RankedAsset] = Field(default_factory=list)
+    skipped: list[SkippedAsset] = Field(default_factory=list)
+    locked: bool = False
+    language: str = Field(
+        "", description="Language that counted as preferred (a fallback if none matched)."
+    )
+    provider_order: list[str] = Field(default_factory=list)
+
+
+class SelectionResult(BaseModel):
+    media_type: ArtMediaType
+    preferred_language: str
+    results: dict[str, AssetTypeResult] = Field(default_factory=dict)
+
+    def winners(self) -> dict[str, RankedAsset]:
+        return {k: v.winner for k, v in self.results.items() if v.winner is not None}
+
+
+class Strategy(StrEnum):
+    BALANCED = "balanced"
+    CUSTOM = "custom"
+
+
+class StrategyInfo(BaseModel):
+    strategy: Strategy
+    balanced: bool
+
+
+class ProviderPriority(StrictModel):
+    """The provider order for one media type and asset type (``*`` = every asset type)."""
+
+    media_type: ArtMediaType
+    asset_type: str = "*"
+    providers: list[str]
+    disabled: list[str] = Field(default_factory=list)
+
+    @field_validator("asset_type")
+    @classmethod
+    def _asset_type(cls, value: str) -> str:
+        if value != "*" and value not in AssetType.__members__.values():
+            raise ValueError(f"unknown asset type {value!r} (use one of AssetType or '*')")
+        return value
+
+    @field_validator("providers", "disabled")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        names = [v.strip() for v in value]
+        if any(not n for n in names):
+            raise ValueError("a provider name cannot be empty")
+        if len(set(names)) != len(names):
+            raise ValueError("a provider is listed twice")
+        return names
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ProviderPriority:
+        if not self.providers:
+            raise ValueError("providers: name at least one provider")
+        both = set(self.providers) & set(self.disabled)
+        if both:
+            raise ValueError(f"providers both ordered and disabled: {sorted(both)}")
+        return self
+
+
+class PriorityEntry(BaseModel):
+    """The effective order for one media type and asset type, and where it came from."""
+
+    media_type: ArtMediaType
+    asset_type: str
+    providers: list[str]
+    disabled: list[str] = Field(default_factory=list)
+    source: str = Field(..., description="'balanced' or 'custom'.")
+
+
+class PriorityTable(BaseModel):
+    strategy: Strategy
+    entries: list[PriorityEntry] = Field(default_factory=list)
+
+
+class PriorityResetRequest(StrictModel):
+    media_type: ArtMediaType | None = None
+    asset_type: str | None = None
+
+
+class FetchRequest(StrictModel):
+    """``fetch_artwork``: pick the best art for one item and download it under Kodi names."""
+
+    into: str = Field(..., min_length=1, description="The item's folder.")
+    media_type: ArtMediaType = ArtMediaType.MOVIE
+    tmdb_id: int | None = Field(None, gt=0)
+    tvdb_id: int | None = Field(None, gt=0)
+    musicbrainz_id: str | None = None
+    theaudiodb_id: int | None = Field(None, gt=0)
+    use_fanart: bool = False
+    preferred_language: str = "en"
+    fallback_languages: list[str] = Field(default_factory=lambda: ["en"])
+    asset_types: list[AssetType] | None = None
+    replace: bool = Field(
+        False, description="Replace art curata fetched before (never the user's own or locked)."
+    )
+    dry_run: bool = False
+
+    @field_validator("preferred_language", mode="before")
+    @classmethod
+    def _preferred(cls, value: Any) -> str:
+        return _normalize_language(value) or ""
+
+    @model_validator(mode="after")
+    def _some_source(self) -> FetchRequest:
+        if not (self.tmdb_id or self.tvdb_id or self.musicbrainz_id or self.theaudiodb_id):
+            raise ValueError("name the item: tmdb_id, tvdb_id, musicbrainz_id or theaudiodb_id")
+        return self
+
+
+class FetchedArt(BaseModel):
+    asset_type: AssetType
+    action: str = Field(..., description="'downloaded', 'replaced', 'kept', 'locked' or 'none'.")
+    path: str | None = None
+    provider: str | None = None
+    url: str | None = None
+    reason: str = ""
+
+
+class FetchResult(BaseModel):
+    folder: str
+    items: list[FetchedArt] = Field(default_factory=list)
+    selection: SelectionResult | None = None
+
+
+class LockRequest(StrictModel):
+    folder: str = Field(..., min_length=1)
+    asset_types: list[AssetType] = Field(..., min_length=1)
+    locked: bool = True
+
+
+class LockState(BaseModel):
+    folder: str
+    locked: list[AssetType] = Field(default_factory=list)

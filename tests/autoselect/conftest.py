@@ -1,0 +1,72 @@
+"""Helpers for the auto-selection tests: candidate builders and an independent oracle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from curata.autoselect import select_best_assets
+from curata.autoselect.select import SelectionOutcome
+
+NO_MINIMUM: dict[str, Any] = {}
+
+
+def cand(url: str, asset_type: str = "poster", **fields: Any) -> dict[str, Any]:
+    return {"url": url, "asset_type": asset_type, **fields}
+
+
+def select(results: dict[str, list[dict[str, Any]]], **kwargs: Any) -> SelectionOutcome:
+    """select_best_assets for a movie, without minimum sizes unless a test sets them."""
+    kwargs.setdefault("min_resolution", NO_MINIMUM)
+    return select_best_assets(results, kwargs.pop("media_type", "movie"), **kwargs)
+
+
+def ranked_urls(outcome: SelectionOutcome, asset_type: str = "poster") -> list[str]:
+    return [p.url for p in outcome[asset_type].ranked]
+
+
+def reference_choose(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Successive filtering written out plainly from DESIGN.md, as a test oracle.
+
+    Each item has tier, votes, pixels, priority and key (already computed).
+    """
+    best = min(i["tier"] for i in items)
+    pool = [i for i in items if i["tier"] == best]
+    leader = max(i["votes"] for i in pool)
+    if leader:
+        # drop the significantly lower: leader - v > 50% of v
+        pool = [i for i in pool if i["votes"] == 0 or not (leader - i["votes"] > i["votes"] / 2)]
+    top = max(i["pixels"] for i in pool)
+    if top:
+        pool = [i for i in pool if i["pixels"] == 0 or not (top - i["pixels"] > i["pixels"] / 10)]
+    first = min(i["priority"] for i in pool)
+    pool = [i for i in pool if i["priority"] == first]
+    return min(pool, key=lambda i: i["key"])
+
+
+def reference_rank(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    left = list(items)
+    out = []
+    while left:
+        winner = reference_choose(left)
+        out.append(winner)
+        left.remove(winner)
+    return out
+
+
+@pytest.fixture
+def worked_example() -> dict[str, list[dict[str, Any]]]:
+    """The spec's "Example Scenario" input, as written there."""
+    return {
+        "tmdb": [
+            cand("https://image.tmdb.org/t/p/original/poster1.jpg", width=2000, height=3000,
+                 language="en", votes=42, quality="hd"),
+            cand("https://image.tmdb.org/t/p/original/poster2.jpg", width=1000, height=1500,
+                 language="en", votes=15),
+        ],
+        "fanart_tv": [
+            cand("https://assets.fanart.tv/fanart/movies/1/movieposter/p.jpg", width=1000,
+                 height=1426, language="en", votes=125),
+        ],
+    }  # fmt: skip
