@@ -58,6 +58,14 @@ class Conflict(CurataError):
     code = "conflict"
 
 
+class Unauthorized(CurataError):
+    """A server needs a valid API token (``Authorization: Bearer <token>``)."""
+
+    http_status = 401
+    exit_code = 6
+    code = "unauthorized"
+
+
 class Interrupted(CurataError):
     """Long work was stopped on request; what finished is kept and can be resumed."""
 

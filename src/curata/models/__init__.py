@@ -12,7 +12,7 @@ from curata.models.assets import (
     TagUpdateResult,
 )
 from curata.models.common import Response, StrictModel
-from curata.models.scan import ScanProgress, ScanSummary
+from curata.models.scan import ScanProgress, ScanRequest, ScanSummary
 from curata.models.stats import CatalogStats, CountEntry
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "RateRequest",
     "Response",
     "ScanProgress",
+    "ScanRequest",
     "ScanSummary",
     "StrictModel",
     "TagRequest",

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from curata.models.common import StrictModel
+
+
+class ScanRequest(StrictModel):
+    """What to scan (the arguments of ``Curata.scan`` that transports pass on)."""
+
+    paths: list[str] = Field(min_length=1, description="files or folders to catalog")
+    project: str | None = Field(None, description="project to file new assets under")
+    include_hidden: bool = Field(False, description="also walk hidden folders and files")
+
 
 class ScanProgress(BaseModel):
     """One progress event; ``files_total``/``bytes_total`` are known once discovery ends."""

@@ -1,0 +1,143 @@
+"""The MCP server: curata's tools (and a few resources) over stdio or streamable HTTP.
+
+Built on the SDK's low-level ``Server`` so that each tool's input schema is exactly the
+JSON schema of its curata request model, and errors are curata's own field-level ones.
+Tool calls run in a worker thread (the catalog is synchronous); a scan reports progress
+to the client while it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+
+from curata import __version__
+from curata.errors import CurataError
+from curata.interface import Curata
+from curata.mcp import catalog_tools
+from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
+from curata.mcp.tools import CurataTool
+
+log = logging.getLogger(__name__)
+
+INSTRUCTIONS = """\
+curata catalogs a media library (images, video, audio, documents, many AI-generated)
+and answers structured requests only: turn what the user asks for into filters
+(tags, tag:value pairs, media type, quality, AI source, project, dates, prompt keywords)
+rather than passing natural language. Tags are case-insensitive; 'key:value' makes a
+pair. Results and errors are envelopes {success, message, data, error}; an error names
+the offending field. Start with catalog_stats to learn the tags, sources and projects.
+"""
+
+TOOL_MODULES = (catalog_tools,)
+
+
+def all_tools() -> list[CurataTool]:
+    return [tool for module in TOOL_MODULES for tool in module.TOOLS]
+
+
+def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> Server[Any]:
+    """An MCP server whose every tool calls one method of ``curata``."""
+    registry = {tool.name: tool for tool in (all_tools() if tools is None else tools)}
+
+    async def list_tools(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=[tool.describe() for tool in registry.values()])
+
+    async def call_tool(
+        ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        tool = registry.get(params.name)
+        if tool is None:
+            known = ", ".join(sorted(registry))
+            return types.CallToolResult(
+                content=[
+                    types.TextContent(
+                        type="text", text=f"unknown tool {params.name!r}; the tools are: {known}"
+                    )
+                ],
+                is_error=True,
+            )
+
+        def report(done: float, total: float | None, message: str | None) -> None:
+            anyio.from_thread.run(ctx.session.report_progress, done, total, message)
+
+        try:
+            return await anyio.to_thread.run_sync(
+                partial(tool.call, curata, dict(params.arguments or {}), report)
+            )
+        except Exception:
+            log.exception("tool %s failed", params.name)
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text=f"internal error in {params.name}")],
+                is_error=True,
+            )
+
+    async def list_resources(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=list(RESOURCES))
+
+    async def list_templates(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        return types.ListResourceTemplatesResult(resource_templates=list(TEMPLATES))
+
+    async def read(
+        _ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        uri = str(params.uri)
+        try:
+            body = await anyio.to_thread.run_sync(read_resource, curata, uri)
+        except CurataError as exc:
+            body = {"success": False, "message": str(exc), "data": None, "error": exc.to_dict()}
+        return types.ReadResourceResult(
+            contents=[
+                types.TextResourceContents(
+                    uri=uri, mime_type="application/json", text=json.dumps(body, ensure_ascii=False)
+                )
+            ]
+        )
+
+    return Server(
+        "curata",
+        version=__version__,
+        title="curata",
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_list_resource_templates=list_templates,
+        on_read_resource=read,
+    )
+
+
+async def serve_stdio(curata: Curata) -> None:
+    from mcp.server.stdio import stdio_server
+
+    server = build_server(curata)
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+def run_stdio(curata: Curata) -> None:
+    anyio.run(serve_stdio, curata)
+
+
+def run_http(curata: Curata, host: str, port: int, log_level: str = "info") -> None:
+    """Streamable HTTP at ``http://host:port/mcp`` (DNS-rebinding protection on loopback)."""
+    import uvicorn
+
+    app = build_server(curata).streamable_http_app(host=host)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

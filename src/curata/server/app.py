@@ -1,0 +1,79 @@
+"""The FastAPI application: every endpoint is one ``Curata`` call.
+
+``create_app(curata)`` builds the app around an open :class:`curata.Curata` (the caller
+keeps ownership and closes it). With ``token`` set, every API request needs
+``Authorization: Bearer <token>``; the web page's static files and the API description
+(``/openapi.json``, ``/docs``) hold no catalog data and stay reachable without it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from curata import __version__
+from curata.config import cache_dir as default_cache_dir
+from curata.interface import Curata
+from curata.server import errors
+from curata.server.auth import require_token
+from curata.server.files import Thumbnails
+from curata.server.jobs import ScanJobs
+from curata.server.routes import assets, catalog, scans
+
+STATIC = Path(__file__).with_name("static")
+
+DESCRIPTION = """\
+The HTTP API of a curata catalog. Every operation is one call of the structured
+interface `curata.Curata`, with the same request and response models.
+
+Successful responses are the envelope `{success, message, data, error}` with the result in
+`data`. Errors use the same envelope with `success: false` and `error: {code, message,
+field, details}`: 422 for an invalid request (the field path and the reason), 404 when
+something named does not exist, 409 for a conflict with the catalog's state, 401 for a
+missing or wrong API token.
+"""
+
+ROUTERS = (assets.router, catalog.router, scans.router)
+
+
+def create_app(
+    curata: Curata,
+    token: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> FastAPI:
+    """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir``."""
+    jobs = ScanJobs(curata)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="curata",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.curata = curata
+    app.state.token = token or None
+    app.state.scan_jobs = jobs
+    app.state.thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
+    errors.install(app)
+    # Only a server with a token declares (and enforces) bearer security in its OpenAPI.
+    guard = [Depends(require_token)] if app.state.token else []
+    for router in ROUTERS:
+        app.include_router(router, dependencies=guard)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,1 @@
+"""One router per area; each endpoint calls one ``Curata`` method."""

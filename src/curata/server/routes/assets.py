@@ -1,0 +1,109 @@
+"""Assets: details, tags, ratings, the file itself and its thumbnail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
+from curata.server.deps import AssetHash, CurataDep, ThumbnailsDep
+from curata.server.errors import error_responses
+from curata.server.files import THUMBNAIL_SIZES, cataloged_file, media_type_of
+
+router = APIRouter(tags=["assets"])
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/assets/{hash}",
+    response_model=Response[AssetDetail],
+    responses=error_responses(404, 422),
+    summary="Everything known about one asset",
+)
+def get_asset(hash: AssetHash, curata: CurataDep) -> Response[AssetDetail]:
+    """Tags, rating, generation metadata, every location and the perceptual hashes."""
+    return curata.get_asset(hash)
+
+
+@router.post(
+    "/assets/tags",
+    response_model=Response[TagUpdateResult],
+    responses=error_responses(404, 422),
+    summary="Add tags to assets",
+)
+def add_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateResult]:
+    """Add tags (``portrait`` or ``style:cyberpunk`` pairs) to every asset named, or none."""
+    return curata.tag_assets(request)
+
+
+@router.post(
+    "/assets/tags/remove",
+    response_model=Response[TagUpdateResult],
+    responses=error_responses(404, 422),
+    summary="Remove tags from assets",
+)
+def remove_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateResult]:
+    return curata.tag_assets(request, remove=True)
+
+
+@router.post(
+    "/assets/rating",
+    response_model=Response[list[str]],
+    responses=error_responses(404, 422),
+    summary="Set the quality rating (0-5) of assets",
+)
+def rate_assets(request: RateRequest, curata: CurataDep) -> Response[list[str]]:
+    """Returns the content hashes of the rated assets."""
+    return curata.rate_assets(request)
+
+
+@router.get(
+    "/assets/{hash}/file",
+    response_class=FileResponse,
+    responses={
+        200: {"description": "The file's bytes", "content": {"*/*": _BINARY}},
+        **error_responses(404, 422),
+    },
+    summary="Download the asset's file",
+)
+def asset_file(hash: AssetHash, curata: CurataDep) -> FileResponse:
+    """Streams a cataloged location of the asset; nothing outside the catalog is served."""
+    asset = curata.get_asset(hash).data
+    assert asset is not None
+    path = cataloged_file(asset)
+    return FileResponse(path, media_type=media_type_of(asset, path), filename=path.name)
+
+
+@router.get(
+    "/assets/{hash}/thumbnail",
+    response_class=FileResponse,
+    responses={
+        200: {"description": "A JPEG thumbnail", "content": {"image/jpeg": _BINARY}},
+        **error_responses(404, 422),
+    },
+    summary="A JPEG thumbnail of an image asset",
+)
+def asset_thumbnail(
+    hash: AssetHash,
+    curata: CurataDep,
+    thumbnails: ThumbnailsDep,
+    size: Annotated[
+        int,
+        Query(
+            ge=THUMBNAIL_SIZES[0],
+            le=THUMBNAIL_SIZES[1],
+            description="longest side in pixels",
+        ),
+    ] = 256,
+) -> FileResponse:
+    """Made on first request and cached by content hash and size."""
+    asset = curata.get_asset(hash).data
+    assert asset is not None
+    return FileResponse(
+        thumbnails.get(asset, size),
+        media_type="image/jpeg",
+        headers={"Cache-Control": "max-age=86400, immutable"},
+    )

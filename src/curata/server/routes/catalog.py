@@ -1,0 +1,42 @@
+"""Catalog-wide views: statistics and the files a scan could not catalog."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from curata.models import CatalogStats, IngestErrorRecord, Response
+from curata.server.deps import CurataDep
+from curata.server.errors import error_responses
+
+router = APIRouter(tags=["catalog"])
+
+
+class ErrorLevel(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    ALL = "all"
+
+
+@router.get("/stats", response_model=Response[CatalogStats], summary="Catalog statistics")
+def stats(curata: CurataDep) -> Response[CatalogStats]:
+    """Counts by media type, format, AI source, model, project; top tags; totals."""
+    return curata.stats()
+
+
+@router.get(
+    "/errors",
+    response_model=Response[list[IngestErrorRecord]],
+    responses=error_responses(422),
+    summary="Files the scanner could not catalog",
+)
+def ingest_errors(
+    curata: CurataDep,
+    level: Annotated[
+        ErrorLevel,
+        Query(description="error: not cataloged; warning: cataloged with problems; all"),
+    ] = ErrorLevel.ERROR,
+) -> Response[list[IngestErrorRecord]]:
+    return curata.ingest_errors(None if level == ErrorLevel.ALL else level.value)

@@ -1,0 +1,92 @@
+"""Scan jobs: start a scan in the background, follow its progress, stop it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from curata.models import Response, ScanRequest
+from curata.server.deps import JobsDep
+from curata.server.errors import error_responses
+from curata.server.jobs import Job
+from curata.server.models import ScanJob
+
+router = APIRouter(tags=["scans"])
+
+#: How often the event stream looks for new progress.
+POLL_SECONDS = 0.1
+
+
+def _job(job_id: str, jobs: JobsDep) -> Job:
+    return jobs.get(job_id)
+
+
+JobDep = Annotated[Job, Depends(_job)]
+
+
+@router.post(
+    "/scans",
+    status_code=202,
+    response_model=Response[ScanJob],
+    responses=error_responses(409, 422),
+    summary="Start a scan in the background",
+)
+def start_scan(request: ScanRequest, jobs: JobsDep) -> Response[ScanJob]:
+    """Catalogs files and folders on the server's machine with ``Curata.scan``.
+
+    Returns the job (its ``id`` is used below) once the scan has accepted its paths; a
+    path that does not exist is a 422, a scan already running a 409.
+    """
+    return Response.ok(jobs.start(request), "scan started")
+
+
+@router.get("/scans", response_model=Response[list[ScanJob]], summary="Scan jobs of this server")
+def list_scans(jobs: JobsDep) -> Response[list[ScanJob]]:
+    return Response.ok(jobs.listing())
+
+
+@router.get(
+    "/scans/{job_id}",
+    response_model=Response[ScanJob],
+    responses=error_responses(404, 422),
+    summary="A scan job's progress, and its summary once finished",
+)
+def get_scan(job: JobDep) -> Response[ScanJob]:
+    return Response.ok(job.snapshot())
+
+
+@router.delete(
+    "/scans/{job_id}",
+    response_model=Response[ScanJob],
+    responses=error_responses(404, 422),
+    summary="Stop a scan",
+)
+def stop_scan(job_id: str, jobs: JobsDep) -> Response[ScanJob]:
+    """The scan ends after its current batch; what it cataloged is kept, and the next
+    scan of the same paths resumes the rest."""
+    return Response.ok(jobs.stop(job_id), "stop requested")
+
+
+@router.get(
+    "/scans/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses=error_responses(404, 422, by_reference=True),
+    summary="Server-sent events of a scan's progress",
+)
+async def scan_events(job: JobDep) -> AsyncIterator[ServerSentEvent]:
+    """``progress`` events carry a ``ScanProgress`` (only the latest when several came
+    between two looks); the last event, ``end``, carries the finished ``ScanJob``."""
+    seen = -1
+    while True:
+        snap = job.snapshot()
+        if snap.events != seen:
+            seen = snap.events
+            yield ServerSentEvent(event="progress", id=str(seen), data=snap.progress)
+        if job.finished:
+            yield ServerSentEvent(event="end", data=job.snapshot())
+            return
+        await asyncio.sleep(POLL_SECONDS)

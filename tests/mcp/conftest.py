@@ -1,0 +1,83 @@
+"""The real ``python -m curata mcp`` process, driven by the MCP SDK's own stdio client."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import mcp_types as types
+import pytest
+
+from curata import Curata
+from mcp import Client, StdioServerParameters
+
+Scenario = Callable[[Client], Awaitable[None]]
+
+
+@pytest.fixture
+def library(tmp_path: Path, fixtures: Path) -> Path:
+    root = tmp_path / "library"
+    for part in ("near-duplicates", "generators", "formats"):
+        shutil.copytree(fixtures / part, root / part)
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return root
+
+
+@pytest.fixture
+def catalog(tmp_path: Path, library: Path) -> Path:
+    """A real SQLite catalog of the copied test files (scanned in this process)."""
+    db = tmp_path / "catalog.db"
+    with Curata(database=db) as cur:
+        cur.scan([library / "near-duplicates", library / "formats"], project="photos", workers=1)
+    return db
+
+
+@asynccontextmanager
+async def mcp_client(db: Path, home: Path) -> AsyncIterator[Client]:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "curata", "--database", str(db), "mcp"],
+        env={"PATH": os.environ.get("PATH", ""), "CURATA_HOME": str(home)},
+    )
+    async with Client(params, read_timeout_seconds=120) as client:
+        yield client
+
+
+def run_scenario(db: Path, home: Path, scenario: Scenario) -> None:
+    async def main() -> None:
+        async with mcp_client(db, home) as client:
+            await scenario(client)
+
+    anyio.run(main)
+
+
+@pytest.fixture
+def session(catalog: Path, tmp_path: Path) -> Callable[[Scenario], None]:
+    """``session(scenario)`` runs ``scenario(client)`` against a fresh server process."""
+    return lambda scenario: run_scenario(catalog, tmp_path / "home", scenario)
+
+
+def ok(result: types.CallToolResult) -> Any:
+    """The ``data`` of a successful tool result (also checks text and structure agree)."""
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert not result.is_error, text
+    body = result.structured_content
+    assert body is not None and body["success"] is True
+    assert json.loads(text) == body
+    return body["data"]
+
+
+def failed(result: types.CallToolResult) -> dict[str, Any]:
+    """The ``error`` of a tool error."""
+    assert result.is_error
+    body = json.loads(result.content[0].text)  # type: ignore[union-attr]
+    assert body["success"] is False
+    return body["error"]
