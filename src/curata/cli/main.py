@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curata.cli import assets, mcp, scan, serve  # noqa: F401  (command registration)
+from curata.cli import assets, mcp, scan, serve, similar  # noqa: F401  (command registration)
 from curata.cli.app import app
 
 
