@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -99,4 +100,27 @@ def test_killed_scan_then_rescan_equals_uninterrupted_scan(
     assert committed < FILES + 2, "the scan finished before it could be killed"
     rerun = subprocess.run(_scan_cmd(db, media), capture_output=True, text=True, check=True)
     assert '"interrupted": false' in rerun.stdout
+    assert _dump(db) == reference
+
+
+def test_ctrl_c_stops_after_the_current_batch_and_the_next_scan_finishes(
+    tmp_path: Path, media: Path, reference: dict[str, list[tuple[object, ...]]]
+) -> None:
+    db = tmp_path / "interrupted.db"
+    proc = subprocess.Popen(
+        _scan_cmd(db, media), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _count(db) < FILES // 4 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends the whole group on Ctrl-C
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    summary = json.loads(out)
+    assert summary["interrupted"] is True and summary["missing"] == 0
+    assert 0 < summary["new"] == _count(db) < FILES + 2
+    rerun = subprocess.run(_scan_cmd(db, media), capture_output=True, text=True, check=True)
+    assert json.loads(rerun.stdout)["unchanged"] == summary["new"] + summary["failed"]
     assert _dump(db) == reference

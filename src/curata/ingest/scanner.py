@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from curata.catalog import Catalog, ingest_errors
@@ -208,10 +209,8 @@ class Scanner:
         summary.files_seen = len(discovery.files)
         summary.unchanged = work.unchanged
         self._record_problems(discovery.problems, summary)
-        try:
+        with _ctrl_c_sets(self.stop):
             self._read(work.to_read, project_id, summary)
-        except KeyboardInterrupt:
-            self.stop.set()
         summary.interrupted = self.stop.is_set()
         if not summary.interrupted:
             summary.missing = self._mark_missing(work.known, discovery)
@@ -234,23 +233,19 @@ class Scanner:
         self.progress(state)
         batch: list[ProbeResult] = []
         last_flush = time.monotonic()
-        try:
-            for result in probe_stream(
-                [f.path for f in files], self.workers, self.stop, self.metadata
-            ):
-                batch.append(result)
-                state.files_done += 1
-                state.bytes_done += result.file_size
-                state.current = result.path
-                if len(batch) >= self.batch_size or time.monotonic() - last_flush >= BATCH_SECONDS:
-                    self._flush(batch, project_id, summary)
-                    batch = []
-                    last_flush = time.monotonic()
-                    self.progress(state.model_copy())
-        finally:
-            # Whatever was read before an interruption is kept: it is a whole batch.
-            self._flush(batch, project_id, summary)
-            self.progress(state.model_copy())
+        paths = [f.path for f in files]
+        for result in probe_stream(paths, self.workers, self.stop, self.metadata):
+            batch.append(result)
+            state.files_done += 1
+            state.bytes_done += result.file_size
+            state.current = result.path
+            if len(batch) >= self.batch_size or time.monotonic() - last_flush >= BATCH_SECONDS:
+                self._flush(batch, project_id, summary)
+                batch = []
+                last_flush = time.monotonic()
+                self.progress(state.model_copy())
+        self._flush(batch, project_id, summary)
+        self.progress(state.model_copy())
 
     def _flush(
         self, batch: list[ProbeResult], project_id: str | None, summary: ScanSummary
@@ -280,6 +275,25 @@ class Scanner:
             return 0
         with self.catalog.write() as conn:
             return mark_missing(conn, gone, time.time())
+
+
+@contextmanager
+def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+    """While reading, the first Ctrl-C asks the scan to stop after the current batch
+    (no exception can land in the middle of a write); a second one aborts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _normalize_roots(paths: Iterable[str]) -> list[str]:
