@@ -43,7 +43,7 @@ def brute_labels(codes: np.ndarray, pairs: set[tuple[int, int]]) -> list[int]:
 def test_join_finds_exactly_the_brute_force_pairs_and_components(
     codes: np.ndarray, t: int, threads: int
 ) -> None:
-    result = join(codes, t, threads=threads)
+    result = join(codes, t, threads=threads, keep_pairs=True)
     expected = brute_pairs(codes, t)
     got = position_pairs(result, codes)
     assert got == expected
@@ -62,9 +62,21 @@ def test_output_growth_keeps_every_pair() -> None:
     bits = rng.integers(0, 64, size=(3000, 3)).astype(np.uint64)
     codes = base ^ (np.uint64(1) << bits[:, 0]) ^ (np.uint64(1) << bits[:, 1])
     codes ^= np.uint64(1) << bits[:, 2]
-    result = join(codes, 6)
-    assert result.pair_count == len(brute_pairs(codes, 6))
+    result = join(codes, 6, keep_pairs=True)
+    assert result.pair_count == len(brute_pairs(codes, 6)) == len(position_pairs(result, codes))
     assert len(result.groups()) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(clustered_codes(max_size=250), st.integers(0, 20), st.sampled_from([1, 2]))
+def test_grouping_without_pairs_gives_the_same_components_and_count(
+    codes: np.ndarray, t: int, threads: int
+) -> None:
+    lean = join(codes, t, threads=threads)
+    full = join(codes, t, keep_pairs=True)
+    assert len(lean.pair_u) == 0
+    assert lean.pair_count == full.pair_count
+    np.testing.assert_array_equal(lean.labels, full.labels)
 
 
 def test_groups_are_largest_first_and_cover_only_linked_positions() -> None:

@@ -26,6 +26,40 @@ _INITIAL = 1024
 
 
 @njit(cache=True, nogil=True)
+def _find(parent, x):  # type: ignore[no-untyped-def]
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _union(parent, x, y):  # type: ignore[no-untyped-def]
+    """Merge the sets of ``x`` and ``y``; the smaller root becomes the root."""
+    a = _find(parent, x)
+    b = _find(parent, y)
+    if a < b:
+        parent[b] = a
+    elif b < a:
+        parent[a] = b
+
+
+@njit(cache=True, nogil=True)
+def _merge_forests(parent, other):  # type: ignore[no-untyped-def]
+    """Fold another thread's forest into ``parent``."""
+    for x in range(other.shape[0]):
+        if other[x] != x:
+            _union(parent, x, other[x])
+
+
+@njit(cache=True, nogil=True)
+def _flatten(parent):  # type: ignore[no-untyped-def]
+    """Point every item straight at its root."""
+    for x in range(parent.shape[0]):
+        parent[x] = _find(parent, x)
+
+
+@njit(cache=True, nogil=True)
 def _self_join(
     t,
     part,
@@ -36,6 +70,10 @@ def _self_join(
     pj,
     pd,
     n,
+    count,
+    emit,
+    parent,
+    mult,
     codes,
     order,
     offsets,
@@ -53,6 +91,10 @@ def _self_join(
     inside the loop costs reference counting on every row): when they are full the
     kernel returns where it stopped, ``done=False``, and is called again from there
     with larger arrays; the bucket it was working on is redone from its start.
+
+    Every pair found is also merged into ``parent`` (this thread's union-find forest)
+    and counted as ``mult[u] * mult[v]`` position pairs; with ``emit`` False nothing
+    is recorded, so grouping a huge cluster needs no memory per pair.
     """
     comb = np.empty(64, dtype=np.int64)
     cap = pi.shape[0]
@@ -69,6 +111,7 @@ def _self_join(
             if a1 == a0:
                 continue
             n_key = n
+            count_key = count
             for d in range(0, min(r, width) + 1):
                 for i in range(d):
                     comb[i] = i
@@ -87,18 +130,21 @@ def _self_join(
                                 hits += popcount64(ca ^ codes[j, b]) <= t
                             if hits == 0:
                                 continue
-                            if n + hits > cap:
-                                return j, key0, n_key, False
+                            if emit and n + hits > cap:
+                                return j, key0, n_key, count_key, False
                             for b in range(lo, b1):
                                 x = ca ^ codes[j, b]
                                 dx = popcount64(x)
                                 if dx <= t and not _seen_before(x, j, shifts, widths, radii):
                                     u = order[j, a]
                                     v = order[j, b]
-                                    pi[n] = min(u, v)
-                                    pj[n] = max(u, v)
-                                    pd[n] = dx
-                                    n += 1
+                                    count += mult[u] * mult[v]
+                                    _union(parent, u, v)
+                                    if emit:
+                                        pi[n] = min(u, v)
+                                        pj[n] = max(u, v)
+                                        pd[n] = dx
+                                        n += 1
                     i = d - 1
                     while i >= 0 and comb[i] == width - d + i:
                         i -= 1
@@ -107,72 +153,69 @@ def _self_join(
                     comb[i] += 1
                     for k in range(i + 1, d):
                         comb[k] = comb[k - 1] + 1
-    return shifts.shape[0], 0, n, True
+    return shifts.shape[0], 0, n, count, True
+
+
+@dataclass
+class _Part:
+    """One thread's share: its forest, its pair count, and (if asked) its pairs."""
+
+    parent: np.ndarray
+    count: int
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _join_part(
-    t: int, part: int, parts: int, args: tuple[np.ndarray, ...]
-) -> tuple[np.ndarray, ...]:
+    t: int, part: int, parts: int, emit: bool, mult: np.ndarray, tables: Tables
+) -> _Part:
     """One thread's share of the self-join, growing the output between kernel calls."""
-    out = [np.empty(_INITIAL, dtype=np.int64) for _ in range(3)]
-    j, key, n = 0, part, 0
+    shifts, widths, radii = JOIN_PLAN.arrays(t)
+    args = (tables.codes, tables.order, tables.offsets, tables.bases, shifts, widths, radii)
+    parent = np.arange(len(mult), dtype=np.int64)
+    out = [np.empty(_INITIAL if emit else 0, dtype=np.int64) for _ in range(3)]
+    j, key, n, count = 0, part, 0, 0
     while True:
-        j, key, n, done = _self_join(np.int64(t), part, parts, j, key, *out, n, *args)
+        j, key, n, count, done = _self_join(
+            np.int64(t), part, parts, j, key, *out, n, count, emit, parent, mult, *args
+        )
         if done:
-            return tuple(a[:n] for a in out)
+            return _Part(parent, int(count), (out[0][:n], out[1][:n], out[2][:n]))
         bigger = [np.empty(2 * len(a), dtype=np.int64) for a in out]
         for new, old in zip(bigger, out, strict=True):
             new[:n] = old[:n]
         out = bigger
 
 
-@njit(cache=True, nogil=True)
-def _find(parent, x):  # type: ignore[no-untyped-def]
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
-@njit(cache=True, nogil=True)
-def _union_find(n, pi, pj):  # type: ignore[no-untyped-def]
-    """Component root of each of ``n`` items; the root is the component's smallest item."""
-    parent = np.arange(n)
-    for k in range(pi.shape[0]):
-        a = _find(parent, pi[k])
-        b = _find(parent, pj[k])
-        if a != b:
-            if a < b:
-                parent[b] = a
-            else:
-                parent[a] = b
-    for x in range(n):
-        parent[x] = _find(parent, x)
-    return parent
+def _join_unique(
+    unique: np.ndarray, mult: np.ndarray, t: int, threads: int, emit: bool
+) -> list[_Part]:
+    t = check_threshold(t)
+    tables = Tables.build(unique, JOIN_PLAN)
+    if threads <= 1:
+        return [_join_part(t, 0, 1, emit, mult, tables)]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(
+            pool.map(lambda p: _join_part(t, p, threads, emit, mult, tables), range(threads))
+        )
 
 
 @dataclass
 class JoinResult:
-    """Pairs of distinct codes within the threshold, and the components of all positions.
+    """Components of all positions, and how many pairs of positions lie within the threshold.
 
-    ``pairs`` index ``unique`` (distinct codes, ascending); ``labels`` gives, for each
-    original position, the smallest position of its component (a position alone in
-    its component is its own label).
+    ``labels`` gives, for each original position, the smallest position of its
+    component (a position alone is its own label). With ``keep_pairs``, ``pair_u``,
+    ``pair_v`` and ``pair_d`` list every pair of distinct codes within the threshold,
+    as indexes into ``unique`` (distinct codes, ascending) with their distance.
     """
 
     unique: np.ndarray
     inverse: np.ndarray
+    labels: np.ndarray
+    pair_count: int
     pair_u: np.ndarray
     pair_v: np.ndarray
     pair_d: np.ndarray
-    labels: np.ndarray
-
-    @property
-    def pair_count(self) -> int:
-        """Pairs of positions within the threshold, copies of one code included."""
-        mult = np.bincount(self.inverse, minlength=len(self.unique)).astype(np.int64)
-        same = int((mult * (mult - 1) // 2).sum())
-        return same + int((mult[self.pair_u] * mult[self.pair_v]).sum())
 
     def groups(self, min_size: int = 2) -> list[np.ndarray]:
         """Components with at least ``min_size`` positions, largest first, then by label."""
@@ -190,30 +233,27 @@ def unique_pairs(
     unique: np.ndarray, t: int, threads: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``u < v`` of distinct codes within ``t`` (each once), with its distance."""
-    t = check_threshold(t)
-    if len(unique) < 2:
-        empty = np.empty(0, np.int64)
-        return empty, empty, empty
-    tables = Tables.build(unique, JOIN_PLAN)
-    shifts, widths, radii = JOIN_PLAN.arrays(t)
-    args = (tables.codes, tables.order, tables.offsets, tables.bases, shifts, widths, radii)
-    if threads <= 1:
-        return _join_part(t, 0, 1, args)  # type: ignore[return-value]
-    with ThreadPoolExecutor(threads) as pool:
-        parts = list(pool.map(lambda p: _join_part(t, p, threads, args), range(threads)))
-    return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
+    mult = np.ones(len(unique), dtype=np.int64)
+    parts = _join_unique(unique, mult, t, threads, emit=True)
+    return tuple(np.concatenate([p.pairs[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
 
 
-def join(codes: np.ndarray, t: int, threads: int = 1) -> JoinResult:
+def join(codes: np.ndarray, t: int, threads: int = 1, keep_pairs: bool = False) -> JoinResult:
     """All pairs within ``t`` (inclusive) and the connected components they make."""
     unique, inverse = np.unique(codes, return_inverse=True)
     inverse = inverse.astype(np.int64).ravel()
-    pu, pv, pd = unique_pairs(unique, t, threads)
-    roots = _union_find(len(unique), pu, pv)
+    mult = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
+    parts = _join_unique(unique, mult, t, threads, emit=keep_pairs)
+    roots = parts[0].parent
+    for other in parts[1:]:
+        _merge_forests(roots, other.parent)
+    _flatten(roots)
     # A component's label: its smallest original position.
     first = np.full(len(unique), len(codes), dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(len(codes), dtype=np.int64))
     label_of_root = np.full(len(unique), len(codes), dtype=np.int64)
     np.minimum.at(label_of_root, roots, first)
     labels = label_of_root[roots[inverse]]
-    return JoinResult(unique, inverse, pu, pv, pd, labels)
+    copies = int((mult * (mult - 1) // 2).sum())
+    pairs = [np.concatenate([p.pairs[k] for p in parts]) for k in range(3)]
+    return JoinResult(unique, inverse, labels, copies + sum(p.count for p in parts), *pairs)
