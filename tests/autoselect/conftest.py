@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from curata.autoselect import select_best_assets
 from curata.autoselect.select import SelectionOutcome
+from tests.autoselect.provider_server import (
+    AUDIODB_KEY,
+    FANART_KEY,
+    TMDB_KEY,
+    TVDB_KEY,
+    ProviderServer,
+    serve,
+)
 
 NO_MINIMUM: dict[str, Any] = {}
 
@@ -70,3 +80,30 @@ def worked_example() -> dict[str, list[dict[str, Any]]]:
                  height=1426, language="en", votes=125),
         ],
     }  # fmt: skip
+
+
+PROVIDER_ENV = (
+    "CURATA_TMDB_API_KEY", "TMDB_API_KEY", "CURATA_FANART_TV_API_KEY", "FANART_TV_API_KEY",
+    "FANARTTV_API_KEY", "CURATA_TVDB_API_KEY", "TVDB_API_KEY", "CURATA_THEAUDIODB_API_KEY",
+    "THEAUDIODB_API_KEY", "CURATA_TVDB_PIN",
+)  # fmt: skip
+
+
+@pytest.fixture
+def providers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProviderServer]:
+    """The loopback provider server, with curata's provider settings pointing at it."""
+    monkeypatch.setenv("CURATA_HOME", str(tmp_path / "curata-home"))
+    for name in PROVIDER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for server in serve():
+        base = server.base
+        monkeypatch.setenv("CURATA_TMDB_URL", f"{base}/3")
+        monkeypatch.setenv("CURATA_TMDB_IMAGE_URL", f"{base}/t/p/original")
+        monkeypatch.setenv("TMDB_API_KEY", TMDB_KEY)
+        monkeypatch.setenv("CURATA_FANART_TV_URL", f"{base}/v3")
+        monkeypatch.setenv("FANART_TV_API_KEY", FANART_KEY)
+        monkeypatch.setenv("CURATA_TVDB_URL", f"{base}/v4")
+        monkeypatch.setenv("TVDB_API_KEY", TVDB_KEY)
+        monkeypatch.setenv("CURATA_THEAUDIODB_URL", f"{base}/api/v1/json")
+        monkeypatch.setenv("THEAUDIODB_API_KEY", AUDIODB_KEY)
+        yield server

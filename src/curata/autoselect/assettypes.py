@@ -50,3 +50,42 @@ def expected_aspect_ratio(asset_type: str) -> float:
     if ratio is None:
         raise ValueError(f"unknown asset type {asset_type!r}")
     return ratio
+
+
+MEDIA_ASSET_TYPES = MappingProxyType(
+    {
+        "movie": (
+            AssetType.POSTER,
+            AssetType.FANART,
+            AssetType.CLEARLOGO,
+            AssetType.CLEARART,
+            AssetType.BANNER,
+            AssetType.LANDSCAPE,
+            AssetType.DISCART,
+            AssetType.KEYART,
+            AssetType.THUMB,
+        ),
+        "tv": (
+            AssetType.POSTER,
+            AssetType.FANART,
+            AssetType.CLEARLOGO,
+            AssetType.CLEARART,
+            AssetType.BANNER,
+            AssetType.LANDSCAPE,
+            AssetType.CHARACTERART,
+            AssetType.KEYART,
+            AssetType.THUMB,
+        ),
+        "music": (
+            AssetType.ALBUMCOVER,
+            AssetType.ARTISTTHUMB,
+            AssetType.FANART,
+            AssetType.CLEARLOGO,
+            AssetType.CLEARART,
+            AssetType.BANNER,
+            AssetType.LANDSCAPE,
+            AssetType.DISCART,
+        ),
+    }
+)
+"""The asset types each media type uses (Kodi's art types for it)."""

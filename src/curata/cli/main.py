@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from curata.cli import assets, mcp, scan, serve, similar  # noqa: F401  (command registration)
+from curata.cli import (  # noqa: F401  (command registration)
+    artwork,
+    assets,
+    mcp,
+    scan,
+    serve,
+    similar,
+)
 from curata.cli.app import app
 
 

@@ -252,7 +252,7 @@ class AssetTypeResult(BaseModel):
     provider_order: list[str] = Field(default_factory=list)
 
 
-class SelectionResult(BaseModel):
+class AutoSelectResult(BaseModel):
     media_type: ArtMediaType
     preferred_language: str
     results: dict[str, AssetTypeResult] = Field(default_factory=dict)
@@ -276,7 +276,7 @@ class ProviderPriority(StrictModel):
 
     media_type: ArtMediaType
     asset_type: str = "*"
-    providers: list[str]
+    providers: list[str] = Field(..., min_length=1, description="Best first.")
     disabled: list[str] = Field(default_factory=list)
 
     @field_validator("asset_type")
@@ -297,9 +297,7 @@ class ProviderPriority(StrictModel):
         return names
 
     @model_validator(mode="after")
-    def _not_empty(self) -> ProviderPriority:
-        if not self.providers:
-            raise ValueError("providers: name at least one provider")
+    def _not_both(self) -> ProviderPriority:
         both = set(self.providers) & set(self.disabled)
         if both:
             raise ValueError(f"providers both ordered and disabled: {sorted(both)}")
@@ -358,7 +356,11 @@ class FetchRequest(StrictModel):
 
 class FetchedArt(BaseModel):
     asset_type: AssetType
-    action: str = Field(..., description="'downloaded', 'replaced', 'kept', 'locked' or 'none'.")
+    action: str = Field(
+        ...,
+        description="'downloaded', 'replaced', 'kept', 'locked', 'none', 'failed', or "
+        "'would be downloaded' / 'would be replaced' in a dry run.",
+    )
     path: str | None = None
     provider: str | None = None
     url: str | None = None
@@ -368,7 +370,8 @@ class FetchedArt(BaseModel):
 class FetchResult(BaseModel):
     folder: str
     items: list[FetchedArt] = Field(default_factory=list)
-    selection: SelectionResult | None = None
+    selection: AutoSelectResult | None = None
+    notes: list[str] = Field(default_factory=list, description="Providers that had nothing.")
 
 
 class LockRequest(StrictModel):
