@@ -1,4 +1,4 @@
-"""Helpers for the metadata tests: the real blocks of a file, as the probe reads them."""
+"""Fixtures for the metadata tests: shared fixture folders and the probe's raw blocks."""
 
 from __future__ import annotations
 
@@ -9,19 +9,21 @@ import pytest
 
 from curata.ingest.probe import probe_file
 
+BlocksOf = Callable[[Path], dict[str, str]]
+
 
 @pytest.fixture
 def generators(fixtures: Path) -> Path:
     return fixtures / "generators"
 
 
+def read_blocks_of(path: Path) -> dict[str, str]:
+    result = probe_file(str(path))
+    assert result.error is None, result.error
+    return result.blocks
+
+
 @pytest.fixture
-def blocks_of() -> Callable[[Path], dict[str, str]]:
+def blocks_of() -> BlocksOf:
     """The raw blocks the probe reads from a file."""
-
-    def read(path: Path) -> dict[str, str]:
-        result = probe_file(str(path))
-        assert result.error is None, result.error
-        return result.blocks
-
-    return read
+    return read_blocks_of

@@ -16,16 +16,18 @@ from typing import Any
 from curata.ingest.metadata.result import (
     AUTOMATIC1111,
     COMFYUI,
+    COMMON_KEYS,
     STABLE_DIFFUSION,
     Blocks,
+    CanonicalKeys,
     MetadataError,
     ParsedMetadata,
     clean_text,
     drop_empty,
+    looks_binary,
     loras_from_prompt,
-    snake,
+    map_params,
     to_float,
-    to_int,
     to_number,
 )
 
@@ -34,17 +36,10 @@ CANDIDATE_BLOCKS = ("png:parameters", "exif:UserComment", "stealth:parameters", 
 _PARAM = re.compile(r'\s*([^:,"\n][^:,"\n]*?):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)')
 _PARAMS_LINE = re.compile(r"^\s*Steps:\s*\d+")
 _NEGATIVE = "Negative prompt:"
-_CANONICAL = {
-    "steps": ("steps", to_int),
-    "sampler": ("sampler", None),
+_CANONICAL: CanonicalKeys = {
+    **COMMON_KEYS,
     "schedule_type": ("scheduler", None),
-    "cfg_scale": ("cfg_scale", to_float),
-    "seed": ("seed", to_int),
-    "model": ("model", None),
-    "model_hash": ("model_hash", None),
     "denoising_strength": ("denoise", to_float),
-    "clip_skip": ("clip_skip", to_int),
-    "vae": ("vae", None),
 }
 
 
@@ -97,23 +92,12 @@ def _lora_hashes(value: str) -> dict[str, str]:
 
 def params_from_pairs(pairs: dict[str, str]) -> dict[str, Any]:
     """The ``Key: value`` pairs as generation params with canonical keys and numbers."""
-    params: dict[str, Any] = {}
-    for key, raw in pairs.items():
-        name = snake(key)
-        if name == "size":
-            m = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", raw)
-            if m:
-                params["width"], params["height"] = int(m.group(1)), int(m.group(2))
-                continue
-        if name in _CANONICAL:
-            canonical, convert = _CANONICAL[name]
-            value = convert(raw) if convert else raw.strip()
-            params[canonical] = value if value is not None else raw.strip()
-            continue
-        if name == "lora_hashes":
-            params["lora_hashes"] = _lora_hashes(raw)
-            continue
-        params[name] = to_number(raw)
+    params = map_params({k: v.strip() for k, v in pairs.items()}, _CANONICAL, extra=to_number)
+    size = re.fullmatch(r"(\d+)\s*x\s*(\d+)", str(params.pop("size", "")))
+    if size:
+        params["width"], params["height"] = int(size.group(1)), int(size.group(2))
+    if isinstance(params.get("lora_hashes"), str):
+        params["lora_hashes"] = _lora_hashes(params["lora_hashes"])
     return params
 
 
@@ -129,7 +113,7 @@ def _app(params: dict[str, Any]) -> str | None:
 
 def parse_text(text: str, source: str, *, require_params: bool) -> ParsedMetadata | None:
     """One A1111-style text. ``None`` when ``require_params`` and it has no parameter line."""
-    if "\ufffd" in text and _PARAMS_LINE.search(text) is None:
+    if looks_binary(text):
         raise MetadataError(f"{source}: binary data where generation parameters were expected")
     prompt, negative, param_line, trailing = split_text(text)
     if param_line is None:
@@ -168,13 +152,26 @@ def parse_text(text: str, source: str, *, require_params: bool) -> ParsedMetadat
     )
 
 
+def _is_json_object(text: str) -> bool:
+    """A JSON object, or the start of one (``{"``), as other generators write."""
+    stripped = text.lstrip()
+    if stripped.startswith('{"'):
+        return True
+    if not stripped.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
 def parse(blocks: Blocks) -> ParsedMetadata | None:
     for key in CANDIDATE_BLOCKS:
         text = blocks.get(key)
         if not text or not text.strip():
             continue
-        if text.lstrip().startswith("{"):
-            continue  # JSON: another generator's format (Fooocus, NovelAI, ...)
+        if _is_json_object(text):
+            continue  # another generator's format (Fooocus, NovelAI, ...)
         found = parse_text(text, key, require_params=key != "png:parameters")
         if found is not None:
             return found

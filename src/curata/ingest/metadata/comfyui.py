@@ -87,20 +87,22 @@ class _Walker:
         inputs = node.get("inputs")
         return inputs if isinstance(inputs, dict) else {}
 
-    def strings(self, value: Any, depth: int = 0) -> list[str]:
+    def strings(self, value: Any, seen: set[str] | None = None) -> list[str]:
         """Text of an input: literal, or produced by (chains of) string nodes."""
         if isinstance(value, str):
             return [value]
         found = self.target(value)
-        if found is None or depth > _MAX_DEPTH:
+        seen = set() if seen is None else seen
+        if found is None or found[0] in seen:
             return []
+        seen.add(found[0])
         out: list[str] = []
         for key, item in self.inputs(found[1]).items():
             lowered = key.lower()
             if any(s in lowered for s in _STRING_SKIP):
                 continue
             if any(h in lowered for h in _STRING_HINTS) or is_link(item):
-                out += self.strings(item, depth + 1)
+                out += self.strings(item, seen)
         return out
 
     def scalar(self, value: Any, names: tuple[str, ...], depth: int = 0) -> Any:

@@ -4,7 +4,7 @@ Generators are tried from the most specific format to the most generic (InvokeAI
 ComfyUI, NovelAI, Fooocus, A1111, a JSON sidecar); the first that recognizes its
 format wins. Hosted-service provenance (XMP/IPTC/C2PA) is used when no generator
 wrote parameters, the file name only as a last resort (marked as a guess). XMP
-keywords and ratings (embedded and sidecar) are merged into any result. A parser
+keywords and ratings (embedded and sidecar) and IPTC keywords are merged into any result. A parser
 that fails on malformed data leaves a warning and the next one is tried.
 """
 
@@ -128,6 +128,8 @@ def parse_metadata(blocks: Blocks, path: str | None = None) -> ParsedMetadata:
             result.description = result.description or base.description
     elif service is not None:
         result.generation_params.setdefault("provenance", service.generation_params)
+    keywords = blocks.get("iptc:Keywords", "")
+    result.tags += [k.strip() for k in keywords.split("\n") if k.strip()]
     if xmp is not None:
         result.tags += xmp.tags
         result.rating = xmp.rating if xmp.rating is not None else result.rating

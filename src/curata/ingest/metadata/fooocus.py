@@ -14,30 +14,26 @@ from typing import Any
 
 from curata.ingest.metadata import automatic1111
 from curata.ingest.metadata.result import (
+    COMMON_KEYS,
     FOOOCUS,
     Blocks,
+    CanonicalKeys,
     MetadataError,
     ParsedMetadata,
     clean_text,
     drop_empty,
-    snake,
+    map_params,
     to_float,
     to_int,
 )
 
-_CANONICAL = {
-    "base_model": "model",
-    "base_model_hash": "model_hash",
-    "guidance_scale": "cfg_scale",
-    "sampler": "sampler",
-    "scheduler": "scheduler",
-    "seed": "seed",
-    "steps": "steps",
-    "vae": "vae",
-    "clip_skip": "clip_skip",
+_CANONICAL: CanonicalKeys = {
+    **COMMON_KEYS,
+    "base_model": ("model", None),
+    "base_model_hash": ("model_hash", None),
+    "guidance_scale": ("cfg_scale", to_float),
 }
-_NUMERIC = {"seed": to_int, "steps": to_int, "cfg_scale": to_float, "clip_skip": to_int}
-_SKIP = {"prompt", "negative_prompt", "resolution", "loras", "metadata_scheme"}
+_SKIP = frozenset({"prompt", "negative_prompt", "resolution", "loras", "metadata_scheme"})
 
 
 def _is_fooocus(blocks: Blocks, text: str) -> bool:
@@ -82,17 +78,9 @@ def _styles(value: Any) -> Any:
 
 
 def parse_json(data: dict[str, Any], source: str, text: str) -> ParsedMetadata:
-    params: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _SKIP:
-            continue
-        if key in _CANONICAL:
-            canonical = _CANONICAL[key]
-            params[canonical] = _NUMERIC[canonical](value) if canonical in _NUMERIC else value
-        elif key == "styles":
-            params["styles"] = _styles(value)
-        else:
-            params[snake(key)] = value
+    params = map_params(data, _CANONICAL, _SKIP)
+    if "styles" in params:
+        params["styles"] = _styles(params["styles"])
     params["width"], params["height"] = _resolution(data.get("resolution"))
     params["loras"] = _loras(data.get("loras"))
     if params.get("refiner_model") == "None":

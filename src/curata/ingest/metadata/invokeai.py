@@ -16,12 +16,15 @@ import re
 from typing import Any
 
 from curata.ingest.metadata.result import (
+    COMMON_KEYS,
     INVOKEAI,
     Blocks,
+    CanonicalKeys,
     MetadataError,
     ParsedMetadata,
     clean_text,
     drop_empty,
+    map_params,
     snake,
     to_float,
     to_int,
@@ -37,17 +40,11 @@ _DREAM_OPTIONS = {
     "A": ("sampler", None),
     "f": ("denoise", to_float),
 }
-_META_CANONICAL = {
-    "seed": ("seed", to_int),
-    "steps": ("steps", to_int),
-    "cfg_scale": ("cfg_scale", to_float),
-    "scheduler": ("scheduler", None),
-    "width": ("width", to_int),
-    "height": ("height", to_int),
+_META_CANONICAL: CanonicalKeys = {
+    **COMMON_KEYS,
     "strength": ("denoise", to_float),
-    "clip_skip": ("clip_skip", to_int),
 }
-_META_SKIP = {"positive_prompt", "negative_prompt", "model", "vae", "loras"}
+_META_SKIP = frozenset({"positive_prompt", "negative_prompt", "model", "vae", "loras"})
 
 
 def _load_object(text: str, source: str) -> dict[str, Any]:
@@ -82,15 +79,7 @@ def _meta_loras(value: Any) -> list[dict[str, Any]]:
 
 def parse_invokeai_metadata(text: str, source: str) -> ParsedMetadata:
     data = _load_object(text, source)
-    params: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _META_SKIP:
-            continue
-        if key in _META_CANONICAL:
-            canonical, convert = _META_CANONICAL[key]
-            params[canonical] = convert(value) if convert else value
-        else:
-            params[snake(key)] = value
+    params = map_params(data, _META_CANONICAL, _META_SKIP)
     model = data.get("model")
     params["model"] = _model_name(model)
     if isinstance(model, dict):

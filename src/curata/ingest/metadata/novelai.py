@@ -10,28 +10,25 @@ import json
 from typing import Any
 
 from curata.ingest.metadata.result import (
+    COMMON_KEYS,
     NOVELAI,
     Blocks,
+    CanonicalKeys,
     MetadataError,
     ParsedMetadata,
     clean_text,
     drop_empty,
-    snake,
+    map_params,
     to_float,
-    to_int,
 )
 
-_CANONICAL = {
-    "steps": ("steps", to_int),
-    "sampler": ("sampler", None),
-    "seed": ("seed", to_int),
+_CANONICAL: CanonicalKeys = {
+    **COMMON_KEYS,
     "scale": ("cfg_scale", to_float),
     "strength": ("denoise", to_float),
-    "width": ("width", to_int),
-    "height": ("height", to_int),
     "noise_schedule": ("scheduler", None),
 }
-_SKIP = {"uc", "prompt", "v4_prompt", "v4_negative_prompt"}
+_SKIP = frozenset({"uc", "prompt", "v4_prompt", "v4_negative_prompt"})
 
 
 def _fields(blocks: Blocks) -> tuple[dict[str, str], str] | None:
@@ -83,15 +80,7 @@ def parse(blocks: Blocks) -> ParsedMetadata | None:
     negative = clean_text(comment.get("uc")) or _v4_caption(comment.get("v4_negative_prompt"))
     if prompt is None and not comment:
         raise MetadataError(f"{source}: NovelAI file without a prompt or parameters")
-    params: dict[str, Any] = {}
-    for key, value in comment.items():
-        if key in _SKIP:
-            continue
-        if key in _CANONICAL:
-            canonical, convert = _CANONICAL[key]
-            params[canonical] = convert(value) if convert else value
-        else:
-            params[snake(key)] = value
+    params = map_params(comment, _CANONICAL, _SKIP)
     model = clean_text(fields.get("Source"))
     if model:
         params["model"] = model

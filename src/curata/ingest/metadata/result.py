@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -121,6 +121,56 @@ def to_number(value: Any) -> int | float | str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+Converter = Callable[[Any], Any]
+# snake_case source key -> (canonical key, converter or None to keep the value)
+CanonicalKeys = Mapping[str, tuple[str, Converter | None]]
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def map_params(
+    data: Mapping[str, Any],
+    canonical: CanonicalKeys,
+    skip: frozenset[str] = frozenset(),
+    extra: Converter | None = lambda value: value,
+) -> dict[str, Any]:
+    """A format's key/value pairs as generation params: known keys (matched by their
+    snake_case form) renamed and converted, the first one winning when several map to
+    one name; other keys kept under their snake_case name through ``extra`` (dropped
+    when ``extra`` is None); keys in ``skip`` ignored."""
+    params: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in skip:
+            continue
+        name = snake(key)
+        if name in canonical:
+            target, convert = canonical[name]
+            converted = convert(value) if convert else value
+            params.setdefault(target, converted if converted is not None else value)
+        elif extra is not None:
+            params.setdefault(name, extra(value))
+    return params
+
+
+COMMON_KEYS: CanonicalKeys = {
+    "model": ("model", _text),
+    "model_hash": ("model_hash", _text),
+    "seed": ("seed", to_int),
+    "steps": ("steps", to_int),
+    "sampler": ("sampler", _text),
+    "scheduler": ("scheduler", _text),
+    "cfg_scale": ("cfg_scale", to_float),
+    "width": ("width", to_int),
+    "height": ("height", to_int),
+    "denoise": ("denoise", to_float),
+    "clip_skip": ("clip_skip", to_int),
+    "vae": ("vae", _text),
+}
+"""Keys that mean the same in every format that uses them."""
+
+
 def snake(key: str) -> str:
     """``"CFG scale"`` -> ``"cfg_scale"``: a parameter name as a stable snake_case key."""
     return re.sub(r"[^0-9a-z]+", "_", key.strip().lower()).strip("_")
@@ -144,6 +194,14 @@ def model_tag_name(model: str) -> str:
 def drop_empty(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters without ``None``, empty text or empty collections."""
     return {k: v for k, v in params.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def looks_binary(text: str) -> bool:
+    """Text decoded from bytes that were not text: many control or replacement characters."""
+    if not text:
+        return False
+    odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r"))
+    return odd > max(2, len(text) // 20)
 
 
 def loras_from_prompt(prompt: str | None) -> list[dict[str, Any]]:

@@ -15,38 +15,30 @@ from typing import Any
 from curata.ingest.metadata import comfyui, fooocus, invokeai
 from curata.ingest.metadata.result import (
     AUTOMATIC1111,
+    COMMON_KEYS,
     STABLE_DIFFUSION,
     Blocks,
+    CanonicalKeys,
     MetadataError,
     ParsedMetadata,
     clean_text,
     drop_empty,
+    map_params,
     snake,
     to_float,
-    to_int,
 )
 
 SOURCE = "sidecar:json"
-_GENERIC = {
-    "seed": ("seed", to_int),
-    "steps": ("steps", to_int),
-    "sampler": ("sampler", None),
+_GENERIC: CanonicalKeys = {
+    **COMMON_KEYS,
     "sampler_name": ("sampler", None),
-    "scheduler": ("scheduler", None),
-    "cfg_scale": ("cfg_scale", to_float),
     "cfg": ("cfg_scale", to_float),
     "guidance_scale": ("cfg_scale", to_float),
-    "width": ("width", to_int),
-    "height": ("height", to_int),
-    "model": ("model", None),
     "model_name": ("model", None),
     "sd_model_name": ("model", None),
     "sd_model_checkpoint": ("model", None),
-    "model_hash": ("model_hash", None),
     "sd_model_hash": ("model_hash", None),
     "denoising_strength": ("denoise", to_float),
-    "denoise": ("denoise", to_float),
-    "clip_skip": ("clip_skip", to_int),
 }
 _PROMPT_KEYS = ("prompt", "positive_prompt", "positive")
 _NEGATIVE_KEYS = ("negative_prompt", "negativePrompt", "negative")
@@ -56,14 +48,8 @@ _A1111_MARKERS = ("sd_model_name", "sd_model_hash", "sampler_name", "infotexts")
 
 def _generic(data: dict[str, Any], text: str) -> ParsedMetadata | None:
     prompt = next((clean_text(data[k]) for k in _PROMPT_KEYS if clean_text(data.get(k))), None)
-    params: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _GENERIC:
-            canonical, convert = _GENERIC[key]
-            converted = convert(value) if convert else value
-            params.setdefault(canonical, converted)
-        elif isinstance(value, str | int | float | bool) and key not in _PROMPT_KEYS:
-            params[snake(key)] = value
+    skip = frozenset(k for k, v in data.items() if not isinstance(v, str | int | float | bool))
+    params = map_params(data, _GENERIC, skip | frozenset(_PROMPT_KEYS))
     generation = {"seed", "steps", "sampler", "cfg_scale", "model"} & params.keys()
     description = next(
         (clean_text(data.get(k)) for k in _DESCRIPTION_KEYS if clean_text(data.get(k))), None
