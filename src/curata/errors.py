@@ -74,6 +74,14 @@ class Interrupted(CurataError):
     code = "interrupted"
 
 
+class VerificationError(CurataError):
+    """A written file did not read back with the SHA-256 it was written with."""
+
+    http_status = 500
+    exit_code = 7
+    code = "verification_failed"
+
+
 class CatalogError(CurataError):
     """The catalog database cannot be opened, migrated or written."""
 

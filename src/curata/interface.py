@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from curata.autoselect import fetch as fetch_service
-from curata.autoselect.service import AutoSelectService
 from curata.catalog import Catalog, ingest_errors
 from curata.catalog import assets as asset_store
 from curata.catalog import tags as tag_store
@@ -27,28 +25,33 @@ from curata.errors import invalid_from_pydantic
 from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
+    Budget,
     CatalogStats,
+    HistoryEntry,
     IngestErrorRecord,
+    Project,
+    ProjectCreateRequest,
+    ProjectListRequest,
+    ProjectStatus,
+    ProjectUpdateRequest,
     RateRequest,
     Response,
     ScanSummary,
+    Selection,
+    SelectionChange,
+    SelectionCreateRequest,
+    SelectionExportRequest,
+    SelectionExportResult,
+    SelectionHistoryRequest,
+    SelectionListRequest,
+    SelectionMembership,
+    SelectionStats,
+    SelectionSummary,
+    SelectionUpdateRequest,
+    SimilarToSelection,
+    SimilarToSelectionRequest,
     TagRequest,
     TagUpdateResult,
-)
-from curata.models.autoselect import (
-    AssetScore,
-    AutoSelectResult,
-    FetchRequest,
-    FetchResult,
-    LockRequest,
-    LockState,
-    PriorityResetRequest,
-    PriorityTable,
-    ProviderPriority,
-    ScoreRequest,
-    SelectRequest,
-    Strategy,
-    StrategyInfo,
 )
 from curata.models.similarity import (
     DEFAULT_THRESHOLD,
@@ -57,6 +60,11 @@ from curata.models.similarity import (
     SimilarRequest,
     SimilarResult,
 )
+from curata.selections import projects as project_service
+from curata.selections import service as selection_service
+from curata.selections import similar as similar_service
+from curata.selections import update as selection_update
+from curata.selections.export import service as export_service
 from curata.similarity import service as similarity_service
 
 M = TypeVar("M", bound=BaseModel)
@@ -194,64 +202,133 @@ class Curata:
         result = similarity_service.find_duplicates(self.catalog, req, filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
 
-    # --- auto-selection (artwork) ---------------------------------------------------
+    # --- projects and selections ----------------------------------------------------
 
-    @property
-    def _artwork(self) -> AutoSelectService:
-        service = self.__dict__.get("_artwork_service")
-        if service is None:
-            service = self.__dict__["_artwork_service"] = AutoSelectService(self.catalog)
-        return service
-
-    def select_best_assets(
-        self, request: SelectRequest | dict[str, Any]
-    ) -> Response[AutoSelectResult]:
-        """The best candidate per asset type (tier, votes, size, provider priority), with
-        ranked runners-up and skipped candidates; uses the stored strategy/priorities."""
-        result = self._artwork.select(parse_request(SelectRequest, request))
-        won = sum(1 for r in result.results.values() if r.winner is not None)
-        return Response.ok(result, f"{won} asset type(s) with a winner")
-
-    def score_asset(self, request: ScoreRequest | dict[str, Any]) -> Response[AssetScore]:
-        """One candidate's tier, display score and reason."""
-        return Response.ok(self._artwork.score(parse_request(ScoreRequest, request)))
-
-    def get_strategy(self) -> Response[StrategyInfo]:
-        return Response.ok(self._artwork.get_strategy())
-
-    def set_strategy(self, strategy: Strategy | str) -> Response[StrategyInfo]:
-        """``balanced`` (the spec's default orders) or ``custom`` (stored orders)."""
-        return Response.ok(self._artwork.set_strategy(strategy))
-
-    def is_balanced(self) -> Response[bool]:
-        return Response.ok(self._artwork.is_balanced())
-
-    def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
-        """The effective provider order per media type and asset type, and its source."""
-        return Response.ok(self._artwork.priority_table(media_type))
-
-    def set_priority(
-        self, request: ProviderPriority | dict[str, Any]
-    ) -> Response[PriorityTable]:
-        """Store a custom order (and disabled providers); switches the strategy to custom."""
-        return Response.ok(self._artwork.set_priority(parse_request(ProviderPriority, request)))
-
-    def reset_priorities(
-        self, request: PriorityResetRequest | dict[str, Any] | None = None
-    ) -> Response[PriorityTable]:
-        """Remove custom orders (all, or one media type's, or one asset type's)."""
-        req = parse_request(PriorityResetRequest, request or {})
-        return Response.ok(self._artwork.reset_priorities(req))
-
-    def fetch_artwork(self, request: FetchRequest | dict[str, Any]) -> Response[FetchResult]:
-        """Pick the best art for one item from the providers and download it into its
-        folder under Kodi names; art already there and locked art are never replaced."""
-        result = fetch_service.fetch_artwork(
-            parse_request(FetchRequest, request), self._artwork.priorities()
+    def create_project(
+        self,
+        name: str | ProjectCreateRequest | dict[str, Any],
+        description: str | None = None,
+        budget: Budget | dict[str, Any] | None = None,
+        project_id: str | None = None,
+    ) -> Response[Project]:
+        """A new project; its id is ``project_id`` or the slug of the name."""
+        value = (
+            {"name": name, "description": description, "budget": budget, "project_id": project_id}
+            if isinstance(name, str)
+            else name
         )
-        done = sum(1 for i in result.items if i.action in ("downloaded", "replaced"))
-        return Response.ok(result, f"{done} file(s) written")
+        req = parse_request(ProjectCreateRequest, value)
+        return Response.ok(project_service.create_project(self.catalog, req), "project created")
 
-    def lock_artwork(self, request: LockRequest | dict[str, Any]) -> Response[LockState]:
-        """Lock (or unlock) asset types in an item folder: fetch never replaces them."""
-        return Response.ok(fetch_service.set_locks(parse_request(LockRequest, request)))
+    def list_projects(self, status: str | None = None) -> Response[list[Project]]:
+        """Projects with their spend; ``status`` (active, archived) filters them."""
+        wanted = parse_request(ProjectListRequest, {"status": status}).status
+        return Response.ok(project_service.list_projects(self.catalog, wanted))
+
+    def get_project(self, project_id: str) -> Response[Project]:
+        return Response.ok(project_service.get_project(self.catalog, project_id))
+
+    def update_project(self, request: ProjectUpdateRequest | dict[str, Any]) -> Response[Project]:
+        req = parse_request(ProjectUpdateRequest, request)
+        return Response.ok(project_service.update_project(self.catalog, req), "project updated")
+
+    def archive_project(self, project_id: str, *, restore: bool = False) -> Response[Project]:
+        """Archive a project (no new selections in it), or with ``restore`` make it active."""
+        status = ProjectStatus.ACTIVE if restore else ProjectStatus.ARCHIVED
+        project = project_service.set_project_status(self.catalog, project_id, status)
+        return Response.ok(project, f"project {status.value}")
+
+    def create_selection(
+        self, request: SelectionCreateRequest | dict[str, Any]
+    ) -> Response[Selection]:
+        req = parse_request(SelectionCreateRequest, request)
+        return Response.ok(
+            selection_service.create_selection(self.catalog, req), "selection created"
+        )
+
+    def update_selection(
+        self, request: SelectionUpdateRequest | dict[str, Any]
+    ) -> Response[SelectionChange]:
+        """One change (``action``) to a selection, recorded in its history."""
+        req = parse_request(SelectionUpdateRequest, request)
+        change = selection_update.update_selection(self.catalog, req)
+        return Response.ok(change, f"{req.action.value} done")
+
+    def get_selection(self, project_id: str, selection_id: str) -> Response[Selection]:
+        return Response.ok(selection_service.get_selection(self.catalog, project_id, selection_id))
+
+    def list_selections(
+        self,
+        project_id: str | None = None,
+        status: str | None = None,
+        purpose: str | None = None,
+    ) -> Response[list[SelectionSummary]]:
+        req = parse_request(
+            SelectionListRequest, {"project_id": project_id, "status": status, "purpose": purpose}
+        )
+        return Response.ok(selection_service.list_selections(self.catalog, req))
+
+    def selections_containing(self, asset: str) -> Response[list[SelectionMembership]]:
+        """The selections (of any project) that hold an asset (hash, prefix or path)."""
+        return Response.ok(selection_service.selections_containing(self.catalog, asset))
+
+    def selection_history(
+        self,
+        project_id: str,
+        selection_id: str,
+        action: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Response[list[HistoryEntry]]:
+        req = parse_request(
+            SelectionHistoryRequest,
+            {
+                "project_id": project_id,
+                "selection_id": selection_id,
+                "action": action,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+        return Response.ok(selection_service.selection_history(self.catalog, req))
+
+    def selection_stats(self, project_id: str, selection_id: str) -> Response[SelectionStats]:
+        return Response.ok(
+            selection_service.selection_stats(self.catalog, project_id, selection_id)
+        )
+
+    def find_similar_to_selection(
+        self,
+        project_id: str,
+        selection_id: str,
+        threshold: int = 10,
+        limit: int = 50,
+        exclude_existing: bool = True,
+    ) -> Response[SimilarToSelection]:
+        """Assets within ``threshold`` (pHash Hamming distance, inclusive) of any item,
+        best ``recommendation_score`` first: 0.7 * (1 - min_distance/64) + 0.3 * (items
+        within the threshold / selection size)."""
+        req = parse_request(
+            SimilarToSelectionRequest,
+            {
+                "project_id": project_id,
+                "selection_id": selection_id,
+                "threshold": threshold,
+                "limit": limit,
+                "exclude_existing": exclude_existing,
+            },
+        )
+        result = similar_service.find_similar_to_selection(self.catalog, req)
+        return Response.ok(result, f"{result.total_candidates} similar asset(s)")
+
+    def export_selection(
+        self,
+        request: SelectionExportRequest | dict[str, Any],
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> Response[SelectionExportResult]:
+        """Write the selection's files, manifests, README and contact sheet to a folder that
+        appears only when complete and verified; the selection becomes ``exported``."""
+        req = parse_request(SelectionExportRequest, request)
+        result = export_service.export_selection(self.catalog, req, progress, stop)
+        return Response.ok(result, f"exported {result.exported_count} item(s)")

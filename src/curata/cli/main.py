@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from curata.cli import (  # noqa: F401  (command registration)
-    artwork,
     assets,
     mcp,
+    project,
     scan,
+    selection,
+    selection_items,
     serve,
     similar,
 )

@@ -1,0 +1,105 @@
+"""Projects: named scopes for assets and selections, with an optional budget and spend."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator
+
+from curata.models.common import StrictModel
+from curata.slug import SLUG_PATTERN
+
+
+class ProjectStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Budget(StrictModel):
+    """An amount of money and its currency (ISO 4217 code, e.g. ``USD``)."""
+
+    amount: float = Field(ge=0)
+    currency: str = Field("USD", min_length=3, max_length=8)
+
+    @field_validator("amount")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("the amount must be a finite number")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if not code.isalpha():
+            raise ValueError(f"{value!r} is not a currency code (letters only, e.g. USD)")
+        return code
+
+
+class ProjectCreateRequest(StrictModel):
+    """A new project. ``project_id`` defaults to the slug of the name."""
+
+    name: str = Field(min_length=1, max_length=200)
+    project_id: str | None = Field(None, pattern=SLUG_PATTERN)
+    description: str | None = None
+    budget: Budget | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("the name cannot be blank")
+        return text
+
+
+class ProjectUpdateRequest(StrictModel):
+    """Change a project's name, description or budget. Fields left out stay as they are;
+    ``clear_budget`` removes the budget."""
+
+    project_id: str = Field(min_length=1)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    budget: Budget | None = None
+    clear_budget: bool = False
+
+
+class Spend(BaseModel):
+    """What the assets cost to generate, where their metadata says (``cost``).
+
+    ``amount`` sums the known costs; ``assets_with_cost`` of ``assets`` had one.
+    ``remaining`` is the budget minus the amount (None without a budget).
+    """
+
+    amount: float = 0.0
+    currency: str | None = None
+    assets: int = 0
+    assets_with_cost: int = 0
+    remaining: float | None = None
+
+
+class SelectionSpend(BaseModel):
+    selection_id: str
+    name: str
+    spend: Spend
+
+
+class Project(BaseModel):
+    id: str
+    name: str
+    description: str | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    budget: Budget | None = None
+    created_at: datetime
+    updated_at: datetime
+    asset_count: int = 0
+    selection_count: int = 0
+    spend: Spend = Field(default_factory=Spend)
+    selections: list[SelectionSpend] = Field(default_factory=list)
+
+
+class ProjectListRequest(StrictModel):
+    status: ProjectStatus | None = None

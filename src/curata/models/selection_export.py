@@ -1,0 +1,137 @@
+"""Exporting a selection to a delivery folder, and finding assets similar to a selection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from curata.models.assets import Asset
+from curata.models.common import StrictModel
+
+
+class ExportMode(StrEnum):
+    COPY = "copy"
+    HARDLINK = "hardlink"
+    SYMLINK = "symlink"
+
+
+class ExportLayout(StrEnum):
+    BY_GROUP = "by_group"
+    BY_ROLE = "by_role"
+    FLAT = "flat"
+
+
+class SelectionExportRequest(StrictModel):
+    """Write a selection's files and documents to ``export_path``.
+
+    The folder appears only when complete and verified (it is built in a temporary
+    folder beside it). A non-empty ``export_path`` is refused unless ``overwrite``; a
+    source file that cannot be found fails the export unless ``allow_missing`` (the
+    missing items are then listed in the manifest). ``zip`` also writes
+    ``<export_path>.zip``.
+    """
+
+    project_id: str = Field(min_length=1)
+    selection_id: str = Field(min_length=1)
+    export_path: str = Field(min_length=1)
+    mode: ExportMode = ExportMode.COPY
+    layout: ExportLayout = ExportLayout.BY_GROUP
+    overwrite: bool = False
+    allow_missing: bool = False
+    zip: bool = False
+    sidecars: bool = True
+    contact_sheet: bool = True
+    thumbnail_size: int = Field(256, ge=32, le=1024)
+    actor: str | None = None
+
+    @field_validator("export_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.strip() or "\x00" in value:
+            raise ValueError("not a usable path")
+        return value
+
+
+class ExportedItem(BaseModel):
+    position: int
+    asset_hash: str
+    role: str | None = None
+    group: str | None = None
+    selection_reason: str | None = None
+    quality_notes: str | None = None
+    usage_notes: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    source_path: str | None = None
+    exported_path: str | None = Field(None, description="relative to the export folder")
+    bytes: int | None = None
+    sha256: str | None = None
+    missing: bool = False
+
+
+class SelectionExportResult(BaseModel):
+    project_id: str
+    selection_id: str
+    export_path: str
+    zip_path: str | None = None
+    mode: ExportMode
+    layout: ExportLayout
+    exported_at: datetime
+    item_count: int
+    exported_count: int
+    missing: list[ExportedItem] = Field(default_factory=list)
+    files_written: int
+    bytes_written: int
+    items: list[ExportedItem] = Field(default_factory=list)
+
+
+class KeyAccess(BaseModel):
+    """Fields also readable by key, as the spec's examples do
+    (``similar.data['results']``, ``result['similarity']['recommendation_score']``)."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+
+class SimilarToItem(KeyAccess):
+    """A selection item a candidate is within the threshold of."""
+
+    hash: str
+    path: str | None = None
+    role: str | None = None
+    reason: str | None = None
+    distance: int
+
+
+class SelectionSimilarity(KeyAccess):
+    min_distance: int
+    recommendation_score: float
+    similar_to_count: int
+    similar_to_items: list[SimilarToItem] = Field(default_factory=list)
+
+
+class SimilarToSelectionResult(KeyAccess):
+    asset: Asset
+    similarity: SelectionSimilarity
+
+
+class SimilarToSelectionRequest(StrictModel):
+    project_id: str = Field(min_length=1)
+    selection_id: str = Field(min_length=1)
+    threshold: int = Field(10, ge=0, le=64)
+    limit: int = Field(50, ge=1, le=1000)
+    exclude_existing: bool = True
+
+
+class SimilarToSelection(KeyAccess):
+    """``data`` of ``find_similar_to_selection``: ``results`` best first, and the inputs."""
+
+    results: list[SimilarToSelectionResult] = Field(default_factory=list)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    selection_size: int = 0
+    items_with_hash: int = 0
+    total_candidates: int = 0

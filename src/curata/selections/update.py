@@ -1,0 +1,295 @@
+"""``update_selection``: one action per request, in one transaction, with its history record.
+
+Each handler checks everything before it writes; any error rolls the whole
+transaction back, so a failing request changes nothing (all items of a batch or none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from curata.catalog import Catalog
+from curata.catalog import selection_history as history_store
+from curata.catalog import selections as store
+from curata.errors import Conflict, NotFound
+from curata.models.selections import (
+    SELECTION_FIELDS,
+    GroupAction,
+    ItemFields,
+    SelectionAction,
+    SelectionChange,
+    SelectionItemInput,
+    SelectionSummary,
+    SelectionUpdateRequest,
+)
+from curata.selections.actors import actor_or_default, utcnow
+from curata.selections.from_search import searched_asset_ids
+from curata.selections.refs import reject_members, reject_repeats, require_members, resolve_refs
+from curata.selections.rules import check_editable, check_transition
+
+
+@dataclass
+class Edit:
+    """What a handler changed, for the history record."""
+
+    asset_hashes: list[str] = field(default_factory=list)
+    before: Any = None
+    after: Any = None
+
+
+@dataclass
+class Context:
+    conn: Connection
+    req: SelectionUpdateRequest
+    selection: SelectionSummary
+    actor: str
+    now: datetime
+    groups: dict[str, int] = field(default_factory=dict)
+    searched: list[int] = field(default_factory=list)
+
+    @property
+    def sid(self) -> str:
+        return self.selection.id
+
+    def hashes(self, asset_ids: Sequence[int]) -> list[str]:
+        found = store.hashes_by_id(self.conn, asset_ids)
+        return [found[a] for a in asset_ids]
+
+    def group_for(self, name: str | None) -> int | None:
+        """The id of the named group, created when missing; None for no group."""
+        if name is None:
+            return None
+        if name not in self.groups:
+            found = store.group_id(self.conn, self.sid, name)
+            self.groups[name] = (
+                found if found is not None else store.create_group(self.conn, self.sid, name)
+            )
+        return self.groups[name]
+
+    def existing_group(self, name: str) -> int:
+        found = store.group_id(self.conn, self.sid, name)
+        if found is None:
+            raise NotFound(f"no group {name!r} in selection {self.sid!r}", field="group")
+        return found
+
+
+def _item_field(index: int) -> str:
+    return f"items.{index}.asset_hash"
+
+
+def _hash_field(index: int) -> str:
+    return f"asset_hashes.{index}"
+
+
+def _add_items(ctx: Context) -> Edit:
+    items = ctx.req.items or []
+    ids = resolve_refs(ctx.conn, [i.asset_hash for i in items], _item_field)
+    reject_repeats(ids, _item_field)
+    listed = set(ids)
+    defaults = ctx.req.item_defaults or ItemFields()
+    search_field = "saved_search" if ctx.req.saved_search is not None else "from_search"
+    pairs: list[tuple[int, ItemFields]] = list(zip(ids, items, strict=True))
+    pairs += [(a, defaults) for a in ctx.searched if a not in listed]
+    names = [_item_field(i) for i in range(len(items))] + [search_field] * (len(pairs) - len(items))
+    if ctx.req.skip_existing:
+        present = store.present_asset_ids(ctx.conn, ctx.sid, [a for a, _ in pairs])
+        pairs = [(a, i) for a, i in pairs if a not in present]
+    else:
+        reject_members(ctx.conn, ctx.sid, [a for a, _ in pairs], names.__getitem__)
+    new_ids = [a for a, _ in pairs]
+    paths = {a: locs[0] for a, locs in store.locations_of(ctx.conn, new_ids).items() if locs}
+    start = store.next_position(ctx.conn, ctx.sid)
+    rows = [
+        {
+            "selection_id": ctx.sid,
+            "asset_id": asset_id,
+            "file_path": item.file_path or paths.get(asset_id),
+            "selection_reason": item.selection_reason,
+            "quality_notes": item.quality_notes,
+            "usage_notes": item.usage_notes,
+            "tags": item.tags,
+            "role": item.role,
+            "group_id": ctx.group_for(item.group),
+            "position": start + offset,
+            "custom_metadata": item.custom_metadata,
+            "added_at": ctx.now,
+            "added_by": ctx.actor,
+        }
+        for offset, (asset_id, item) in enumerate(pairs)
+    ]
+    store.insert_items(ctx.conn, rows)
+    return Edit(asset_hashes=ctx.hashes(new_ids))
+
+
+def _member_ids(ctx: Context, refs: Sequence[str], field_name: Callable[[int], str]) -> list[int]:
+    ids = resolve_refs(ctx.conn, refs, field_name)
+    reject_repeats(ids, field_name)
+    require_members(ctx.conn, ctx.sid, ids, field_name)
+    return ids
+
+
+def _remove_items(ctx: Context) -> Edit:
+    ids = _member_ids(ctx, ctx.req.asset_hashes or [], _hash_field)
+    hashes = ctx.hashes(ids)
+    before = {
+        h: _jsonable(store.item_values(ctx.conn, ctx.sid, a))
+        for h, a in zip(hashes, ids, strict=True)
+    }
+    store.delete_items(ctx.conn, ctx.sid, ids)
+    return Edit(asset_hashes=hashes, before=before)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in (None, [], {})}
+
+
+def _update_items(ctx: Context) -> Edit:
+    items = ctx.req.items or []
+    ids = _member_ids(ctx, [i.asset_hash for i in items], _item_field)
+    hashes = ctx.hashes(ids)
+    before: dict[str, dict[str, Any]] = {}
+    after: dict[str, dict[str, Any]] = {}
+    for digest, asset_id, item in zip(hashes, ids, items, strict=True):
+        changes = _item_changes(ctx, asset_id, item)
+        if changes:
+            before[digest] = {k: v[0] for k, v in changes.items()}
+            after[digest] = {k: v[1] for k, v in changes.items()}
+    return Edit(asset_hashes=hashes, before=before, after=after)
+
+
+def _item_changes(
+    ctx: Context, asset_id: int, item: SelectionItemInput
+) -> dict[str, tuple[Any, Any]]:
+    """Apply the fields ``item`` sets; returns ``{field: (before, after)}`` of real changes."""
+    current = store.item_values(ctx.conn, ctx.sid, asset_id)
+    wanted = {
+        name: getattr(item, name)
+        for name in item.model_fields_set - {"asset_hash"}
+        if current.get(name) != getattr(item, name)
+    }
+    values = {k: v for k, v in wanted.items() if k != "group"}
+    if "group" in wanted:
+        values["group_id"] = ctx.group_for(wanted["group"])
+    if values:
+        store.update_item(ctx.conn, ctx.sid, asset_id, values)
+    return {name: (current.get(name), value) for name, value in wanted.items()}
+
+
+def _set_status(ctx: Context) -> Edit:
+    target = ctx.req.status
+    assert target is not None
+    check_transition(ctx.selection.status, target)
+    store.update_selection_row(ctx.conn, ctx.sid, {"status": target}, ctx.now)
+    return Edit(before={"status": ctx.selection.status.value}, after={"status": target.value})
+
+
+def _group(ctx: Context) -> Edit:
+    req = ctx.req
+    name = req.group
+    if req.group_action is GroupAction.CREATE:
+        assert name is not None
+        if store.group_id(ctx.conn, ctx.sid, name) is not None:
+            raise Conflict(f"group {name!r} exists in selection {ctx.sid!r}", field="group")
+        store.create_group(ctx.conn, ctx.sid, name, req.group_description)
+        return Edit(after={"group": name, "description": req.group_description})
+    if req.group_action is GroupAction.RENAME:
+        assert req.new_name is not None
+        assert name is not None
+        gid = ctx.existing_group(name)
+        if store.group_id(ctx.conn, ctx.sid, req.new_name) is not None:
+            raise Conflict(
+                f"group {req.new_name!r} exists in selection {ctx.sid!r}", field="new_name"
+            )
+        store.rename_group(ctx.conn, gid, req.new_name)
+        return Edit(before={"group": name}, after={"group": req.new_name})
+    if req.group_action is GroupAction.DELETE:
+        assert name is not None
+        members = store.delete_group(ctx.conn, ctx.sid, ctx.existing_group(name))
+        return Edit(asset_hashes=ctx.hashes(members), before={"group": name}, after=None)
+    ids = _member_ids(ctx, req.asset_hashes or [], _hash_field)
+    hashes = ctx.hashes(ids)
+    before = {
+        h: store.item_values(ctx.conn, ctx.sid, a)["group"]
+        for h, a in zip(hashes, ids, strict=True)
+    }
+    store.set_group_of(ctx.conn, ctx.sid, ids, ctx.group_for(name))
+    return Edit(asset_hashes=hashes, before=before, after={"group": name})
+
+
+def _reorder(ctx: Context) -> Edit:
+    ids = _member_ids(ctx, ctx.req.asset_hashes or [], _hash_field)
+    old = store.ordered_asset_ids(ctx.conn, ctx.sid)
+    listed = set(ids)
+    new = ids + [a for a in old if a not in listed]
+    old_pos = {a: p for p, a in enumerate(old)}
+    moved = [a for p, a in enumerate(new) if old_pos[a] != p]
+    store.set_positions(ctx.conn, ctx.sid, new)
+    names = store.hashes_by_id(ctx.conn, moved)
+    new_pos = {a: p for p, a in enumerate(new)}
+    return Edit(
+        asset_hashes=ctx.hashes(ids),
+        before={names[a]: old_pos[a] for a in moved},
+        after={names[a]: new_pos[a] for a in moved},
+    )
+
+
+def _update(ctx: Context) -> Edit:
+    current = ctx.selection.model_dump(mode="json")
+    given = {name: getattr(ctx.req, name) for name in SELECTION_FIELDS}
+    given = {k: v for k, v in given.items() if k in ctx.req.model_fields_set}
+    if "name" in given and given["name"] is not None:
+        given["name"] = given["name"].strip()
+    for required in ("name", "purpose"):
+        if required in given and given[required] is None:
+            given.pop(required)
+    store.update_selection_row(ctx.conn, ctx.sid, given, ctx.now)
+    after = {k: (v.value if hasattr(v, "value") else v) for k, v in given.items()}
+    return Edit(before={k: current[k] for k in after}, after=after)
+
+
+HANDLERS: dict[SelectionAction, Callable[[Context], Edit]] = {
+    SelectionAction.ADD_ITEMS: _add_items,
+    SelectionAction.REMOVE_ITEMS: _remove_items,
+    SelectionAction.UPDATE_ITEMS: _update_items,
+    SelectionAction.SET_STATUS: _set_status,
+    SelectionAction.GROUP: _group,
+    SelectionAction.REORDER: _reorder,
+    SelectionAction.UPDATE: _update,
+}
+
+
+def update_selection(catalog: Catalog, req: SelectionUpdateRequest) -> SelectionChange:
+    actor = actor_or_default(req.actor)
+    searched = (
+        searched_asset_ids(catalog, req)
+        if req.from_search is not None or req.saved_search is not None
+        else []
+    )
+    now = utcnow()
+    with catalog.write() as conn:
+        selection = store.get_selection(conn, req.project_id, req.selection_id, lock=True)
+        if req.action is not SelectionAction.SET_STATUS:
+            check_editable(selection.status)
+        context = Context(conn, req, selection, actor, now, searched=searched)
+        edit = HANDLERS[req.action](context)
+        if req.action is not SelectionAction.SET_STATUS:
+            store.update_selection_row(conn, selection.id, {}, now)
+        entry = history_store.append(
+            conn,
+            selection.id,
+            at=now,
+            actor=actor,
+            action=req.action.value,
+            asset_hashes=edit.asset_hashes,
+            notes=req.notes,
+            before=edit.before,
+            after=edit.after,
+        )
+        return SelectionChange(
+            history=entry, selection=store.get_selection(conn, req.project_id, req.selection_id)
+        )
