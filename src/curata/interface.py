@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from curata.autoselect import fetch as fetch_service
+from curata.autoselect.service import AutoSelectService
 from curata.catalog import Catalog, ingest_errors
 from curata.catalog import assets as asset_store
 from curata.catalog import tags as tag_store
@@ -52,6 +54,21 @@ from curata.models import (
     SimilarToSelectionRequest,
     TagRequest,
     TagUpdateResult,
+)
+from curata.models.autoselect import (
+    AssetScore,
+    AutoSelectResult,
+    FetchRequest,
+    FetchResult,
+    LockRequest,
+    LockState,
+    PriorityResetRequest,
+    PriorityTable,
+    ProviderPriority,
+    ScoreRequest,
+    SelectRequest,
+    Strategy,
+    StrategyInfo,
 )
 from curata.models.similarity import (
     DEFAULT_THRESHOLD,
@@ -201,6 +218,66 @@ class Curata:
         req = parse_request(DuplicatesRequest, value)
         result = similarity_service.find_duplicates(self.catalog, req, filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
+
+    # --- auto-selection (artwork) ---------------------------------------------------
+
+    @property
+    def _artwork(self) -> AutoSelectService:
+        service = self.__dict__.get("_artwork_service")
+        if service is None:
+            service = self.__dict__["_artwork_service"] = AutoSelectService(self.catalog)
+        return service
+
+    def select_best_assets(
+        self, request: SelectRequest | dict[str, Any]
+    ) -> Response[AutoSelectResult]:
+        """The best candidate per asset type (tier, votes, size, provider priority), with
+        ranked runners-up and skipped candidates; uses the stored strategy/priorities."""
+        result = self._artwork.select(parse_request(SelectRequest, request))
+        won = sum(1 for r in result.results.values() if r.winner is not None)
+        return Response.ok(result, f"{won} asset type(s) with a winner")
+
+    def score_asset(self, request: ScoreRequest | dict[str, Any]) -> Response[AssetScore]:
+        """One candidate's tier, display score and reason."""
+        return Response.ok(self._artwork.score(parse_request(ScoreRequest, request)))
+
+    def get_strategy(self) -> Response[StrategyInfo]:
+        return Response.ok(self._artwork.get_strategy())
+
+    def set_strategy(self, strategy: Strategy | str) -> Response[StrategyInfo]:
+        """``balanced`` (the spec's default orders) or ``custom`` (stored orders)."""
+        return Response.ok(self._artwork.set_strategy(strategy))
+
+    def is_balanced(self) -> Response[bool]:
+        return Response.ok(self._artwork.is_balanced())
+
+    def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
+        """The effective provider order per media type and asset type, and its source."""
+        return Response.ok(self._artwork.priority_table(media_type))
+
+    def set_priority(self, request: ProviderPriority | dict[str, Any]) -> Response[PriorityTable]:
+        """Store a custom order (and disabled providers); switches the strategy to custom."""
+        return Response.ok(self._artwork.set_priority(parse_request(ProviderPriority, request)))
+
+    def reset_priorities(
+        self, request: PriorityResetRequest | dict[str, Any] | None = None
+    ) -> Response[PriorityTable]:
+        """Remove custom orders (all, or one media type's, or one asset type's)."""
+        req = parse_request(PriorityResetRequest, request or {})
+        return Response.ok(self._artwork.reset_priorities(req))
+
+    def fetch_artwork(self, request: FetchRequest | dict[str, Any]) -> Response[FetchResult]:
+        """Pick the best art for one item from the providers and download it into its
+        folder under Kodi names; art already there and locked art are never replaced."""
+        result = fetch_service.fetch_artwork(
+            parse_request(FetchRequest, request), self._artwork.priorities()
+        )
+        done = sum(1 for i in result.items if i.action in ("downloaded", "replaced"))
+        return Response.ok(result, f"{done} file(s) written")
+
+    def lock_artwork(self, request: LockRequest | dict[str, Any]) -> Response[LockState]:
+        """Lock (or unlock) asset types in an item folder: fetch never replaces them."""
+        return Response.ok(fetch_service.set_locks(parse_request(LockRequest, request)))
 
     # --- projects and selections ----------------------------------------------------
 

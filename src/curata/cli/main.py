@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from curata.cli import (  # noqa: F401  (command registration)
+    artwork,
     assets,
     mcp,
     project,
