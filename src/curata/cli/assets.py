@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
+from curata.cli.render_generation import render_file_metadata
 from curata.models import AssetDetail, CatalogStats, CountEntry, IngestErrorRecord, TagUpdateResult
 
 tag_app = typer.Typer(
@@ -39,6 +40,7 @@ def _render_info(asset: AssetDetail) -> None:
     for note in asset.notes:
         table.add_row("note", note)
     console.print(table)
+    render_file_metadata(console, asset.metadata)
     if len(asset.locations) > 1 or any(loc.missing for loc in asset.locations):
         locs = Table("location", "missing", title="locations")
         for loc in asset.locations:
