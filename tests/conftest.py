@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,9 @@ def library(tmp_path: Path, fixtures: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh database on the real PostgreSQL server, dropped afterwards."""
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """The URL of a new, empty database on the real PostgreSQL server, dropped at exit."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"curata_test_{uuid.uuid4().hex[:10]}"
     try:
@@ -59,7 +60,16 @@ def pg_database() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # the server is part of this machine's setup
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
-    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh database on the real PostgreSQL server, dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url

@@ -70,6 +70,13 @@ from curata.models.autoselect import (
     Strategy,
     StrategyInfo,
 )
+from curata.models.search import (
+    SavedSearch,
+    SavedSearchRequest,
+    SavedSearchUpdate,
+    SearchRequest,
+    SearchResponse,
+)
 from curata.models.similarity import (
     DEFAULT_THRESHOLD,
     DuplicatesRequest,
@@ -77,6 +84,8 @@ from curata.models.similarity import (
     SimilarRequest,
     SimilarResult,
 )
+from curata.search import engine as search_engine
+from curata.search import saved as saved_searches
 from curata.selections import projects as project_service
 from curata.selections import service as selection_service
 from curata.selections import similar as similar_service
@@ -180,6 +189,48 @@ class Curata:
         """Files the scanner could not catalog (``level="warning"``: cataloged with problems)."""
         with self.catalog.read() as conn:
             return Response.ok(ingest_errors.listing(conn, level))
+
+    # --- search ---------------------------------------------------------------------
+
+    def search_assets(self, request: SearchRequest | dict[str, Any]) -> Response[SearchResponse]:
+        """Structured search (spec ``search_assets``): filters, order, page and facets."""
+        req = parse_request(SearchRequest, request)
+        return Response.ok(search_engine.search(self.catalog, req))
+
+    def save_search(self, request: SavedSearchRequest | dict[str, Any]) -> Response[SavedSearch]:
+        """Store a named search in a project (or globally); the name must be new there."""
+        return Response.ok(
+            saved_searches.save(self.catalog, parse_request(SavedSearchRequest, request))
+        )
+
+    def run_saved_search(
+        self,
+        name: str,
+        project: str | None = None,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Response[SearchResponse]:
+        """Run a saved search by name against the catalog as it is now."""
+        return Response.ok(
+            saved_searches.run(self.catalog, name, project, limit=limit, offset=offset)
+        )
+
+    def list_saved_searches(self, project: str | None = None) -> Response[list[SavedSearch]]:
+        """Saved searches of one project, or (``None``) of every project and global."""
+        return Response.ok(saved_searches.listing(self.catalog, project))
+
+    def update_saved_search(
+        self, request: SavedSearchUpdate | dict[str, Any]
+    ) -> Response[SavedSearch]:
+        """Rename, re-describe or replace the request of a saved search."""
+        return Response.ok(
+            saved_searches.update(self.catalog, parse_request(SavedSearchUpdate, request))
+        )
+
+    def delete_saved_search(self, name: str, project: str | None = None) -> Response[str]:
+        saved_searches.delete(self.catalog, name, project)
+        return Response.ok(name, f"deleted saved search {name!r}")
 
     # --- similarity and duplicates --------------------------------------------------
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
-from curata.catalog.schema import asset_tags, tags
+from curata.catalog.schema import asset_tags, assets, tags
 
 
 def split_tag(name: str) -> tuple[str | None, str, float | None]:
@@ -63,6 +64,7 @@ def add_tags(
     ]
     if rows:
         conn.execute(insert(asset_tags), rows)
+        touch_assets(conn, sorted({r["asset_id"] for r in rows}))
     return len(rows)
 
 
@@ -74,16 +76,28 @@ def remove_tags(conn: Connection, asset_ids: Sequence[int], names: Iterable[str]
             asset_tags.c.asset_id.in_(asset_ids), asset_tags.c.tag_id.in_(tag_ids)
         )
     )
+    if result.rowcount:
+        touch_assets(conn, asset_ids)
     return result.rowcount or 0
 
 
 def replace_source_tags(conn: Connection, asset_id: int, names: Iterable[str], source: str) -> None:
     """Make the tags an asset got from ``source`` (e.g. file metadata) exactly ``names``;
     tags from other sources (the user's) are kept."""
-    conn.execute(
+    removed = conn.execute(
         delete(asset_tags).where(asset_tags.c.asset_id == asset_id, asset_tags.c.source == source)
     )
-    add_tags(conn, [asset_id], names, source)
+    if not add_tags(conn, [asset_id], names, source) and removed.rowcount:
+        touch_assets(conn, [asset_id])
+
+
+def touch_assets(conn: Connection, asset_ids: Sequence[int]) -> None:
+    """Mark assets as changed (``updated_at``) after their tags changed, so that
+    anything following the catalog by ``updated_at`` (the search index) sees it."""
+    if asset_ids:
+        conn.execute(
+            update(assets).where(assets.c.id.in_(asset_ids)).values(updated_at=time.time())
+        )
 
 
 def tags_of(conn: Connection, asset_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -8,6 +8,7 @@ from curata.cli import (  # noqa: F401  (command registration)
     mcp,
     project,
     scan,
+    search,
     selection,
     selection_items,
     serve,

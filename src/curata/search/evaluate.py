@@ -1,0 +1,204 @@
+"""Evaluating a compiled :class:`Query` against the in-memory :class:`SearchIndex`.
+
+Plan: every filter that names a set of assets by itself (tags, tag values, ranges and
+patterns of pairs, prompt words, metadata keys, a hash prefix) becomes a sorted id
+array from the posting lists; the smallest starts the candidates and the others are
+intersected into it. Column filters (media type, formats, sizes, dimensions, rating,
+source, project, dates) are then vectorized comparisons on the candidates - or on whole
+columns when nothing narrowed the set first. Exclusions follow, and the regexes over
+file names run last, on the fewest strings: the candidates' names or the distinct
+names, whichever is smaller.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from sqlalchemy import Connection
+
+from curata.catalog import search as store
+from curata.errors import InvalidRequest
+from curata.search import kernels
+from curata.search.index import SearchIndex
+from curata.search.query import Pattern, Query, Range, TagTerm
+from curata.search.relation import EMPTY, contains
+
+REGEX_SECONDS = 2.0
+
+
+class RegexBudget:
+    """A time bound shared by every match of one pattern in one search."""
+
+    def __init__(self, pattern: Pattern, seconds: float | None = None) -> None:
+        self.pattern = pattern
+        self.seconds = REGEX_SECONDS if seconds is None else seconds
+        self.deadline = time.monotonic() + self.seconds
+
+    def search(self, text: str) -> bool:
+        left = self.deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            return self.pattern.compiled.search(text, timeout=left) is not None
+        except TimeoutError:
+            raise InvalidRequest(
+                f"the pattern did not finish within {self.seconds:g} s; simplify it",
+                field=self.pattern.field,
+            ) from None
+
+
+def _member(ids: np.ndarray, candidates: np.ndarray, capacity: int) -> np.ndarray:
+    """Which candidates are in the sorted ``ids``: binary search for few candidates,
+    a scratch bitmap when there are many."""
+    if len(candidates) * 16 < capacity:
+        return contains(ids, candidates)
+    mask = np.zeros(capacity, bool)
+    kernels.mark(mask, ids, True)
+    return mask[candidates]
+
+
+def _in_range(values: np.ndarray, r: Range) -> np.ndarray:
+    keep = ~np.isnan(values)
+    if r.lo is not None:
+        keep &= values >= r.lo
+    if r.hi is not None:
+        keep &= values <= r.hi
+    return keep
+
+
+class Evaluator:
+    """One query against one index; the connection serves the few SQL look-ups."""
+
+    def __init__(self, index: SearchIndex, conn: Connection) -> None:
+        self.index = index
+        self.conn = conn
+
+    def run(self, q: Query) -> np.ndarray:
+        """Sorted ids (int32) of the assets matching every filter of ``q``."""
+        idx = self.index
+        sets = self._positive_sets(q)
+        candidates: np.ndarray | None = None
+        if sets:
+            sets.sort(key=len)
+            candidates = sets[0]
+            for other in sets[1:]:
+                if not len(candidates):
+                    break
+                candidates = candidates[_member(other, candidates, idx.capacity)]
+        candidates = self._columns(q, candidates)
+        if q.none_tags and len(candidates):
+            excluded = self._term_union(q.none_tags)
+            candidates = candidates[~_member(excluded, candidates, idx.capacity)]
+        if q.filename is not None and len(candidates):
+            candidates = self._filenames(q.filename, candidates)
+        return candidates
+
+    # --- sets named by the filters themselves ----------------------------------------
+
+    def _term_ids(self, term: TagTerm) -> list[int]:
+        return self.index.tag_dict.ids(term.key, term.value)
+
+    def _term_union(self, terms: Iterable[TagTerm]) -> np.ndarray:
+        return self.index.tags.any_of(t for term in terms for t in self._term_ids(term))
+
+    def _tags_where(self, key: str, keep: Callable[[int], bool]) -> np.ndarray:
+        return self.index.tags.any_of(t for t in self.index.tag_dict.with_key(key) if keep(t))
+
+    def _positive_sets(self, q: Query) -> list[np.ndarray]:
+        idx = self.index
+        tag_dict = idx.tag_dict
+        sets = [self._term_union([term]) for term in q.all_tags]
+        if q.any_tags is not None:
+            sets.append(self._term_union(q.any_tags))
+        for key, values in q.tag_values.items():
+            sets.append(self._term_union(TagTerm(key, v) for v in values))
+        for key, r in q.tag_ranges.items():
+            sets.append(self._tags_where(key, lambda t, r=r: r.contains(tag_dict.numbers.get(t))))
+        for key, pattern in q.tag_patterns.items():
+            budget = RegexBudget(pattern)
+            sets.append(self._tags_where(key, lambda t, b=budget: b.search(tag_dict.values[t])))
+        if q.prompt_words:
+            prompts = idx.term_index(self.conn, "prompt")
+            sets.extend(prompts.posting(w) for w in q.prompt_words)
+        if q.metadata_keys:
+            keys = idx.term_index(self.conn, "metadata")
+            sets.extend(keys.posting(k) for k in q.metadata_keys)
+        if q.hash_prefix is not None:
+            found = np.array(store.ids_with_hash_prefix(self.conn, q.hash_prefix), np.int64)
+            found = np.sort(found[found < idx.capacity])
+            sets.append(found[idx.columns.present[found]].astype(np.int32))
+        return sets
+
+    # --- column comparisons -------------------------------------------------------
+
+    def _code_set(self, column: str, wanted: Iterable[str]) -> np.ndarray:
+        """Codes of ``column``'s values that equal (case-insensitively) one of ``wanted``."""
+        wanted_lower = {w.lower() for w in wanted}
+        names = self.index.columns.dicts[column].names
+        return np.array([c for c, n in enumerate(names) if n.lower() in wanted_lower], np.int32)
+
+    def _column_tests(
+        self, q: Query
+    ) -> list[tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]]:
+        cols = self.index.columns
+        tests: list[tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]] = []
+        coded = {
+            "media_type": None if q.media_type is None else [q.media_type],
+            "file_format": q.formats,
+            "ai_source": q.sources,
+        }
+        if q.project is not None:
+            coded["project_id"] = [q.project, *store.project_ids(self.conn, q.project)]
+        for column, wanted in coded.items():
+            if wanted is not None:
+                codes = self._code_set(column, wanted)
+                tests.append((cols.codes[column], lambda v, c=codes: np.isin(v, c)))
+        for column, r in q.ranges.items():
+            tests.append((cols.floats[column], lambda v, r=r: _in_range(v, r)))
+        return tests
+
+    def _columns(self, q: Query, candidates: np.ndarray | None) -> np.ndarray:
+        tests = self._column_tests(q)
+        if candidates is None:
+            if not tests:
+                return self.index.present_ids()
+            keep = self.index.columns.present.copy()
+            for column, test in tests:
+                keep &= test(column)
+            return np.flatnonzero(keep).astype(np.int32)
+        for column, test in tests:
+            if not len(candidates):
+                break
+            candidates = candidates[test(column[candidates])]
+        return candidates
+
+    # --- file names ----------------------------------------------------------------
+
+    def _filenames(self, pattern: Pattern, candidates: np.ndarray) -> np.ndarray:
+        names = self.index.term_index(self.conn, "names")
+        budget = RegexBudget(pattern)
+        vocab = names.vocab.names
+        relation = names.relation
+        if len(candidates) < len(vocab):
+            verdict: dict[int, bool] = {}
+
+            def matches(asset: int) -> bool:
+                for term in relation.terms_of(asset).tolist():
+                    hit = verdict.get(term)
+                    if hit is None:
+                        hit = verdict[term] = budget.search(vocab[term])
+                    if hit:
+                        return True
+                return False
+
+            keep = np.fromiter(map(matches, candidates.tolist()), bool, len(candidates))
+            return candidates[keep]
+        hits = [t for t, name in enumerate(vocab) if budget.search(name)]
+        matched = relation.any_of(hits) if hits else EMPTY
+        return candidates[_member(matched, candidates, self.index.capacity)]
+
+
+def evaluate(index: SearchIndex, conn: Connection, q: Query) -> np.ndarray:
+    return Evaluator(index, conn).run(q)

@@ -1,0 +1,124 @@
+"""Facets: counts over the whole result set (not the page).
+
+Tags (the 50 most frequent, pairs as ``key:value``), AI sources, quality ratings,
+media types, projects and file formats; each list by count descending then name,
+ratings by rating descending. The whole catalog's counts are cached until it changes;
+a result set larger than half the catalog is counted through its complement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from curata.models.search import (
+    TOP_TAG_FACETS,
+    FormatCount,
+    ProjectCount,
+    RatingCount,
+    SearchFacets,
+    SourceCount,
+    TagCount,
+    TypeCount,
+)
+from curata.search.index import SearchIndex
+
+
+@dataclass
+class Counts:
+    tags: np.ndarray
+    coded: dict[str, np.ndarray]
+    ratings: dict[int, int]
+
+    def minus(self, other: Counts) -> Counts:
+        ratings = {r: c - other.ratings.get(r, 0) for r, c in self.ratings.items()}
+        return Counts(
+            self.tags - other.tags,
+            {k: v - other.coded[k] for k, v in self.coded.items()},
+            ratings,
+        )
+
+
+def _count(index: SearchIndex, rows: np.ndarray) -> Counts:
+    cols = index.columns
+    coded = {
+        name: np.bincount(codes[rows] + 1, minlength=len(cols.dicts[name]) + 1)[1:]
+        for name, codes in cols.codes.items()
+    }
+    ratings = cols.floats["quality_rating"][rows]
+    values, counts = np.unique(ratings[~np.isnan(ratings)], return_counts=True)
+    return Counts(
+        index.tags.count(rows),
+        coded,
+        {int(v): int(c) for v, c in zip(values.tolist(), counts.tolist(), strict=True)},
+    )
+
+
+def _catalog_counts(index: SearchIndex) -> Counts:
+    cached = index.cache.get("catalog_counts")
+    if cached is None:
+        cached = _count(index, index.present_ids())
+        cached.tags = index.tags.sizes().copy()
+        index.cache["catalog_counts"] = cached
+    return cached
+
+
+def _ranked(
+    name_of: Callable[[int], str], counts: np.ndarray, top: int | None = None
+) -> list[tuple[str, int]]:
+    """``(name, count)`` of non-zero counts by count descending, then name."""
+    nonzero = np.flatnonzero(counts > 0)
+    if top is not None and len(nonzero) > top:
+        kth = np.partition(counts[nonzero], len(nonzero) - top)[len(nonzero) - top]
+        nonzero = nonzero[counts[nonzero] >= kth]
+    pairs = sorted(
+        ((name_of(i), int(counts[i])) for i in nonzero.tolist()), key=lambda p: (-p[1], p[0])
+    )
+    return pairs[:top] if top is not None else pairs
+
+
+def _model(index: SearchIndex, counts: Counts) -> SearchFacets:
+    dicts = index.columns.dicts
+    tags = _ranked(index.tag_dict.names.__getitem__, counts.tags, TOP_TAG_FACETS)
+    return SearchFacets(
+        tags=[TagCount(tag=n, count=c) for n, c in tags],
+        ai_sources=[
+            SourceCount(source=n, count=c)
+            for n, c in _ranked(dicts["ai_source"].names.__getitem__, counts.coded["ai_source"])
+        ],
+        quality_ratings=[
+            RatingCount(rating=r, count=c)
+            for r, c in sorted(counts.ratings.items(), reverse=True)
+            if c > 0
+        ],
+        media_types=[
+            TypeCount(type=n, count=c)
+            for n, c in _ranked(dicts["media_type"].names.__getitem__, counts.coded["media_type"])
+        ],
+        projects=[
+            ProjectCount(project=n, count=c)
+            for n, c in _ranked(dicts["project_id"].names.__getitem__, counts.coded["project_id"])
+        ],
+        file_formats=[
+            FormatCount(format=n, count=c)
+            for n, c in _ranked(dicts["file_format"].names.__getitem__, counts.coded["file_format"])
+        ],
+    )
+
+
+def facets(index: SearchIndex, rows: np.ndarray) -> SearchFacets:
+    """Facets of the result set ``rows`` (sorted asset ids)."""
+    if len(rows) == index.count:
+        cached = index.cache.get("catalog_facets")
+        if cached is None:
+            cached = index.cache["catalog_facets"] = _model(index, _catalog_counts(index))
+        return cached
+    if len(rows) * 2 > index.count:
+        outside = index.columns.present.copy()
+        outside[rows] = False
+        counts = _catalog_counts(index).minus(_count(index, np.flatnonzero(outside)))
+    else:
+        counts = _count(index, rows)
+    return _model(index, counts)

@@ -1,0 +1,355 @@
+"""The in-memory search index of one catalog, kept in step with it.
+
+Loaded once per process and catalog (:func:`index_for`), it holds the asset columns
+filters compare (numpy arrays indexed by asset id), the tag dictionary and the
+asset-tag :class:`Relation`, and - built on first use - the prompt words, file names
+and metadata keys of every asset.
+
+Keeping in step: every search first reads two index look-ups, the highest asset id and
+the latest ``updated_at`` (every catalog write that matters to search bumps it; tag
+writes included). When they moved, the assets updated since a little before the last
+known mark (:data:`SLACK` covers writers whose transaction committed after a later
+one) are compared with the index by ``updated_at`` and only the differing ones are
+re-read. Deleting assets is not followed (curata never deletes them);
+:meth:`SearchIndex.invalidate` drops everything.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from curata.catalog import Catalog
+from curata.catalog import search as store
+from curata.search.relation import EMPTY, Relation, Vocabulary
+from curata.search.rules import aspect_ratio, file_name, metadata_keys, words
+
+SLACK = 10.0
+FULL_RELOAD_SHARE = 0.2
+
+FLOAT_COLUMNS = (
+    "file_size",
+    "width",
+    "height",
+    "quality_rating",
+    "created_at",
+    "modified_at",
+    "discovered_at",
+    "updated_at",
+)
+CODED_COLUMNS = ("media_type", "file_format", "ai_source", "project_id")
+
+
+def _hash_key(content_hash: str) -> int:
+    """The first 64 bits of a hex content hash: sorts like the hash itself."""
+    try:
+        return int(content_hash[:16].ljust(16, "0"), 16)
+    except ValueError:
+        return int.from_bytes(content_hash[:8].encode("utf-8", "replace").ljust(8, b"\0"), "big")
+
+
+class Columns:
+    """Per-asset values, indexed by asset id; absent ids have ``present`` False."""
+
+    def __init__(self) -> None:
+        self.capacity = 0
+        self.present = np.zeros(0, bool)
+        self.floats = {name: np.zeros(0) for name in (*FLOAT_COLUMNS, "aspect_ratio")}
+        self.codes = {name: np.zeros(0, np.int32) for name in CODED_COLUMNS}
+        self.dicts = {name: Vocabulary() for name in CODED_COLUMNS}
+        self.hkey = np.zeros(0, np.uint64)
+        self.versions = dict.fromkeys((*FLOAT_COLUMNS, "aspect_ratio", *CODED_COLUMNS), 0)
+
+    def grow(self, capacity: int) -> None:
+        if capacity <= self.capacity:
+            return
+        pad = capacity - self.capacity
+        self.present = np.concatenate([self.present, np.zeros(pad, bool)])
+        for name, arr in self.floats.items():
+            self.floats[name] = np.concatenate([arr, np.full(pad, np.nan)])
+        for name, arr in self.codes.items():
+            self.codes[name] = np.concatenate([arr, np.full(pad, -1, np.int32)])
+        self.hkey = np.concatenate([self.hkey, np.zeros(pad, np.uint64)])
+        self.capacity = capacity
+
+    def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Store rows of :data:`curata.catalog.search.COLUMNS`."""
+        if not rows:
+            return
+        cols = dict(zip(store.COLUMNS, zip(*rows, strict=True), strict=True))
+        ids = np.fromiter(cols["id"], np.int64, len(rows))
+        fresh = ~self.present[ids]
+        self.present[ids] = True
+        self.hkey[ids] = np.fromiter(map(_hash_key, cols["content_hash"]), np.uint64, len(rows))
+        for name in FLOAT_COLUMNS:
+            self._assign(name, self.floats[name], ids, np.array(cols[name], dtype=float), fresh)
+        aspect = [aspect_ratio(w, h) for w, h in zip(cols["width"], cols["height"], strict=True)]
+        self._assign(
+            "aspect_ratio", self.floats["aspect_ratio"], ids, np.array(aspect, float), fresh
+        )
+        for name in CODED_COLUMNS:
+            vocab = self.dicts[name]
+            values = np.fromiter(
+                (-1 if v is None else vocab.add(v) for v in cols[name]), np.int32, len(rows)
+            )
+            self._assign(name, self.codes[name], ids, values, fresh)
+
+    def _assign(
+        self, name: str, arr: np.ndarray, ids: np.ndarray, values: np.ndarray, fresh: np.ndarray
+    ) -> None:
+        old = arr[ids]
+        same = old == values
+        if arr.dtype.kind == "f":
+            same |= np.isnan(old) & np.isnan(values)
+        if fresh.any() or not same.all():
+            self.versions[name] += 1
+        arr[ids] = values
+
+
+class TagDictionary:
+    """Every tag by id: its name, key (None for a simple tag), value and number."""
+
+    def __init__(self) -> None:
+        self.max_id = 0
+        self.names: dict[int, str] = {}
+        self.by_name: dict[str, int] = {}
+        self.by_value: dict[str, list[int]] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.values: dict[int, str] = {}
+        self.numbers: dict[int, float] = {}
+
+    def add(self, rows: Iterable[tuple[int, str, str | None, str, float | None]]) -> None:
+        for tag_id, name, key, value, number in rows:
+            self.max_id = max(self.max_id, tag_id)
+            self.names[tag_id] = name
+            self.by_name[name] = tag_id
+            self.values[tag_id] = value
+            self.by_value.setdefault(value, []).append(tag_id)
+            if key is not None:
+                self.by_key.setdefault(key, []).append(tag_id)
+                if number is not None and math.isfinite(number):
+                    self.numbers[tag_id] = float(number)
+
+    def ids(self, key: str | None, value: str) -> list[int]:
+        """Tags a term matches: ``key:value`` exactly, or (no key) the simple tag
+        ``value`` and every pair whose value is ``value``."""
+        if key is None:
+            return self.by_value.get(value, [])
+        found = self.by_name.get(f"{key}:{value}")
+        return [] if found is None else [found]
+
+    def with_key(self, key: str) -> list[int]:
+        return self.by_key.get(key, [])
+
+
+class TermIndex:
+    """A lazily built relation between assets and derived terms (prompt words, file
+    names, metadata keys); ``first`` holds each asset's first term (its primary file
+    name), -1 for none."""
+
+    def __init__(self, capacity: int, pairs: Iterable[tuple[int, Iterable[str]]]) -> None:
+        self.vocab = Vocabulary()
+        self.first = np.full(capacity, -1, np.int32)
+        assets: list[int] = []
+        terms: list[int] = []
+        for asset, names in pairs:
+            for i, name in enumerate(dict.fromkeys(names)):
+                term = self.vocab.add(name)
+                if not i:
+                    self.first[asset] = term
+                assets.append(asset)
+                terms.append(term)
+        self.relation = Relation.from_pairs(
+            capacity, np.array(assets, np.int64), np.array(terms, np.int32), len(self.vocab)
+        )
+
+    def update(self, capacity: int, changes: dict[int, Iterable[str]]) -> None:
+        """Give each asset in ``changes`` exactly these terms (the first is its primary)."""
+        if capacity > len(self.first):
+            self.first = np.concatenate(
+                [self.first, np.full(capacity - len(self.first), -1, np.int32)]
+            )
+        encoded = {}
+        for asset, names in changes.items():
+            terms = [self.vocab.add(n) for n in dict.fromkeys(names)]
+            self.first[asset] = terms[0] if terms else -1
+            encoded[asset] = np.unique(np.array(terms, np.int32))
+        self.relation.grow(capacity, len(self.vocab))
+        self.relation.update(encoded)
+
+    def posting(self, name: str) -> np.ndarray:
+        term = self.vocab.ids.get(name)
+        return EMPTY if term is None else self.relation.posting(term)
+
+
+def _prompt_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
+    for rows in chunks:
+        for asset, prompt in rows:
+            yield asset, words(prompt)
+
+
+def _name_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
+    current: int | None = None
+    names: list[str] = []
+    for rows in chunks:
+        for asset, path in rows:
+            if asset != current:
+                if current is not None:
+                    yield current, names
+                current, names = asset, []
+            names.append(file_name(path))
+    if current is not None:
+        yield current, names
+
+
+def _metadata_pairs(chunks: Iterable[list[tuple[Any, ...]]]) -> Iterable[tuple[int, set[str]]]:
+    for rows in chunks:
+        for asset, meta, prompt, negative, width, height, duration in rows:
+            yield (
+                asset,
+                metadata_keys(
+                    meta if isinstance(meta, dict) else {},
+                    prompt=prompt,
+                    negative_prompt=negative,
+                    width=width,
+                    height=height,
+                    duration=duration,
+                ),
+            )
+
+
+# How each lazily built term index is read from the catalog.
+TERM_SOURCES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    "prompt": (store.prompts, _prompt_pairs),
+    "names": (store.location_paths, _name_pairs),
+    "metadata": (store.metadata_rows, _metadata_pairs),
+}
+
+
+class SearchIndex:
+    """Everything search evaluates, in memory; see the module documentation."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.loaded = False
+        self.version = 0
+        self.cache: dict[Any, Any] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.columns = Columns()
+        self.tag_dict = TagDictionary()
+        self.tags = Relation(0, [])
+        self.terms: dict[str, TermIndex] = {}
+        self.marks = (0, 0.0)
+        self.count = 0
+        self.cache.clear()
+
+    def invalidate(self) -> None:
+        """Forget everything; the next search reloads from the catalog."""
+        with self.lock:
+            self.loaded = False
+            self._reset()
+
+    @property
+    def capacity(self) -> int:
+        return self.columns.capacity
+
+    def present_ids(self) -> np.ndarray:
+        ids = self.cache.get("present")
+        if ids is None:
+            ids = self.cache["present"] = np.flatnonzero(self.columns.present).astype(np.int32)
+        return ids
+
+    # --- keeping in step ------------------------------------------------------------
+
+    def sync(self, conn: Connection) -> None:
+        """Bring the index up to date with the catalog (cheap when nothing changed)."""
+        marks = store.change_marks(conn)
+        if not self.loaded:
+            self._load(conn, marks)
+            return
+        if marks == self.marks:
+            return
+        rows = store.changed_since(conn, self.marks[1] - SLACK, self.marks[0])
+        ids = np.array([r[0] for r in rows], np.int64)
+        times = np.array([r[1] for r in rows], float)
+        inside = ids < self.capacity
+        known = np.zeros(len(ids), bool)
+        known[inside] = self.columns.present[ids[inside]] & (
+            self.columns.floats["updated_at"][ids[inside]] == times[inside]
+        )
+        changed = ids[~known]
+        if len(changed) > max(1000, FULL_RELOAD_SHARE * self.count):
+            self.invalidate()
+            self._load(conn, marks)
+            return
+        if len(changed):
+            self._apply(conn, changed.tolist(), marks[0])
+        self.marks = marks
+
+    def _load(self, conn: Connection, marks: tuple[int, float]) -> None:
+        self._reset()
+        self.columns.grow(marks[0] + 1)
+        for rows in store.asset_columns(conn):
+            self.columns.grow(max(r[0] for r in rows) + 1)
+            self.columns.set_rows(rows)
+        self.tag_dict.add(store.tag_rows(conn))
+        postings = [EMPTY] * (self.tag_dict.max_id + 1)
+        for tag_id, joined in store.tag_postings(conn):
+            if tag_id < len(postings):
+                postings[tag_id] = np.unique(np.fromstring(joined, np.int64, sep=",")).astype(
+                    np.int32
+                )
+        self.tags = Relation(self.capacity, postings)
+        self.count = int(self.columns.present.sum())
+        self.marks = marks
+        self.loaded = True
+        self.version += 1
+
+    def _apply(self, conn: Connection, ids: list[int], top_id: int) -> None:
+        capacity = max(self.capacity, int(top_id * 1.25) + 1, max(ids) + 1)
+        self.columns.grow(capacity)
+        for rows in store.asset_columns(conn, ids):
+            self.columns.set_rows(rows)
+        self.tag_dict.add(store.tag_rows(conn, self.tag_dict.max_id))
+        self.tags.grow(capacity, self.tag_dict.max_id + 1)
+        links: dict[int, list[int]] = {i: [] for i in ids}
+        for asset, tag in store.asset_tag_links(conn, ids):
+            links[asset].append(tag)
+        self.tags.update({a: np.unique(np.array(t, np.int32)) for a, t in links.items()})
+        for name, term_index in self.terms.items():
+            fetch, derive = TERM_SOURCES[name]
+            changes: dict[int, Iterable[str]] = {i: () for i in ids}
+            changes.update(derive(fetch(conn, ids)))
+            term_index.update(capacity, changes)
+        self.count = int(self.columns.present.sum())
+        self.version += 1
+        self.cache.clear()
+
+    def term_index(self, conn: Connection, name: str) -> TermIndex:
+        """The prompt-word, file-name or metadata-key index, built on first use."""
+        found = self.terms.get(name)
+        if found is None:
+            fetch, derive = TERM_SOURCES[name]
+            found = self.terms[name] = TermIndex(self.capacity, derive(fetch(conn)))
+        return found
+
+
+_INDEXES: weakref.WeakKeyDictionary[Catalog, SearchIndex] = weakref.WeakKeyDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def index_for(catalog: Catalog) -> SearchIndex:
+    """The search index of ``catalog`` in this process (created empty, loaded on use)."""
+    with _REGISTRY_LOCK:
+        found = _INDEXES.get(catalog)
+        if found is None:
+            found = _INDEXES[catalog] = SearchIndex()
+        return found

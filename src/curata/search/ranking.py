@@ -1,0 +1,114 @@
+"""Ordering results and cutting the requested page, without sorting more than needed.
+
+Order: the sort field (ascending or descending; assets without a value last either
+way), then the content hash ascending, so equal values always come out the same way.
+
+Small result sets are partitioned around the last wanted position and only that
+prefix is sorted. Large ones walk a cached order of the whole catalog for the field
+and take the first results met, which costs about ``(offset + limit) * N / results``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import Connection
+
+from curata.models.search import SortField, SortOrder
+from curata.search import kernels
+from curata.search.index import SearchIndex
+
+COLUMN_OF = {
+    SortField.CREATED_DATE: "created_at",
+    SortField.MODIFIED_DATE: "modified_at",
+    SortField.DISCOVERED_DATE: "discovered_at",
+    SortField.QUALITY_RATING: "quality_rating",
+    SortField.FILE_SIZE: "file_size",
+    SortField.WIDTH: "width",
+    SortField.HEIGHT: "height",
+}
+WALK_SHARE = 8  # walk the cached catalog order when results exceed capacity / WALK_SHARE
+
+
+def _name_ranks(index: SearchIndex, conn: Connection) -> np.ndarray:
+    """Per asset, the rank of its primary file name in code-point order (NaN: none)."""
+    cached = index.cache.get("name_ranks")
+    if cached is None:
+        names = index.term_index(conn, "names")
+        vocab = np.array(names.vocab.names, dtype=str)
+        rank = np.empty(len(vocab), float)
+        rank[np.argsort(vocab, kind="stable")] = np.arange(len(vocab))
+        first = names.first
+        cached = np.full(index.capacity, np.nan)
+        has = np.flatnonzero(first[: index.capacity] >= 0)
+        cached[has] = rank[first[has]]
+        index.cache["name_ranks"] = cached
+    return cached
+
+
+def sort_values(index: SearchIndex, conn: Connection, field: SortField) -> np.ndarray:
+    """Per asset id, the value sorted on (NaN: none)."""
+    if field is SortField.FILENAME:
+        return _name_ranks(index, conn)
+    return index.columns.floats[COLUMN_OF[field]]
+
+
+def as_keys(values: np.ndarray, order: SortOrder) -> np.ndarray:
+    """Keys whose ascending order is ``order`` over ``values``, missing values last."""
+    keys = -values if order is SortOrder.DESC else values.copy()
+    keys[np.isnan(keys)] = np.inf
+    return keys
+
+
+def _catalog_order(
+    index: SearchIndex, values: np.ndarray, field: SortField, order: SortOrder
+) -> np.ndarray:
+    version = (
+        index.version
+        if field is SortField.FILENAME
+        else (index.columns.versions[COLUMN_OF[field]], len(index.present_ids()))
+    )
+    cache_key = ("order", field, order)
+    cached = index.cache.get(cache_key)
+    if cached is None or cached[0] != version:
+        present = index.present_ids()
+        keys = as_keys(values[present], order)
+        ranked = present[np.lexsort((index.columns.hkey[present], keys))]
+        cached = index.cache[cache_key] = (version, ranked)
+    return cached[1]
+
+
+def _top(rows: np.ndarray, keys: np.ndarray, hkey: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` of ``rows`` ordered by ``(keys, hkey)``."""
+    if k < len(rows):
+        kth = np.partition(keys, k - 1)[k - 1]
+        less = np.flatnonzero(keys < kth)
+        ties = np.flatnonzero(keys == kth)
+        need = k - len(less)
+        if need < len(ties):
+            ties = ties[np.argpartition(hkey[ties], need - 1)[:need]]
+        chosen = np.concatenate([less, ties])
+        rows, keys, hkey = rows[chosen], keys[chosen], hkey[chosen]
+    return rows[np.lexsort((hkey, keys))][:k]
+
+
+def page(
+    index: SearchIndex,
+    conn: Connection,
+    rows: np.ndarray,
+    field: SortField,
+    order: SortOrder,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """Ids of ``rows[offset:offset + limit]`` in the requested order."""
+    k = offset + limit
+    if not limit or offset >= len(rows):
+        return []
+    values = sort_values(index, conn, field)
+    if len(rows) * WALK_SHARE > index.capacity and k < len(rows):
+        mask = np.zeros(index.capacity, bool)
+        kernels.mark(mask, rows, True)
+        first = kernels.first_in_mask(_catalog_order(index, values, field, order), mask, k)
+        return first[offset:].tolist()
+    top = _top(rows, as_keys(values[rows], order), index.columns.hkey[rows], k)
+    return top[offset:].tolist()
