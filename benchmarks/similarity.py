@@ -40,6 +40,7 @@ import faiss
 from curata.similarity.bits import brute_range
 from curata.similarity.index import HammingIndex
 from curata.similarity.join import join
+from curata.similarity.plan import choose_plan
 
 
 def flip_bits(rng: np.random.Generator, codes: np.ndarray, max_bits: int, min_bits: int = 0):  # type: ignore[no-untyped-def]
@@ -114,10 +115,28 @@ def as_bytes(codes: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(codes).view(np.uint8).reshape(-1, 8)
 
 
+class Clock:
+    """Wall time and this process's CPU time (all threads) of the last ``run``.
+
+    The CPU time shows what the work costs when other processes share the 2 cores
+    (then the wall time grows, the CPU time much less)."""
+
+    wall = cpu = 0.0
+
+    def run(self, fn: Callable[[], object]) -> object:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = fn()
+        self.wall, self.cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return out
+
+    def per(self, count: int) -> str:
+        return f"{self.wall / count * 1e3:.4f} ms (cpu {self.cpu / count * 1e3:.4f})"
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
+    clock = Clock()
+    out = clock.run(fn)
+    return clock.wall, out
 
 
 def faiss_range(index: faiss.IndexBinaryFlat, queries: np.ndarray, t: int) -> list[set[int]]:
@@ -148,6 +167,9 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     batch_q = queries_for(rng, codes, args.batch)
     print(f"\n## {name}, N = {n:,}, t = {t}")
 
+    warm = HammingIndex(codes[:50_000], plan=choose_plan(n, t), brute_limit=0)
+    warm.range_many(batch_q[:2], t)  # load the JIT-compiled kernels before timing anything
+    join(codes[:1000], t, threads=args.threads)
     build_s, index = timed(lambda: HammingIndex(codes))
     assert isinstance(index, HammingIndex)
     index.range(int(single_q[0]), t)  # JIT warm-up (cached on disk after the first run)
@@ -157,26 +179,33 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     print(f"build: curata {build_s:.3f} s ({index.backend}), FAISS flat {peer_build_s:.3f} s")
     print(f"memory: curata {index.nbytes / 1e6:.1f} MB, FAISS flat {n * 8 / 1e6:.1f} MB")
 
-    ours_s, ours = timed(lambda: [index.range(int(q), t) for q in single_q])
+    ours_clock, peer_clock = Clock(), Clock()
+    ours = ours_clock.run(lambda: [index.range(int(q), t) for q in single_q])
+    ours_s = ours_clock.wall
     peer_queries = single_q[: args.peer_queries]
-    peer_s, peer_sets = timed(
+    peer_sets = peer_clock.run(
         lambda: [faiss_range(peer, peer_queries[i : i + 1], t)[0] for i in range(len(peer_queries))]
     )
+    peer_s = peer_clock.wall
     ours_ms = ours_s / len(single_q) * 1e3
     peer_ms = peer_s / len(peer_queries) * 1e3
     print(
-        f"single query: curata {ours_ms:.4f} ms, FAISS flat {peer_ms:.4f} ms, "
+        f"single query: curata {ours_clock.per(len(single_q))}, "
+        f"FAISS flat {peer_clock.per(len(peer_queries))}, "
         f"ratio {peer_ms / ours_ms:.1f}x ({len(single_q)} / {len(peer_queries)} queries)"
     )
     hits = sum(len(h) for h in ours)  # type: ignore[union-attr]
 
-    batch_s, batch = timed(lambda: index.range_many(batch_q, t))
+    batch = ours_clock.run(lambda: index.range_many(batch_q, t))
+    batch_s = ours_clock.wall
     peer_batch_q = batch_q[: args.peer_queries]
-    peer_batch_s, peer_batch = timed(lambda: faiss_range(peer, peer_batch_q, t))
+    peer_batch = peer_clock.run(lambda: faiss_range(peer, peer_batch_q, t))
+    peer_batch_s = peer_clock.wall
     b_ms = batch_s / len(batch_q) * 1e3
     pb_ms = peer_batch_s / len(peer_batch_q) * 1e3
     print(
-        f"batched: curata {b_ms:.4f} ms/query, FAISS flat {pb_ms:.4f} ms/query, "
+        f"batched: curata {ours_clock.per(len(batch_q))}/query, "
+        f"FAISS flat {peer_clock.per(len(peer_batch_q))}/query, "
         f"ratio {pb_ms / b_ms:.1f}x ({len(batch_q)} / {len(peer_batch_q)} queries)"
     )
 
@@ -196,7 +225,8 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
         f"identical to FAISS: {same_peer}; mean hits/query {hits / len(single_q):.1f}"
     )
 
-    join_s, result = timed(lambda: join(codes, t, threads=args.threads))
+    result = ours_clock.run(lambda: join(codes, t, threads=args.threads))
+    join_s, join_cpu = ours_clock.wall, ours_clock.cpu
     group_s, groups = timed(lambda: result.groups())  # type: ignore[attr-defined]
     exact = check_groups_sample(codes, result, t, rng)
     sample = codes[: args.peer_queries]
@@ -204,7 +234,8 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     peer_all_s = peer_pairs_s / len(sample) * n
     print(
         f"all pairs within {t} + grouping: curata {join_s + group_s:.2f} s "
-        f"(join {join_s:.2f} s on {args.threads} threads, groups {group_s:.2f} s); "
+        f"(join {join_s:.2f} s on {args.threads} threads, cpu {join_cpu:.2f} s; "
+        f"groups {group_s:.2f} s); "
         f"{result.pair_count:,} pairs, {len(groups):,} groups; "  # type: ignore[attr-defined, arg-type]
         f"sample identical to brute force: {exact}; "
         f"FAISS flat would need ~{peer_all_s:.0f} s (N range queries, from {len(sample)})"

@@ -66,6 +66,7 @@ class HammingIndex:
         self.size = len(arr)
         self.tables: Tables | None = None
         self._codes: np.ndarray | None = None
+        self._pays: dict[int, bool] = {}
         if self.size < brute_limit and plan is None:
             self._codes = arr
         else:
@@ -87,10 +88,12 @@ class HammingIndex:
         return self._codes if self._codes is not None else self.tables.original_codes()  # type: ignore[union-attr]
 
     def _probing_pays(self, t: int) -> bool:
-        plan = self.tables.plan  # type: ignore[union-attr]
-        probing = plan.probes(t) * PROBE_COST
-        probing += plan.expected_candidates(self.size, t) * CANDIDATE_COST
-        return probing < self.size * SCAN_COST
+        if t not in self._pays:
+            plan = self.tables.plan  # type: ignore[union-attr]
+            probing = plan.probes(t) * PROBE_COST
+            probing += plan.expected_candidates(self.size, t) * CANDIDATE_COST
+            self._pays[t] = probing < self.size * SCAN_COST
+        return self._pays[t]
 
     def _raw_range(self, query: int, t: int) -> tuple[np.ndarray, np.ndarray]:
         q = np.uint64(query)

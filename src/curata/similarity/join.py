@@ -81,11 +81,13 @@ def _self_join(
     shifts,
     widths,
     radii,
+    masks,
+    mask_start,
 ):  # type: ignore[no-untyped-def]
     """Pairs from the buckets whose key is ``part`` modulo ``parts`` (one thread's share).
 
-    Bucket pairs are enumerated as in a query: key distance 0 (pairs inside the
-    bucket), then every key at 1, 2, ... flipped bits, higher keys only. Each row of
+    Bucket pairs are enumerated as in a query (the bucket itself, then every key
+    ``key0 ^ mask`` within the table's radius), higher keys only. Each row of
     a bucket pair is first counted (a loop LLVM vectorizes) and only rows with hits
     are walked again to record them. The output arrays never grow in here (growing
     inside the loop costs reference counting on every row): when they are full the
@@ -96,63 +98,50 @@ def _self_join(
     and counted as ``mult[u] * mult[v]`` position pairs; with ``emit`` False nothing
     is recorded, so grouping a huge cluster needs no memory per pair.
     """
-    comb = np.empty(64, dtype=np.int64)
     cap = pi.shape[0]
     for j in range(j0, shifts.shape[0]):
-        r = radii[j]
-        if r < 0:
+        if mask_start[j + 1] == mask_start[j]:
             continue
-        width = widths[j]
         base = bases[j]
         first = key_start if j == j0 else part
-        for key0 in range(first, np.int64(1) << width, parts):
+        for key0 in range(first, np.int64(1) << widths[j], parts):
             a0 = offsets[base + key0]
             a1 = offsets[base + key0 + 1]
             if a1 == a0:
                 continue
             n_key = n
             count_key = count
-            for d in range(0, min(r, width) + 1):
-                for i in range(d):
-                    comb[i] = i
-                while True:
-                    key = key0
-                    for i in range(d):
-                        key ^= np.int64(1) << comb[i]
-                    b0 = offsets[base + key]
-                    b1 = offsets[base + key + 1]
-                    if key >= key0 and b1 > b0:
-                        for a in range(a0, a1):
-                            ca = codes[j, a]
-                            lo = a + 1 if d == 0 else b0
-                            hits = 0
-                            for b in range(lo, b1):
-                                hits += popcount64(ca ^ codes[j, b]) <= t
-                            if hits == 0:
-                                continue
-                            if emit and n + hits > cap:
-                                return j, key0, n_key, count_key, False
-                            for b in range(lo, b1):
-                                x = ca ^ codes[j, b]
-                                dx = popcount64(x)
-                                if dx <= t and not _seen_before(x, j, shifts, widths, radii):
-                                    u = order[j, a]
-                                    v = order[j, b]
-                                    count += mult[u] * mult[v]
-                                    _union(parent, u, v)
-                                    if emit:
-                                        pi[n] = min(u, v)
-                                        pj[n] = max(u, v)
-                                        pd[n] = dx
-                                        n += 1
-                    i = d - 1
-                    while i >= 0 and comb[i] == width - d + i:
-                        i -= 1
-                    if i < 0:
-                        break
-                    comb[i] += 1
-                    for k in range(i + 1, d):
-                        comb[k] = comb[k - 1] + 1
+            for mi in range(mask_start[j], mask_start[j + 1]):
+                key = key0 ^ masks[mi]
+                if key < key0:
+                    continue
+                b0 = offsets[base + key]
+                b1 = offsets[base + key + 1]
+                if b1 == b0:
+                    continue
+                for a in range(a0, a1):
+                    ca = codes[j, a]
+                    lo = a + 1 if key == key0 else b0
+                    hits = 0
+                    for b in range(lo, b1):
+                        hits += popcount64(ca ^ codes[j, b]) <= t
+                    if hits == 0:
+                        continue
+                    if emit and n + hits > cap:
+                        return j, key0, n_key, count_key, False
+                    for b in range(lo, b1):
+                        x = ca ^ codes[j, b]
+                        dx = popcount64(x)
+                        if dx <= t and not _seen_before(x, j, shifts, widths, radii):
+                            u = order[j, a]
+                            v = order[j, b]
+                            count += mult[u] * mult[v]
+                            _union(parent, u, v)
+                            if emit:
+                                pi[n] = min(u, v)
+                                pj[n] = max(u, v)
+                                pd[n] = dx
+                                n += 1
     return shifts.shape[0], 0, n, count, True
 
 
@@ -169,8 +158,7 @@ def _join_part(
     t: int, part: int, parts: int, emit: bool, mult: np.ndarray, tables: Tables
 ) -> _Part:
     """One thread's share of the self-join, growing the output between kernel calls."""
-    shifts, widths, radii = JOIN_PLAN.arrays(t)
-    args = (tables.codes, tables.order, tables.offsets, tables.bases, shifts, widths, radii)
+    args = (tables.codes, tables.order, tables.offsets, tables.bases, *JOIN_PLAN.arrays(t))
     parent = np.arange(len(mult), dtype=np.int64)
     out = [np.empty(_INITIAL if emit else 0, dtype=np.int64) for _ in range(3)]
     j, key, n, count = 0, part, 0, 0

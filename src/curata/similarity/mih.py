@@ -9,7 +9,7 @@ index costs ``12 * m`` bytes per code plus the offsets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -63,68 +63,58 @@ def _seen_before(x, j, shifts, widths, radii):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _query(q, t, codes, order, offsets, bases, shifts, widths, radii, pos, dist, n):  # type: ignore[no-untyped-def]
+def _query(
+    q, t, codes, order, offsets, bases, shifts, widths, radii, masks, mask_start, pos, dist, n
+):  # type: ignore[no-untyped-def]
     """Append every code within ``t`` of ``q`` (each once) to ``pos``/``dist`` from ``n``.
 
-    Buckets are visited in order of key distance (0, then every key at 1 bit, ...);
-    ``comb`` holds the flipped bit positions of the current key.
+    Table ``j`` is probed at ``key0 ^ m`` for every mask ``m`` in
+    ``masks[mask_start[j]:mask_start[j + 1]]`` (all keys within the table's radius,
+    precomputed: a flat loop, no combination bookkeeping per probe).
     """
-    comb = np.empty(64, dtype=np.int64)
     for j in range(shifts.shape[0]):
-        r = radii[j]
-        if r < 0:
-            continue
-        width = widths[j]
         base = bases[j]
-        key0 = np.int64((q >> np.uint64(shifts[j])) & _chunk_mask(width))
-        for d in range(0, min(r, width) + 1):
-            for i in range(d):
-                comb[i] = i
-            while True:
-                key = key0
-                for i in range(d):
-                    key ^= np.int64(1) << comb[i]
-                lo = offsets[base + key]
-                hi = offsets[base + key + 1]
-                if n + hi - lo > pos.shape[0]:
-                    pos = _grow(pos, n + hi - lo)
-                    dist = _grow(dist, n + hi - lo)
-                for s in range(lo, hi):
-                    x = codes[j, s] ^ q
-                    dx = popcount64(x)
-                    if dx <= t and not _seen_before(x, j, shifts, widths, radii):
-                        pos[n] = order[j, s]
-                        dist[n] = dx
-                        n += 1
-                i = d - 1
-                while i >= 0 and comb[i] == width - d + i:
-                    i -= 1
-                if i < 0:
-                    break
-                comb[i] += 1
-                for k in range(i + 1, d):
-                    comb[k] = comb[k - 1] + 1
+        key0 = np.int64((q >> np.uint64(shifts[j])) & _chunk_mask(widths[j]))
+        for mi in range(mask_start[j], mask_start[j + 1]):
+            key = key0 ^ masks[mi]
+            lo = offsets[base + key]
+            hi = offsets[base + key + 1]
+            if hi == lo:
+                continue
+            if n + hi - lo > pos.shape[0]:
+                pos = _grow(pos, n + hi - lo)
+                dist = _grow(dist, n + hi - lo)
+            for s in range(lo, hi):
+                x = codes[j, s] ^ q
+                dx = popcount64(x)
+                if dx <= t and not _seen_before(x, j, shifts, widths, radii):
+                    pos[n] = order[j, s]
+                    dist[n] = dx
+                    n += 1
     return pos, dist, n
 
 
 @njit(cache=True, nogil=True)
-def _query_one(q, t, codes, order, offsets, bases, shifts, widths, radii):  # type: ignore[no-untyped-def]
+def _query_one(q, t, codes, order, offsets, bases, shifts, widths, radii, masks, mask_start):  # type: ignore[no-untyped-def]
     pos = np.empty(_INITIAL, dtype=np.int64)
     dist = np.empty(_INITIAL, dtype=np.int64)
-    pos, dist, n = _query(q, t, codes, order, offsets, bases, shifts, widths, radii, pos, dist, 0)
+    pos, dist, n = _query(
+        q, t, codes, order, offsets, bases, shifts, widths, radii, masks, mask_start, pos, dist, 0
+    )
     return pos[:n], dist[:n]
 
 
 @njit(cache=True, nogil=True)
-def _query_many(queries, t, codes, order, offsets, bases, shifts, widths, radii):  # type: ignore[no-untyped-def]
+def _query_many(queries, t, codes, order, offsets, bases, shifts, widths, radii, masks, mask_start):  # type: ignore[no-untyped-def]
     indptr = np.zeros(queries.shape[0] + 1, dtype=np.int64)
     pos = np.empty(_INITIAL, dtype=np.int64)
     dist = np.empty(_INITIAL, dtype=np.int64)
     n = 0
     for i in range(queries.shape[0]):
         pos, dist, n = _query(
-            queries[i], t, codes, order, offsets, bases, shifts, widths, radii, pos, dist, n
-        )
+            queries[i], t, codes, order, offsets, bases,
+            shifts, widths, radii, masks, mask_start, pos, dist, n,
+        )  # fmt: skip
         indptr[i + 1] = n
     return indptr, pos[:n], dist[:n]
 
@@ -157,6 +147,7 @@ class Tables:
     order: np.ndarray  # int32[m, N]: original position of each sorted code
     offsets: np.ndarray  # int32/int64: every table's bucket offsets, concatenated
     bases: np.ndarray  # int64[m]: where each table's offsets start
+    arg_cache: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, codes: np.ndarray, plan: ChunkPlan) -> Tables:
@@ -193,8 +184,11 @@ class Tables:
         return out
 
     def _args(self, t: int) -> tuple[np.ndarray, ...]:
-        shifts, widths, radii = self.plan.arrays(t)
-        return (self.codes, self.order, self.offsets, self.bases, shifts, widths, radii)
+        """The kernels' arguments for threshold ``t`` (built once per threshold)."""
+        if t not in self.arg_cache:
+            tables = (self.codes, self.order, self.offsets, self.bases)
+            self.arg_cache[t] = (*tables, *self.plan.arrays(t))
+        return self.arg_cache[t]
 
     def range(self, query: int, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Unordered positions and distances of every code within ``t`` of ``query``."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from math import comb
 
 import numpy as np
@@ -79,13 +80,34 @@ class ChunkPlan:
     def query_cost(self, n: int, t: int) -> float:
         return self.probes(t) * PROBE_COST + self.expected_candidates(n, t) * CANDIDATE_COST
 
-    def arrays(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``shifts``, ``widths`` and ``radii`` as int64 arrays for the kernels."""
+    def arrays(self, t: int) -> tuple[np.ndarray, ...]:
+        """The kernels' view of the plan at threshold ``t``: ``shifts``, ``widths``,
+        ``radii`` (int64 per chunk), and the probe masks: every key offset within each
+        chunk's radius, nearest first, concatenated (``masks``), table ``j``'s being
+        ``masks[mask_start[j]:mask_start[j + 1]]``."""
+        radii = self.radii(t)
+        per_chunk = [probe_masks(w, r) for w, r in zip(self.widths, radii, strict=True)]
         return (
             np.array(self.shifts, dtype=np.int64),
             np.array(self.widths, dtype=np.int64),
-            np.array(self.radii(t), dtype=np.int64),
+            np.array(radii, dtype=np.int64),
+            np.concatenate([np.empty(0, np.int64), *per_chunk]),
+            np.cumsum([0, *(len(m) for m in per_chunk)]).astype(np.int64),
         )
+
+
+@lru_cache(maxsize=256)
+def _masks(bits: int, radius: int) -> tuple[int, ...]:
+    return tuple(
+        sum(1 << b for b in flipped)
+        for d in range(max(-1, min(radius, bits)) + 1)
+        for flipped in combinations(range(bits), d)
+    )
+
+
+def probe_masks(bits: int, radius: int) -> np.ndarray:
+    """Every ``bits``-bit XOR mask with at most ``radius`` bits set, fewest bits first."""
+    return np.array(_masks(bits, radius), dtype=np.int64)
 
 
 def choose_plan(n: int, t: int) -> ChunkPlan:
