@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from curata import Curata, InvalidRequest
-from curata.search import evaluate as evaluate_module
-from curata.search import matching_ids
+from curata.search import matching_ids, regexes
 from curata.search.index import index_for
 from tests.search.conftest import Builder
 
@@ -173,7 +172,7 @@ def test_limits_at_the_edges_are_accepted(build: Builder) -> None:
 def test_catastrophic_pattern_is_stopped(build: Builder, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pattern with exponential backtracking over a long file name stops at the time
     bound and says which field did it."""
-    monkeypatch.setattr(evaluate_module, "REGEX_SECONDS", 0.2)
+    monkeypatch.setattr(regexes, "REGEX_SECONDS", 0.2)
     cur, _ = build({"long": {"path": "/library/" + "a" * 40 + "!.png"}})
     with pytest.raises(InvalidRequest) as caught:
         cur.search_assets({"filters": {"filename_pattern": "^(a|aa)+$"}})
@@ -185,7 +184,7 @@ def test_catastrophic_pattern_is_stopped(build: Builder, monkeypatch: pytest.Mon
 def test_catastrophic_tag_pattern_is_stopped(
     build: Builder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(evaluate_module, "REGEX_SECONDS", 0.2)
+    monkeypatch.setattr(regexes, "REGEX_SECONDS", 0.2)
     cur, _ = build({"long": {"tags": ["palette:" + "a" * 40 + "!"]}})
     with pytest.raises(InvalidRequest) as caught:
         cur.search_assets({"filters": {"tag_patterns": {"palette": "^(a|aa)+$"}}})

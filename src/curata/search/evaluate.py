@@ -12,41 +12,18 @@ names, whichever is smaller.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
 from sqlalchemy import Connection
 
 from curata.catalog import search as store
-from curata.errors import InvalidRequest
 from curata.search import kernels
 from curata.search.index import SearchIndex
+from curata.search.names import JoinedNames
 from curata.search.query import Pattern, Query, Range, TagTerm
-from curata.search.relation import EMPTY, contains
-
-REGEX_SECONDS = 2.0
-
-
-class RegexBudget:
-    """A time bound shared by every match of one pattern in one search."""
-
-    def __init__(self, pattern: Pattern, seconds: float | None = None) -> None:
-        self.pattern = pattern
-        self.seconds = REGEX_SECONDS if seconds is None else seconds
-        self.deadline = time.monotonic() + self.seconds
-
-    def search(self, text: str) -> bool:
-        left = self.deadline - time.monotonic()
-        try:
-            if left <= 0:
-                raise TimeoutError
-            return self.pattern.compiled.search(text, timeout=left) is not None
-        except TimeoutError:
-            raise InvalidRequest(
-                f"the pattern did not finish within {self.seconds:g} s; simplify it",
-                field=self.pattern.field,
-            ) from None
+from curata.search.regexes import RegexBudget
+from curata.search.relation import contains
 
 
 def _member(ids: np.ndarray, candidates: np.ndarray, capacity: int) -> np.ndarray:
@@ -177,26 +154,18 @@ class Evaluator:
     # --- file names ----------------------------------------------------------------
 
     def _filenames(self, pattern: Pattern, candidates: np.ndarray) -> np.ndarray:
+        """Candidates with a file name (of any location) the pattern finds: over the
+        candidates' own names when they are fewer than half the distinct names, else
+        over the distinct names once."""
         names = self.index.term_index(self.conn, "names")
         budget = RegexBudget(pattern)
-        vocab = names.vocab.names
-        relation = names.relation
-        if len(candidates) < len(vocab):
-            verdict: dict[int, bool] = {}
-
-            def matches(asset: int) -> bool:
-                for term in relation.terms_of(asset).tolist():
-                    hit = verdict.get(term)
-                    if hit is None:
-                        hit = verdict[term] = budget.search(vocab[term])
-                    if hit:
-                        return True
-                return False
-
-            keep = np.fromiter(map(matches, candidates.tolist()), bool, len(candidates))
-            return candidates[keep]
-        hits = [t for t, name in enumerate(vocab) if budget.search(name)]
-        matched = relation.any_of(hits) if hits else EMPTY
+        positions, terms = names.relation.gather(candidates)
+        if len(terms) * 2 < len(names.vocab):
+            vocab = names.vocab.names
+            hits = JoinedNames([vocab[t] for t in terms.tolist()]).matching(budget)
+            return candidates[np.unique(positions[hits])]
+        hits = names.joined().matching(budget)
+        matched = names.relation.any_of(hits.tolist())
         return candidates[_member(matched, candidates, self.index.capacity)]
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import search as store
+from curata.search.names import JoinedNames
 from curata.search.relation import EMPTY, Relation, Vocabulary
 from curata.search.rules import aspect_ratio, file_name, metadata_keys, words
 
@@ -168,6 +169,13 @@ class TermIndex:
         self.relation = Relation.from_pairs(
             capacity, np.array(assets, np.int64), np.array(terms, np.int32), len(self.vocab)
         )
+        self._joined: JoinedNames | None = None
+
+    def joined(self) -> JoinedNames:
+        """Every distinct term joined one per line (for regexes over file names)."""
+        if self._joined is None:
+            self._joined = JoinedNames(self.vocab.names)
+        return self._joined
 
     def update(self, capacity: int, changes: dict[int, Iterable[str]]) -> None:
         """Give each asset in ``changes`` exactly these terms (the first is its primary)."""
@@ -182,6 +190,7 @@ class TermIndex:
             encoded[asset] = np.unique(np.array(terms, np.int32))
         self.relation.grow(capacity, len(self.vocab))
         self.relation.update(encoded)
+        self._joined = None
 
     def posting(self, name: str) -> np.ndarray:
         term = self.vocab.ids.get(name)

@@ -62,3 +62,26 @@ def first_in_mask(order: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
 def mark(mask: np.ndarray, ids: np.ndarray, value: bool) -> None:
     for i in range(ids.shape[0]):
         mask[ids[i]] = value
+
+
+@numba.njit(**_JIT)
+def gather_rows(rows: np.ndarray, indptr: np.ndarray, terms: np.ndarray, skip: np.ndarray) -> tuple:
+    """``(positions, terms)``: the terms of each asset in ``rows`` (CSR by asset), each
+    with the position in ``rows`` of its asset; assets flagged in ``skip`` are left out."""
+    total = 0
+    for i in range(rows.shape[0]):
+        a = rows[i]
+        if not skip[a]:
+            total += indptr[a + 1] - indptr[a]
+    positions = np.empty(total, np.int64)
+    out = np.empty(total, np.int32)
+    k = 0
+    for i in range(rows.shape[0]):
+        a = rows[i]
+        if skip[a]:
+            continue
+        for j in range(indptr[a], indptr[a + 1]):
+            positions[k] = i
+            out[k] = terms[j]
+            k += 1
+    return positions, out

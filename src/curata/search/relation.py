@@ -123,6 +123,18 @@ class Relation:
                 counts[self.extra[int(asset)]] += 1
         return counts
 
+    def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, terms)``: every term of the assets ``rows``, each with the
+        position in ``rows`` of the asset it belongs to."""
+        positions, terms = kernels.gather_rows(rows, self.indptr, self.terms, self.changed)
+        if self.extra:
+            at = np.flatnonzero(self.changed[rows])
+            extra = [self.extra[int(rows[i])] for i in at.tolist()]
+            lengths = [len(e) for e in extra]
+            positions = np.concatenate([positions, np.repeat(at, lengths)])
+            terms = np.concatenate([terms, *extra]) if extra else terms
+        return positions, terms
+
     def update(self, changes: Mapping[int, np.ndarray]) -> None:
         """Give each asset in ``changes`` exactly the listed (distinct) terms."""
         adds: dict[int, list[int]] = defaultdict(list)
