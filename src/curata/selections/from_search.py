@@ -5,14 +5,13 @@ from __future__ import annotations
 from curata.catalog import Catalog
 from curata.errors import InvalidRequest, NotFound
 from curata.models.selections import SelectionUpdateRequest
+from curata.search import matching_ids
+from curata.search import saved as saved_searches
 
 
 def searched_asset_ids(catalog: Catalog, req: SelectionUpdateRequest) -> list[int]:
     """Ids of the assets matching ``req.from_search`` or ``req.saved_search`` (the saved
     search of the selection's project, else the global one of that name), ascending."""
-    from curata.search import matching_ids
-    from curata.search import saved as saved_searches
-
     if req.saved_search is not None:
         try:
             saved = saved_searches.get(catalog, req.saved_search, req.project_id)

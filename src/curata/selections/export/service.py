@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import threading
 import zipfile
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +50,7 @@ from curata.selections.export.thumbnails import thumbnail_jpeg
 from curata.selections.rules import check_exportable
 
 ExportProgress = Callable[[int, int], None]
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 TEXT_SUFFIXES = (".json", ".csv", ".md", ".html", ".sha256")
 
 
@@ -156,37 +159,62 @@ class Exporter:
             raise Interrupted("export stopped; nothing was published", field="export_path")
 
     def run(self) -> list[Entry]:
-        present = [e for e in self.snap.entries if any(os.path.isfile(p) for p in e.candidates)]
-        absent = [e for e in self.snap.entries if e not in present]
+        first = {
+            e.position: next(filter(os.path.isfile, e.candidates), None) for e in self.snap.entries
+        }
+        present = [e for e in self.snap.entries if first[e.position] is not None]
+        absent = [e for e in self.snap.entries if first[e.position] is None]
         if absent and not self.req.allow_missing:
             _fail_missing(absent, "have no source file on disk")
-        placements = plan.plan(
-            [
-                plan.PlanInput(
-                    e.position,
-                    e.item.asset_hash,
-                    os.path.basename(next(p for p in e.candidates if os.path.isfile(p))),
-                    e.asset.file_format,
-                    e.item.role,
-                    e.item.group,
-                )
-                for e in present
-            ],
-            self.req.layout,
-        )
-        total = len(present)
-        changed = []
-        for done, (entry, place) in enumerate(zip(present, placements, strict=True), start=1):
-            self._check_stop()
-            if self._place(entry, place.relative_path):
-                self._extras(entry)
-            else:
-                changed.append(entry)
-            if self.progress is not None:
-                self.progress(done, total)
+        inputs = [
+            plan.PlanInput(
+                e.position,
+                e.item.asset_hash,
+                os.path.basename(first[e.position] or ""),
+                e.asset.file_format,
+                e.item.role,
+                e.item.group,
+            )
+            for e in present
+        ]
+        placements = plan.plan(inputs, self.req.layout)
+        changed = self._place_all(present, [p.relative_path for p in placements])
         if changed and not self.req.allow_missing:
             _fail_missing(changed, "changed on disk since they were cataloged")
         return self.snap.entries
+
+    def _place_all(self, entries: list[Entry], paths: list[str]) -> list[Entry]:
+        """Place every entry (a few threads: copying, hashing and thumbnails release the
+        GIL); progress is reported in sequence order. Returns the entries whose every
+        source had changed since the scan."""
+        changed: list[Entry] = []
+        done = 0
+
+        def collect(entry: Entry, placed: Future[bool]) -> None:
+            nonlocal done
+            if not placed.result():
+                changed.append(entry)
+            done += 1
+            if self.progress is not None:
+                self.progress(done, len(entries))
+
+        with ThreadPoolExecutor(WORKERS) as pool:
+            pending: deque[tuple[Entry, Future[bool]]] = deque()
+            for entry, relative in zip(entries, paths, strict=True):
+                self._check_stop()
+                pending.append((entry, pool.submit(self._one, entry, relative)))
+                if len(pending) >= 2 * WORKERS:
+                    collect(*pending.popleft())
+            while pending:
+                self._check_stop()
+                collect(*pending.popleft())
+        return changed
+
+    def _one(self, entry: Entry, relative: str) -> bool:
+        if not self._place(entry, relative):
+            return False
+        self._extras(entry)
+        return True
 
     def _place(self, entry: Entry, relative: str) -> bool:
         digest = entry.item.asset_hash

@@ -1,5 +1,7 @@
 """A staging folder beside the export target: every file written there is re-read and
 checked against its SHA-256, and the folder is renamed into place only when complete.
+A copied file that does not read back with its asset's hash (the source changed since
+it was cataloged, or the write failed) is removed and reported, never kept.
 
 If the process dies, the staging folder is all that is left (its name carries the pid);
 the next export to the same target removes such folders whose process is gone.
@@ -13,6 +15,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,12 +80,16 @@ def beside(target: Path, tag: str, suffix: str = "") -> Path:
 
 @dataclass
 class Staging:
-    """The staging folder of one export; ``written`` maps relative paths to SHA-256."""
+    """The staging folder of one export; ``written`` maps relative paths to SHA-256.
+
+    Safe to use from several threads (the export places files in parallel)."""
 
     target: Path
     root: Path = field(init=False)
     written: dict[str, str] = field(default_factory=dict)
     bytes_written: int = 0
+    _folders: set[Path] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.root = beside(self.target, STAGING_TAG)
@@ -90,51 +97,46 @@ class Staging:
 
     def path(self, relative: str) -> Path:
         out = self.root / relative
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.parent not in self._folders:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(out.parent)
         return out
 
-    def _check(self, relative: str, expected: str) -> None:
-        actual = sha256_file(self.root / relative)
-        if actual != expected:
-            raise VerificationError(
-                f"{relative} reads back with SHA-256 {actual}, expected {expected}",
-                field="export_path",
-            )
-        self.written[relative] = expected
+    def _verified(self, relative: str, expected: str) -> bool:
+        """Whether the written file reads back with ``expected``; recorded if so."""
+        path = self.root / relative
+        if sha256_file(path) != expected:
+            return False
+        size = path.stat().st_size
+        with self._lock:
+            self.written[relative] = expected
+            self.bytes_written += size
+        return True
 
     def write_bytes(self, relative: str, data: bytes) -> str:
         """Write a document, read it back, check it; returns its SHA-256."""
         expected = hashlib.sha256(data).hexdigest()
         with open(self.path(relative), "wb") as fh:
             fh.write(data)
-        self.bytes_written += len(data)
-        self._check(relative, expected)
+        if not self._verified(relative, expected):
+            raise VerificationError(f"{relative} did not read back as written", field="export_path")
         return expected
 
     def copy(self, source: str, relative: str, expected: str) -> bool:
-        """Copy ``source``, hashing it on the way; False (nothing left behind) when its
-        bytes are not ``expected``. The copy is then re-read and checked."""
+        """Copy ``source`` (kernel copy), then read the copy back: True when its SHA-256 is
+        ``expected``; otherwise (the source changed since it was cataloged, or the write
+        went wrong) the copy is removed and False returned."""
         dest = self.path(relative)
-        digest = hashlib.sha256()
-        size = 0
-        with open(source, "rb") as src, open(dest, "wb") as out:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-        if digest.hexdigest() != expected:
-            dest.unlink()
-            return False
-        shutil.copystat(source, dest, follow_symlinks=True)
-        self.bytes_written += size
-        self._check(relative, expected)
-        return True
+        shutil.copyfile(source, dest)
+        shutil.copystat(source, dest)
+        if self._verified(relative, expected):
+            return True
+        dest.unlink()
+        return False
 
     def link(self, source: str, relative: str, expected: str, *, symbolic: bool) -> bool:
-        """Hard or symbolic link to ``source`` when its bytes are ``expected``; the link is
-        then read back through and checked."""
-        if sha256_file(source) != expected:
-            return False
+        """Hard or symbolic link to ``source``, read back through: True when its SHA-256 is
+        ``expected`` (otherwise the link is removed and False returned)."""
         dest = self.path(relative)
         try:
             if symbolic:
@@ -149,8 +151,10 @@ class Staging:
                     field="mode",
                 ) from None
             raise
-        self._check(relative, expected)
-        return True
+        if self._verified(relative, expected):
+            return True
+        dest.unlink()
+        return False
 
     def discard(self) -> None:
         _remove(self.root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 
 from PIL import Image, UnidentifiedImageError
@@ -17,7 +18,9 @@ def thumbnail_jpeg(path: str, size: int) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                img.draft("RGB", (size, size))
+                scale = size / max(img.size)
+                if scale < 1:  # JPEG: decode at the smallest scale still >= the thumbnail
+                    img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))
                 img.thumbnail((size, size))
                 rgb = _on_white(img)
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError,
