@@ -98,7 +98,10 @@ def invalid_from_pydantic(exc: Any, prefix: str = "") -> InvalidRequest:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
-        parts.append((loc, err.get("msg", "invalid")))
+        message = str(err.get("msg", "invalid"))
+        if err.get("type") == "value_error":  # a validator's own words, without pydantic's prefix
+            message = message.removeprefix("Value error, ")
+        parts.append((loc, message))
     first_field, message = parts[0] if parts else (prefix or "", "invalid request")
     if len(parts) > 1:
         message += "; also " + "; ".join(f"{f}: {m}" if f else m for f, m in parts[1:])

@@ -24,7 +24,11 @@ from mcp.server.lowlevel import Server
 from curata import __version__
 from curata.errors import CurataError
 from curata.interface import Curata
-from curata.mcp import catalog_tools
+from curata.mcp import (
+    artwork_tools,
+    catalog_tools,
+    selection_tools,
+)
 from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
 from curata.mcp.tools import CurataTool
 
@@ -39,7 +43,11 @@ pair. Results and errors are envelopes {success, message, data, error}; an error
 the offending field. Start with catalog_stats to learn the tags, sources and projects.
 """
 
-TOOL_MODULES = (catalog_tools,)
+TOOL_MODULES = (
+    catalog_tools,
+    selection_tools,
+    artwork_tools,
+)
 
 
 def all_tools() -> list[CurataTool]:

@@ -24,7 +24,14 @@ from curata.server import errors
 from curata.server.auth import require_token
 from curata.server.files import Thumbnails
 from curata.server.jobs import ScanJobs
-from curata.server.routes import assets, catalog, scans
+from curata.server.routes import (
+    artwork,
+    assets,
+    catalog,
+    projects,
+    scans,
+    selections,
+)
 
 STATIC = Path(__file__).with_name("static")
 
@@ -39,7 +46,14 @@ something named does not exist, 409 for a conflict with the catalog's state, 401
 missing or wrong API token.
 """
 
-ROUTERS = (assets.router, catalog.router, scans.router)
+ROUTERS = (
+    assets.router,
+    projects.router,
+    selections.router,
+    artwork.router,
+    catalog.router,
+    scans.router,
+)
 
 
 def create_app(

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from curata.errors import CurataError, InvalidRequest, Unauthorized
+from curata.errors import CurataError, InvalidRequest, Unauthorized, invalid_from_pydantic
 from curata.server.models import ErrorResponse
 
 log = logging.getLogger(__name__)
@@ -28,26 +28,26 @@ def error_body(exc: CurataError) -> dict[str, Any]:
     return ErrorResponse(message=str(exc), error=exc.to_dict()).model_dump(mode="json")
 
 
-def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    """``("body", "filters", "limit")`` -> ``filters.limit``; ``("query", "size")`` -> ``size``."""
-    parts = [str(p) for p in loc]
-    if len(parts) > 1 and parts[0] in _LOCATION_PREFIXES:
-        parts = parts[1:]
-    return ".".join(parts)
+def field_path(loc: tuple[Any, ...] | list[Any]) -> tuple[str, ...]:
+    """``("body", "filters", "limit")`` -> ``("filters", "limit")``; ``("query", "size")``
+    -> ``("size",)``: the path inside the request, as curata's own errors name it."""
+    parts = tuple(str(p) for p in loc)
+    return parts[1:] if len(parts) > 1 and parts[0] in _LOCATION_PREFIXES else parts
+
+
+class _Problems:
+    """FastAPI's validation errors in the shape :func:`invalid_from_pydantic` reads."""
+
+    def __init__(self, exc: RequestValidationError) -> None:
+        self._errors = [{**e, "loc": field_path(e.get("loc", ()))} for e in exc.errors()]
+
+    def errors(self, include_url: bool = False) -> list[dict[str, Any]]:
+        return self._errors
 
 
 def invalid_from_validation(exc: RequestValidationError) -> InvalidRequest:
-    problems = [
-        {"field": field_path(err.get("loc", ())), "reason": str(err.get("msg", "invalid"))}
-        for err in exc.errors()
-    ]
-    if not problems:
-        return InvalidRequest("invalid request")
-    first = problems[0]
-    message = first["reason"]
-    if len(problems) > 1:
-        message += "; also " + "; ".join(f"{p['field']}: {p['reason']}" for p in problems[1:])
-    return InvalidRequest(message, field=first["field"] or None, details=problems)
+    """The same ``InvalidRequest`` (field path, reason) that ``Curata`` raises itself."""
+    return invalid_from_pydantic(_Problems(exc))
 
 
 def _respond(exc: CurataError) -> JSONResponse:
@@ -101,6 +101,7 @@ _DESCRIPTIONS = {
     404: "Not found",
     409: "Conflict with the catalog's state",
     422: "Invalid request: names the field path and the reason",
+    502: "An artwork provider failed, refused the request or is not configured",
 }
 
 

@@ -59,3 +59,4 @@ class ScanJob(BaseModel):
     events: int = Field(description="number of progress events so far")
     summary: ScanSummary | None = None
     error: ErrorInfo | None = None
+

@@ -1,0 +1,131 @@
+"""Automatic best-artwork selection: pick, score, strategy, provider priorities, fetch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from curata.models import Response
+from curata.models.autoselect import (
+    ArtMediaType,
+    AssetScore,
+    AutoSelectResult,
+    FetchRequest,
+    FetchResult,
+    LockRequest,
+    LockState,
+    PriorityResetRequest,
+    PriorityTable,
+    ProviderPriority,
+    ScoreRequest,
+    SelectRequest,
+    StrategyInfo,
+)
+from curata.models.transport import StrategyRequest
+from curata.server.deps import CurataDep
+from curata.server.errors import error_responses
+
+router = APIRouter(prefix="/artwork", tags=["artwork"])
+
+
+@router.post(
+    "/select",
+    response_model=Response[AutoSelectResult],
+    responses=error_responses(422),
+    summary="Pick the best artwork per asset type",
+)
+def select_best_assets(request: SelectRequest, curata: CurataDep) -> Response[AutoSelectResult]:
+    """Candidates per provider -> per asset type the winner (tier, score, reason) and the
+    ranked runners-up; duplicates of ``existing_assets`` are skipped and reported."""
+    return curata.select_best_assets(request)
+
+
+@router.post(
+    "/score",
+    response_model=Response[AssetScore],
+    responses=error_responses(422),
+    summary="Score one candidate",
+)
+def score_asset(request: ScoreRequest, curata: CurataDep) -> Response[AssetScore]:
+    return curata.score_asset(request)
+
+
+@router.get("/strategy", response_model=Response[StrategyInfo], summary="Selection strategy")
+def get_strategy(curata: CurataDep) -> Response[StrategyInfo]:
+    return curata.get_strategy()
+
+
+@router.put(
+    "/strategy",
+    response_model=Response[StrategyInfo],
+    responses=error_responses(422),
+    summary="Set the selection strategy",
+)
+def set_strategy(request: StrategyRequest, curata: CurataDep) -> Response[StrategyInfo]:
+    return curata.set_strategy(request.strategy)
+
+
+@router.get(
+    "/strategy/balanced",
+    response_model=Response[bool],
+    summary="Whether the balanced strategy is in use",
+)
+def is_balanced(curata: CurataDep) -> Response[bool]:
+    return curata.is_balanced()
+
+
+@router.get(
+    "/priorities",
+    response_model=Response[PriorityTable],
+    responses=error_responses(422),
+    summary="Effective provider order per media type and asset type",
+)
+def get_priorities(
+    curata: CurataDep,
+    media_type: Annotated[ArtMediaType | None, Query(description="only this one")] = None,
+) -> Response[PriorityTable]:
+    return curata.get_priorities(media_type.value if media_type else None)
+
+
+@router.put(
+    "/priorities",
+    response_model=Response[PriorityTable],
+    responses=error_responses(422),
+    summary="Store a custom provider order",
+)
+def set_priority(request: ProviderPriority, curata: CurataDep) -> Response[PriorityTable]:
+    """Switches the strategy to custom."""
+    return curata.set_priority(request)
+
+
+@router.post(
+    "/priorities/reset",
+    response_model=Response[PriorityTable],
+    responses=error_responses(422),
+    summary="Remove custom provider orders",
+)
+def reset_priorities(request: PriorityResetRequest, curata: CurataDep) -> Response[PriorityTable]:
+    return curata.reset_priorities(request)
+
+
+@router.post(
+    "/fetch",
+    response_model=Response[FetchResult],
+    responses=error_responses(404, 422, 502),
+    summary="Download the best artwork for one item into its folder",
+)
+def fetch_artwork(request: FetchRequest, curata: CurataDep) -> Response[FetchResult]:
+    """Asks the providers (API keys from the server's configuration), picks, and writes
+    the winners under Kodi names in ``into``; existing and locked art is kept."""
+    return curata.fetch_artwork(request)
+
+
+@router.post(
+    "/locks",
+    response_model=Response[LockState],
+    responses=error_responses(404, 422),
+    summary="Lock or unlock asset types in an item folder",
+)
+def lock_artwork(request: LockRequest, curata: CurataDep) -> Response[LockState]:
+    return curata.lock_artwork(request)

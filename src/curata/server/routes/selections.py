@@ -1,0 +1,157 @@
+"""Selections: curated collections with items, groups, history, similar assets, export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from curata.models import (
+    HistoryEntry,
+    Response,
+    Selection,
+    SelectionChange,
+    SelectionCreateRequest,
+    SelectionExportRequest,
+    SelectionExportResult,
+    SelectionMembership,
+    SelectionPurpose,
+    SelectionStats,
+    SelectionStatus,
+    SelectionSummary,
+    SelectionUpdateRequest,
+    SimilarToSelection,
+    SimilarToSelectionRequest,
+)
+from curata.server.deps import AssetHash, CurataDep
+from curata.server.errors import error_responses
+
+router = APIRouter(tags=["selections"])
+
+ProjectId = Annotated[str, Path(description="the project's id")]
+SelectionId = Annotated[str, Path(description="the selection's id")]
+SELECTION = "/projects/{project_id}/selections/{selection_id}"
+
+
+@router.get(
+    "/selections",
+    response_model=Response[list[SelectionSummary]],
+    responses=error_responses(404, 422),
+    summary="Selections, optionally of one project, status or purpose",
+)
+def list_selections(
+    curata: CurataDep,
+    project_id: Annotated[str | None, Query(description="only this project's")] = None,
+    status: Annotated[SelectionStatus | None, Query()] = None,
+    purpose: Annotated[SelectionPurpose | None, Query()] = None,
+) -> Response[list[SelectionSummary]]:
+    return curata.list_selections(
+        project_id, status.value if status else None, purpose.value if purpose else None
+    )
+
+
+@router.post(
+    "/selections",
+    status_code=201,
+    response_model=Response[Selection],
+    responses=error_responses(404, 409, 422),
+    summary="Create a selection in a project",
+)
+def create_selection(request: SelectionCreateRequest, curata: CurataDep) -> Response[Selection]:
+    return curata.create_selection(request)
+
+
+@router.patch(
+    "/selections",
+    response_model=Response[SelectionChange],
+    responses=error_responses(404, 409, 422),
+    summary="Change a selection (one action)",
+)
+def update_selection(
+    request: SelectionUpdateRequest, curata: CurataDep
+) -> Response[SelectionChange]:
+    """``action``: add_items, remove_items, update_items, set_status, group, reorder or
+    update; all of a batch or nothing, recorded in the selection's history. Adding an
+    asset already in the selection is a 409 (unless ``skip_existing``)."""
+    return curata.update_selection(request)
+
+
+@router.get(
+    SELECTION,
+    response_model=Response[Selection],
+    responses=error_responses(404, 422),
+    summary="A selection with its items, groups and exports",
+)
+def get_selection(
+    project_id: ProjectId, selection_id: SelectionId, curata: CurataDep
+) -> Response[Selection]:
+    return curata.get_selection(project_id, selection_id)
+
+
+@router.get(
+    SELECTION + "/history",
+    response_model=Response[list[HistoryEntry]],
+    responses=error_responses(404, 422),
+    summary="A selection's history, oldest first",
+)
+def selection_history(
+    project_id: ProjectId,
+    selection_id: SelectionId,
+    curata: CurataDep,
+    action: Annotated[str | None, Query(description="only records of this action")] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response[list[HistoryEntry]]:
+    return curata.selection_history(project_id, selection_id, action, limit, offset)
+
+
+@router.get(
+    SELECTION + "/stats",
+    response_model=Response[SelectionStats],
+    responses=error_responses(404, 422),
+    summary="Item count, roles, tags, groups and exports of a selection",
+)
+def selection_stats(
+    project_id: ProjectId, selection_id: SelectionId, curata: CurataDep
+) -> Response[SelectionStats]:
+    return curata.selection_stats(project_id, selection_id)
+
+
+@router.post(
+    "/selections/similar",
+    response_model=Response[SimilarToSelection],
+    responses=error_responses(404, 422),
+    summary="Assets similar to a selection's items",
+)
+def find_similar_to_selection(
+    request: SimilarToSelectionRequest, curata: CurataDep
+) -> Response[SimilarToSelection]:
+    """``data.results`` by ``recommendation_score`` = 0.7 * (1 - min_distance/64) + 0.3 *
+    (items within the threshold / selection size); ``data.parameters`` echoes the request."""
+    return curata.find_similar_to_selection(**request.model_dump())
+
+
+@router.post(
+    "/selections/export",
+    response_model=Response[SelectionExportResult],
+    responses=error_responses(404, 409, 422),
+    summary="Export a selection to a folder on the server",
+)
+def export_selection(
+    request: SelectionExportRequest, curata: CurataDep
+) -> Response[SelectionExportResult]:
+    """Copies (or links) the files with manifest.json/.csv, sidecars, README.md and a
+    contact sheet; the folder appears only when complete and verified."""
+    return curata.export_selection(request)
+
+
+@router.get(
+    "/assets/{hash}/selections",
+    response_model=Response[list[SelectionMembership]],
+    responses=error_responses(404, 422),
+    summary="The selections that hold an asset",
+)
+def selections_containing(
+    hash: AssetHash, curata: CurataDep
+) -> Response[list[SelectionMembership]]:
+    return curata.selections_containing(hash)
