@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curata.autoselect import pick_cluster_keeper, score_asset
+from curata.autoselect.rows import url_key
 from curata.errors import InvalidRequest
 from tests.autoselect.conftest import cand
 
@@ -58,8 +59,8 @@ def test_cluster_keeper_prefers_hd_then_rating_then_size() -> None:
     assert pick_cluster_keeper(CLUSTER)["content_hash"] == "3"  # the only HD copy
     no_hd = [c for c in CLUSTER if c["content_hash"] != "3"]
     # 5 vs 4 stars: not significant (1 <= 2); size: big/rated are > 10% above small.
-    # big (no rating) and rated (1700x1200, within 10% of big) tie; smallest url wins.
-    assert pick_cluster_keeper(no_hd)["url"] == "/a/big.jpg"
+    # big (no rating) and rated (1700x1200, within 10% of big) tie: the stable key decides.
+    assert pick_cluster_keeper(no_hd)["url"] == min("/a/big.jpg", "/a/rated.jpg", key=url_key)
     rated = [dict(c, votes=2) if c["url"] == "/a/big.jpg" else c for c in no_hd]
     # now 5 stars vs 2: significant; small (5) and rated (4) remain; rated is larger.
     assert pick_cluster_keeper(rated)["url"] == "/a/rated.jpg"

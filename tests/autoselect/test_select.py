@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curata.autoselect import ProviderPriorities, select_best_assets
+from curata.autoselect.rows import url_key
 from curata.errors import InvalidRequest
 from curata.models.autoselect import AssetCandidate, Strategy
 from tests.autoselect.conftest import cand, ranked_urls, reference_rank, select
@@ -66,13 +67,21 @@ def test_resolution_within_ten_percent_falls_through_to_provider_priority() -> N
     assert winner.reason == "Language-neutral, Preferred provider (fanart_tv)"
 
 
-def test_all_factors_equal_uses_provider_priority_then_the_url() -> None:
+def test_all_factors_equal_uses_provider_priority_then_the_stable_key() -> None:
     results = {"tmdb": [cand("z"), cand("y")], "local": [cand("a")]}
     outcome = select(results)
-    assert ranked_urls(outcome) == ["y", "z", "a"]  # tmdb before local; then by URL
+    # tmdb before local; between the two tmdb posters the stable key (a hash of the URL)
+    assert ranked_urls(outcome) == [*sorted(["y", "z"], key=url_key), "a"]
     assert outcome["poster"].winner.reason == (
-        "Language-neutral, Equal on every rule; first by URL"
+        "Language-neutral, Equal on every rule; first by stable key"
     )
+
+
+def test_equal_url_keys_fall_back_to_the_urls() -> None:
+    # The same URL from two unlisted providers: the keys tie, the provider names decide.
+    results = {"zeta": [cand("same")], "alpha": [cand("same")]}
+    outcome = select(results)
+    assert [p.provider for p in outcome["poster"].ranked] == ["alpha", "zeta"]
 
 
 def test_unlisted_provider_ranks_after_listed_ones() -> None:
@@ -168,7 +177,7 @@ def test_ranking_matches_an_independent_oracle(items: list[dict[str, Any]]) -> N
                 "votes": item["votes"],
                 "pixels": item["width"] * item["height"],
                 "priority": order.get(item["provider"], 3),
-                "key": (item["key"], item["provider"]),
+                "key": (url_key(item["key"]), item["key"], item["provider"]),
             }
         )
     outcome = select(_as_results(items))
@@ -271,13 +280,13 @@ def test_minimum_resolution_per_type() -> None:
         ]
     }
     outcome = select_best_assets(results, "movie")  # default minimums: poster 500x700
-    assert ranked_urls(outcome) == ["ok", "unknown"]
+    assert ranked_urls(outcome) == sorted(["ok", "unknown"], key=url_key)  # a tie
     (skipped,) = outcome["poster"].skipped
     assert skipped.candidate.url == "tiny"
     assert skipped.reason == "below the minimum size 500x700 (300x450)"
     custom = select_best_assets(results, "movie", min_resolution={"poster": (1200, 0)})
     assert ranked_urls(custom) == ["unknown"]
-    assert ranked_urls(select(results))[0] == "tiny"
+    assert ranked_urls(select(results))[0] == min(["tiny", "unknown"], key=url_key)
 
 
 def test_locked_types_are_never_replaced() -> None:

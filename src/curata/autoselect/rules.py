@@ -158,10 +158,35 @@ def vote_score(votes: int | None) -> float:
     return min((votes or 0) / 100.0, 1.0)
 
 
+def score_bonus(res_score: float, ar_score: float, v_score: float) -> float:
+    """The tier-independent part of the display score (computed once per candidate)."""
+    return res_score * 0.2 + ar_score * 0.1 + v_score * 0.15
+
+
+def display_score_from(tier: int, bonus: float) -> float:
+    return round(min((5 - tier) / 4 + bonus, 1.0), 6)
+
+
 def display_score(tier: int, res_score: float, ar_score: float, v_score: float) -> float:
-    """The spec's normalized display score, capped at 1.0 (it saturates in tier 1)."""
-    raw = (5 - tier) / 4 + res_score * 0.2 + ar_score * 0.1 + v_score * 0.15
-    return round(min(raw, 1.0), 6)
+    """The spec's normalized display score, capped at 1.0 (it saturates in tier 1):
+    ``(5 - tier) / 4 + res_score * 0.2 + ar_score * 0.1 + v_score * 0.15``."""
+    return display_score_from(tier, score_bonus(res_score, ar_score, v_score))
+
+
+def candidate_bonus(
+    width: int | None,
+    height: int | None,
+    aspect_ratio: float | None,
+    votes: int | None,
+    asset_type: str,
+) -> float:
+    """:func:`score_bonus` of a candidate's own facts."""
+    w, h = width or 0, height or 0
+    return score_bonus(
+        resolution_score(w * h),
+        aspect_ratio_score(aspect_ratio_of(w, h, aspect_ratio), asset_type),
+        vote_score(votes),
+    )
 
 
 def rank_score(tier: int, position: int, tier_size: int) -> float:

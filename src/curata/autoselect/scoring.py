@@ -9,7 +9,8 @@ import numpy as np
 from pydantic import ValidationError
 
 from curata.autoselect import rules
-from curata.autoselect.select import TYPE_INDEX, kernel, tier_phrase
+from curata.autoselect.rows import N_COLUMNS, TYPES, languages, make_row
+from curata.autoselect.select import kernel, tier_phrase
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import AssetCandidate, AssetScore, AssetType, _normalize_language
 
@@ -95,7 +96,7 @@ def pick_cluster_keeper(candidates: Sequence[Any]) -> Any:
     if not items:
         raise InvalidRequest("a cluster needs at least one candidate", field="candidates")
     k = kernel()
-    data = np.zeros((len(items), k.N_COLUMNS), np.int64)
+    parts = []
     keys = []
     for i, item in enumerate(items):
         url = _field(item, "url")
@@ -109,20 +110,28 @@ def pick_cluster_keeper(candidates: Sequence[Any]) -> Any:
             values.append(value or 0)
         width, height, size, votes = values
         hd = rules.is_hd(width, height, _field(item, "quality"), _field(item, "metadata"))
-        data[i] = (TYPE_INDEX["thumb"], k.L_NEUTRAL, hd, votes, width, height, 0)
+        parts.append(make_row("thumb", hd, votes, width, height, None, url))
         keys.append((url, width, height, size, votes))
-    order = sorted(range(len(items)), key=keys.__getitem__)
-    keyrank = np.argsort(np.array(order, np.int64))
-    n_groups = len(TYPE_INDEX)
-    zeros = np.zeros(n_groups, np.int64)
-    _, _, ranked, _, _, _, _ = k.rank_groups(
-        data,
-        np.zeros(len(items), np.int64),
-        keyrank,
-        np.zeros((n_groups, 1), np.int64),
-        zeros,
-        zeros,
-        zeros,
-        False,
-    )
-    return items[int(ranked[0])]
+    n = len(items)
+    rows = np.frombuffer(b"".join(parts), np.int64).reshape(n, N_COLUMNS)
+    codes = np.full(len(languages()), rules.OTHER, np.int64)
+    codes[0] = k.L_NEUTRAL  # language id 0 is "no language"
+    layout = k.layout(n, len(TYPES))
+
+    def winner(keyrank: np.ndarray) -> np.ndarray:
+        return k.rank_groups(
+            rows,
+            np.array([n], np.int64),
+            np.zeros(n, np.int64),
+            codes,
+            np.zeros((len(TYPES), 1), np.int64),
+            np.zeros((len(TYPES), 3), np.int64),
+            keyrank,
+            False,
+        )
+
+    out = winner(np.zeros(0, np.int64))
+    if out[layout["key_tie"]][0]:  # the same URL twice: order by every field instead
+        order = sorted(range(n), key=keys.__getitem__)
+        out = winner(np.argsort(np.array(order, np.int64)).astype(np.int64))
+    return items[int(out[layout["order"]][0])]

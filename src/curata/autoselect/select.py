@@ -10,8 +10,10 @@ computed when first read.
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
+from itertools import accumulate
 from types import ModuleType
 from typing import Any
 
@@ -22,6 +24,15 @@ from curata.autoselect import rules
 from curata.autoselect.assettypes import DEFAULT_MIN_RESOLUTION, TEXTLESS_TYPES
 from curata.autoselect.duplicates import ExistingIndex, duplicate_clusters
 from curata.autoselect.priorities import BALANCED_PRIORITIES, ProviderPriorities
+from curata.autoselect.rows import (
+    C_FLAGS,
+    C_GROUP,
+    F_HAS_PHASH,
+    N_COLUMNS,
+    TYPE_INDEX,
+    TYPES,
+    languages,
+)
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
     ArtMediaType,
@@ -35,20 +46,6 @@ _CANDIDATES = TypeAdapter(list[AssetCandidate])
 _EXISTING = TypeAdapter(list[ExistingAsset])
 _MODEL = {AssetCandidate}
 _MEDIA_TYPES: dict[Any, ArtMediaType] = {m.value: m for m in ArtMediaType}
-TYPES: tuple[str, ...] = tuple(t.value for t in AssetType)
-TYPE_INDEX: dict[str, int] = {t: i for i, t in enumerate(TYPES)}
-_FIELDS = itemgetter(
-    "url",
-    "asset_type",
-    "width",
-    "height",
-    "votes",
-    "language",
-    "quality",
-    "metadata",
-    "file_size",
-    "perceptual_hash",
-)
 PREFERRED = "preferred"
 _L_FALLBACK = 3  # kernel.L_FALLBACK, without importing numba here
 
@@ -71,14 +68,11 @@ _TIER_PHRASES = {
     3: "HD quality",
     4: "Best available",
 }
-_STEP_PHRASES = {
-    1: "High community votes ({votes})",
-    2: "Highest resolution ({width}x{height})",
-    3: "Preferred provider ({provider})",
-    4: "Equal on every rule; first by URL",
-}
+# kernel.BY_VOTES .. BY_KEY, without importing numba here
+_BY_VOTES, _BY_RESOLUTION, _BY_PRIORITY, _BY_KEY = 1, 2, 3, 4
 
 
+@functools.cache
 def tier_phrase(tier: int, neutral: bool, language: str = PREFERRED) -> str:
     """ "Best quality in preferred language" and its siblings for the other tiers."""
     if tier <= 2 and neutral:
@@ -98,34 +92,32 @@ class _Call:
     __slots__ = (
         "candidates",
         "count",
-        "data",
         "fallback",
         "fallbacks",
-        "group_order",
-        "level",
         "min_size",
         "order",
+        "provider_of",
         "providers",
         "reasons",
+        "rows",
         "start",
         "status",
         "steps",
         "tier",
-        "urls",
     )
 
 
 class Pick:
     """One ranked candidate; ``score``, ``rank_score`` and ``reason`` are computed on read."""
 
-    __slots__ = ("_place", "_selection", "index", "rank", "step")
+    __slots__ = ("_rank_score", "_selection", "index", "rank", "step")
 
     def __init__(self, selection: AssetTypeSelection, index: int, rank: int, step: int) -> None:
         self._selection = selection
         self.index = index
         self.rank = rank
         self.step = step
-        self._place: tuple[int, int] | None = None
+        self._rank_score = -1.0
 
     @property
     def candidate(self) -> AssetCandidate:
@@ -134,11 +126,11 @@ class Pick:
     @property
     def provider(self) -> str:
         call = self._selection._call
-        return call.providers[int(call.data[self.index, 6])]
+        return call.providers[call.provider_of[self.index]]
 
     @property
     def url(self) -> str:
-        return self._selection._call.urls[self.index]
+        return self.candidate.url
 
     @property
     def tier(self) -> int:
@@ -147,24 +139,15 @@ class Pick:
     @property
     def score(self) -> float:
         """The spec's display score (0-1)."""
-        c = self.candidate
-        width, height = c.width or 0, c.height or 0
-        return rules.display_score(
-            self.tier,
-            rules.resolution_score(width * height),
-            rules.aspect_ratio_score(
-                rules.aspect_ratio_of(width, height, c.aspect_ratio), self._selection.asset_type
-            ),
-            rules.vote_score(c.votes),
-        )
+        bonus = self.candidate.__pydantic_private__["_bonus"]  # type: ignore[index]
+        return rules.display_score_from(self.tier, bonus)
 
     @property
     def rank_score(self) -> float:
         """Strictly decreasing down the ranked list; see :func:`rules.rank_score`."""
-        if self._place is None:
-            self._selection.place_picks()
-        position, size = self._place  # type: ignore[misc]
-        return rules.rank_score(self.tier, position, size)
+        if self._rank_score < 0:
+            self._selection.ranked  # noqa: B018 - ranking the list sets every rank score
+        return self._rank_score
 
     @property
     def reason(self) -> str:
@@ -172,16 +155,19 @@ class Pick:
         selection = self._selection
         c = self.candidate
         neutral = c.language is None or c.language in rules.NEUTRAL_LANGUAGES
-        parts = [tier_phrase(self.tier, neutral, selection.language)]
+        text = tier_phrase(self.tier, neutral, selection.language)
         if selection.textless and neutral:
-            parts.append("textless")
-        if self.step:
-            parts.append(
-                _STEP_PHRASES[self.step].format(
-                    votes=c.votes, width=c.width, height=c.height, provider=self.provider
-                )
-            )
-        return ", ".join(parts)
+            text += ", textless"
+        step = self.step
+        if step == _BY_VOTES:
+            text += f", High community votes ({c.votes})"
+        elif step == _BY_RESOLUTION:
+            text += f", Highest resolution ({c.width}x{c.height})"
+        elif step == _BY_PRIORITY:
+            text += f", Preferred provider ({self.provider})"
+        elif step == _BY_KEY:
+            text += ", Equal on every rule; first by stable key"
+        return text
 
     def __repr__(self) -> str:
         return f"Pick({self.provider!r}, {self.url!r}, tier={self.tier}, rank={self.rank})"
@@ -246,49 +232,50 @@ class AssetTypeSelection:
             call = self._call
             s = call.start[self._group]
             count = call.count[self._group]
-            order, steps = call.order, call.steps
-            picks = [self.winner] if self.winner is not None else []
-            picks += [Pick(self, order[s + r], r, steps[s + r]) for r in range(1, count)]
-            self._ranked = picks
-        return self._ranked
+            order = call.order[s : s + count]
+            steps = call.steps[s : s + count]
+            tiers = [call.tier[i] for i in order]
+            sizes = {t: tiers.count(t) for t in set(tiers)}
+            seen: dict[int, int] = {}
+            picks = []
+            for r in range(count):
+                pick = self.winner if r == 0 else Pick(self, order[r], r, steps[r])
+                tier = tiers[r]
+                position = seen.get(tier, 0)
+                seen[tier] = position + 1
+                pick._rank_score = rules.rank_score(tier, position, sizes[tier])  # type: ignore[union-attr]
+                picks.append(pick)
+            self._ranked = picks  # type: ignore[assignment]
+        return self._ranked  # type: ignore[return-value]
 
     @property
     def runners_up(self) -> list[Pick]:
         return self.ranked[1:]
-
-    def place_picks(self) -> None:
-        """Give every ranked pick its (position inside its tier, size of its tier)."""
-        picks = self.ranked
-        tiers = [p.tier for p in picks]
-        sizes = {t: tiers.count(t) for t in set(tiers)}
-        seen: dict[int, int] = {}
-        for pick, tier in zip(picks, tiers, strict=True):
-            pick._place = (seen.get(tier, 0), sizes[tier])
-            seen[tier] = seen.get(tier, 0) + 1
 
     @property
     def skipped(self) -> list[Skipped]:
         """Candidates of this type that were not ranked, each with the reason."""
         call = self._call
         k = kernel()
-        mask = (call.data[:, k.C_GROUP] == self._group) & (call.status != k.OK)
+        mask = (call.rows[:, C_GROUP] == self._group) & (call.status != k.OK)
         out = []
         for i in np.flatnonzero(mask).tolist():
             status = int(call.status[i])
+            candidate = call.candidates[i]
+            provider = call.providers[call.provider_of[i]]
             if status in (k.EXISTING, k.DUPLICATE):
                 reason = call.reasons[i]
             elif status == k.BELOW_MINIMUM:
                 w, h = call.min_size[self._group]
                 reason = (
                     f"below the minimum size {w}x{h} "
-                    f"({int(call.data[i, k.C_WIDTH])}x{int(call.data[i, k.C_HEIGHT])})"
+                    f"({candidate.width or 0}x{candidate.height or 0})"
                 )
             elif status == k.DISABLED:
-                reason = f"provider {call.providers[int(call.data[i, k.C_PROVIDER])]} is disabled"
+                reason = f"provider {provider} is disabled"
             else:
                 reason = "asset type locked by the user"
-            provider = call.providers[int(call.data[i, k.C_PROVIDER])]
-            out.append(Skipped(call.candidates[i], provider, reason))
+            out.append(Skipped(candidate, provider, reason))
         return out
 
 
@@ -379,9 +366,18 @@ def _size(value: Any, field: str) -> tuple[int, int]:
 
 
 class _Options:
-    """Per-call settings turned into the kernel's per-group arrays."""
+    """Per-call settings, turned into the kernel's per-group table (cached across calls)."""
 
-    __slots__ = ("codes", "fallbacks", "flags", "locked", "min_size", "textless", "threshold")
+    __slots__ = (
+        "_lang_codes",
+        "codes",
+        "fallbacks",
+        "groups",
+        "locked",
+        "min_size",
+        "textless",
+        "threshold",
+    )
 
     def __init__(
         self,
@@ -404,12 +400,13 @@ class _Options:
         }
         self.min_size = [sizes.get(t, (0, 0)) for t in TYPES]
         self.textless = TEXTLESS_TYPES if prefer_textless else frozenset()
-        flags = np.zeros(len(TYPES), np.int64)
+        groups = np.zeros((len(TYPES), 3), np.int64)
         for g, t in enumerate(TYPES):
-            flags[g] = (k.F_TEXTLESS if t in self.textless else 0) | (
+            groups[g, k.G_FLAGS] = (k.F_TEXTLESS if t in self.textless else 0) | (
                 k.F_LOCKED if t in self.locked else 0
             )
-        self.flags = flags
+            groups[g, k.G_MIN_WIDTH], groups[g, k.G_MIN_HEIGHT] = self.min_size[g]
+        self.groups = groups
         if not isinstance(threshold, int) or not 0 <= threshold <= 64:
             raise InvalidRequest("must be an integer between 0 and 64", field="hamming_threshold")
         self.threshold = threshold
@@ -419,17 +416,18 @@ class _Options:
         for i, language in enumerate(self.fallbacks):
             codes.setdefault(language, k.L_FALLBACK + i)
         self.codes = codes
+        self._lang_codes: np.ndarray = np.zeros(0, np.int64)
 
-    @property
-    def min_width(self) -> np.ndarray:
-        return np.array([w for w, _ in self.min_size], np.int64)
+    def lang_codes(self) -> np.ndarray:
+        """The code of every interned language id (refreshed when new languages appear)."""
+        known = languages()
+        if len(known) != len(self._lang_codes):
+            get = self.codes.get
+            self._lang_codes = np.array([get(lang, rules.OTHER) for lang in known], np.int64)
+        return self._lang_codes
 
-    @property
-    def min_height(self) -> np.ndarray:
-        return np.array([h for _, h in self.min_size], np.int64)
 
-
-_COMMON_OPTIONS: dict[tuple[Any, ...], tuple[_Options, np.ndarray, np.ndarray]] = {}
+_COMMON_OPTIONS: dict[tuple[Any, ...], _Options] = {}
 
 
 def _options(
@@ -439,23 +437,20 @@ def _options(
     min_resolution: Mapping[Any, Any] | None,
     prefer_textless: bool,
     threshold: int,
-) -> tuple[_Options, np.ndarray, np.ndarray]:
-    """Options and the min width/height arrays, reused across calls in the common case
-    (no locks, default or no minimums)."""
+) -> _Options:
+    """Options, reused across calls in the common case (no locks, default or no minimums)."""
     if locked or min_resolution:
-        options = _Options(preferred, fallbacks, locked, min_resolution, prefer_textless, threshold)
-        return options, options.min_width, options.min_height
+        return _Options(preferred, fallbacks, locked, min_resolution, prefer_textless, threshold)
     key = (preferred, tuple(fallbacks), min_resolution is None, prefer_textless, threshold)
     found = _COMMON_OPTIONS.get(key)
     if found is None:
-        options = _Options(preferred, fallbacks, (), min_resolution, prefer_textless, threshold)
-        found = (options, options.min_width, options.min_height)
+        found = _Options(preferred, fallbacks, (), min_resolution, prefer_textless, threshold)
         if len(_COMMON_OPTIONS) < 256:
             _COMMON_OPTIONS[key] = found
     return found
 
 
-_PRIORITY_TABLES: dict[tuple[int, str, tuple[str, ...]], tuple[np.ndarray, list[tuple]]] = {}
+_PRIORITY_TABLES: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]] = {}
 
 
 def _priority_table(
@@ -464,7 +459,7 @@ def _priority_table(
     """(groups x providers) priority (-1 = disabled) and each group's provider order."""
     key = (id(priorities), media.value, providers)
     found = _PRIORITY_TABLES.get(key)
-    if found is not None and found[2] is priorities:  # type: ignore[misc]
+    if found is not None and found[2] is priorities:
         return found[0], found[1]
     table = np.empty((len(TYPES), max(len(providers), 1)), np.int64)
     orders = []
@@ -476,119 +471,152 @@ def _priority_table(
             table[g, p] = -1 if name in resolved.disabled else resolved.priority.get(name, last)
     if len(_PRIORITY_TABLES) > 256:
         _PRIORITY_TABLES.clear()
-    _PRIORITY_TABLES[key] = (table, orders, priorities)  # type: ignore[assignment]
+    _PRIORITY_TABLES[key] = (table, orders, priorities)
     return table, orders
 
 
-# ---- the hot loop ------------------------------------------------------------------
+_NO_KEYRANK = np.zeros(0, np.int64)
 
 
-def _extract(
-    provider_results: Mapping[str, Sequence[AssetCandidate]], codes: Mapping[Any, int]
-) -> tuple[list[int], list[AssetCandidate], list[str], list[int]]:
-    """One pass over the candidates: the kernel's integer columns (flat), the candidates,
-    their URLs, and the indices of those with a file size or a hash (for duplicates)."""
-    flat: list[int] = []
-    candidates: list[AssetCandidate] = []
-    urls: list[str] = []
-    marked: list[int] = []
-    push = flat.extend
-    keep = candidates.append
-    keep_url = urls.append
-    type_index = TYPE_INDEX
-    hd_qualities = rules.HD_QUALITIES
-    hint = rules.has_hd_hint
-    fields = _FIELDS
-    get_code = codes.get
-    other = 2
-    i = 0
-    for p, items in enumerate(provider_results.values()):
-        for c in items:
-            url, at, w, h, v, lang, q, md, fs, ph = fields(c.__dict__)
-            w = w or 0
-            h = h or 0
-            hd = w >= 1920 or h >= 1920 or q in hd_qualities or (hint(md) if md else False)
-            push((type_index[at], get_code(lang, other), hd, v or 0, w, h, p))
-            keep(c)
-            keep_url(url)
-            if fs is not None or ph is not None:
-                marked.append(i)
-            i += 1
-    return flat, candidates, urls, marked
+class _Batch:
+    """The rows of one call and what the kernel needs besides them."""
+
+    def __init__(self, candidates: list[AssetCandidate], rows: np.ndarray, counts: list[int]):
+        self.candidates = candidates
+        self.rows = rows
+        self.counts = np.array(counts, np.int64)
+        self.status = np.zeros(len(candidates), np.int64)
+        self.reasons: dict[int, str] = {}
+        self.keyrank = _NO_KEYRANK
+
+    def provider_of(self) -> list[int]:
+        return [p for p, n in enumerate(self.counts.tolist()) for _ in range(n)]
 
 
-def _key_rank(
-    urls: list[str], unique: bool, providers: list[str], provider_of: np.ndarray
-) -> np.ndarray:
-    """Each candidate's position when sorted by (url, provider): the stable last key."""
-    n = len(urls)
-    if unique:
-        order: list[int] = sorted(range(n), key=urls.__getitem__)
-    else:
-        names = [providers[p] for p in provider_of.tolist()]
-        order = sorted(range(n), key=lambda i: (urls[i], names[i]))
-    return np.argsort(np.array(order, np.int64))
+def _gather(candidates: Mapping[str, Sequence[AssetCandidate]]) -> _Batch:
+    """The hot path: every candidate's precomputed row (see :mod:`.rows`), joined."""
+    flat: list[AssetCandidate] = []
+    parts: list[bytes] = []
+    counts = []
+    for items in candidates.values():
+        flat.extend(items)
+        parts.extend([c.__pydantic_private__["_row"] for c in items])  # type: ignore[index]
+        counts.append(len(items))
+    rows = np.frombuffer(b"".join(parts), np.int64).reshape(len(flat), N_COLUMNS)
+    return _Batch(flat, rows, counts)
 
 
-def _mark_duplicates(
-    call: _Call,
-    flat: list[int],
-    marked: list[int],
-    threshold: int,
-    group_prio: np.ndarray,
-    keyrank: np.ndarray,
-    urls_unique: bool,
-) -> None:
-    """Among the candidates of each type, keep the best of each duplicate group (chosen
-    by the same rules, so it does not depend on input order); mark the others.
-
-    Only candidates sharing a URL, or having a file size or a hash (``marked``), can be
-    duplicates of one another.
-    """
+def _run(batch: _Batch, options: _Options, group_prio: np.ndarray, full: bool = True):
     k = kernel()
-    width = k.N_COLUMNS
-    n = len(call.urls)
-    suspects: Sequence[int] = marked if urls_unique else range(n)
-    by_group: dict[int, list[int]] = {}
-    for i in suspects:
-        by_group.setdefault(flat[i * width + k.C_GROUP], []).append(i)
-    status = call.status
-    for group_members in by_group.values():
-        members = [i for i in group_members if status[i] == k.OK]
-        if len(members) < 2:
-            continue
+    return k.rank_groups(
+        batch.rows,
+        batch.counts,
+        batch.status,
+        options.lang_codes(),
+        group_prio,
+        options.groups,
+        batch.keyrank,
+        full,
+    )
+
+
+def _mark_existing(batch: _Batch, existing: ExistingIndex, providers: tuple[str, ...]) -> None:
+    """Skip candidates that duplicate the user's existing art. Only candidates whose URL
+    is among the existing art's, or that have a file size or a hash, can match."""
+    k = kernel()
+    cands = batch.candidates
+    suspects: list[int] = []
+    if existing.all_urls:
+        urls = [c.url for c in cands]
+        hits = existing.all_urls.intersection(urls)
+        if hits:
+            suspects += [i for i, url in enumerate(urls) if url in hits]
+    if existing.by_size or existing.hashes:
+        suspects += np.flatnonzero(batch.rows[:, C_FLAGS]).tolist()
+    if not suspects:
+        return
+    ends = list(accumulate(batch.counts.tolist()))
+    for i in sorted(set(suspects)):
+        c = cands[i]
+        provider = providers[bisect_right(ends, i)]
+        why = existing.match((provider, c.url, c.width, c.height, c.file_size, c.perceptual_hash))
+        if why:
+            batch.status[i] = k.EXISTING
+            batch.reasons[i] = why
+
+
+def _settle_duplicates(
+    batch: _Batch,
+    groups: Iterable[int],
+    providers: tuple[str, ...],
+    threshold: int,
+    options: _Options,
+    group_prio: np.ndarray,
+) -> bool:
+    """Among the candidates of each group, keep the best of each duplicate cluster (by the
+    same rules, so it does not depend on input order); mark the others. True if any."""
+    k = kernel()
+    cands, status = batch.candidates, batch.status
+    provider_of = batch.provider_of()
+    group_col = batch.rows[:, C_GROUP]
+    found = False
+    for g in groups:
+        members = np.flatnonzero((group_col == g) & (status == k.OK)).tolist()
         arts = [
             (
-                call.providers[flat[i * width + k.C_PROVIDER]],
-                call.urls[i],
-                flat[i * width + k.C_WIDTH],
-                flat[i * width + k.C_HEIGHT],
-                call.candidates[i].file_size,
-                call.candidates[i].perceptual_hash,
+                providers[provider_of[i]],
+                cands[i].url,
+                cands[i].width or 0,
+                cands[i].height or 0,
+                cands[i].file_size,
+                cands[i].perceptual_hash,
             )
             for i in members
         ]
         for cluster in duplicate_clusters(arts, threshold):
             indices = [members[j] for j in cluster]
-            keep = indices[_winner_of(call.data[indices], group_prio, keyrank[indices])]
+            keep = _winner_among(batch, indices, options, group_prio)
             for i in indices:
                 if i != keep:
+                    found = True
                     status[i] = k.DUPLICATE
-                    provider = call.providers[flat[keep * width + k.C_PROVIDER]]
-                    call.reasons[i] = f"duplicate of {provider} {call.urls[keep]}"
+                    batch.reasons[i] = (
+                        f"duplicate of {providers[provider_of[keep]]} {cands[keep].url}"
+                    )
+    return found
 
 
-def _winner_of(data: np.ndarray, group_prio: np.ndarray, keyrank: np.ndarray) -> int:
-    """Index (into ``data``) of the winner by the full rules, without minimums/locks."""
+def _winner_among(
+    batch: _Batch, indices: list[int], options: _Options, group_prio: np.ndarray
+) -> int:
+    """The winner among some rows of a call, by the full rules (ignoring minimums)."""
     k = kernel()
-    n_groups = group_prio.shape[0]
-    zeros = np.zeros(n_groups, np.int64)
-    status = np.zeros(len(data), np.int64)
-    enabled = np.where(group_prio < 0, 1 << 30, group_prio)
-    _, _, order, _, _, _, _ = k.rank_groups(
-        data, status, keyrank, enabled, zeros, zeros, zeros, False
+    indices = sorted(indices)
+    provider_of = batch.provider_of()
+    counts = np.bincount([provider_of[i] for i in indices], minlength=len(batch.counts)).astype(
+        np.int64
     )
-    return int(order[0])
+    sub = _Batch([batch.candidates[i] for i in indices], batch.rows[indices], counts.tolist())
+    if len(batch.keyrank):
+        sub.keyrank = batch.keyrank[indices]
+    plain = options.groups.copy()
+    plain[:, k.G_FLAGS] &= ~k.F_LOCKED
+    plain[:, k.G_MIN_WIDTH] = plain[:, k.G_MIN_HEIGHT] = 0
+    enabled = np.where(group_prio < 0, 1 << 30, group_prio)
+    out = k.rank_groups(
+        sub.rows, sub.counts, sub.status, options.lang_codes(), enabled, plain, sub.keyrank, False
+    )
+    parts = k.layout(len(indices), len(TYPES))
+    group = int(sub.rows[0, C_GROUP])
+    return indices[int(out[parts["order"]][int(out[parts["start"]][group])])]
+
+
+def _string_keyrank(batch: _Batch, providers: tuple[str, ...]) -> np.ndarray:
+    """Stable key ranks from the URLs themselves (used when two URL keys are equal)."""
+    provider_of = batch.provider_of()
+    keys = [(c.url, providers[p]) for c, p in zip(batch.candidates, provider_of, strict=True)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return np.argsort(np.array(order, np.int64)).astype(np.int64)
 
 
 def select_best_assets(
@@ -619,7 +647,7 @@ def select_best_assets(
     k = kernel()
     media = _MEDIA_TYPES.get(media_type) or _enum(ArtMediaType, media_type, "media_type")
     preferred = _language(preferred_language, "preferred_language")
-    options, min_width, min_height = _options(
+    options = _options(
         preferred,
         fallback_languages,
         locked_asset_types,
@@ -636,32 +664,42 @@ def select_best_assets(
     existing = ExistingIndex(_existing(existing_assets), options.threshold)
     providers = tuple(candidates)
     group_prio, orders = _priority_table(priorities or BALANCED_PRIORITIES, media, providers)
-    flat, cands, urls, marked = _extract(candidates, options.codes)
+    batch = _gather(candidates)
+    n = len(batch.candidates)
+    if existing:
+        _mark_existing(batch, existing, providers)
+    if options.threshold:
+        hashed = batch.rows[(batch.rows[:, C_FLAGS] & F_HAS_PHASH) != 0, C_GROUP]
+        near = np.flatnonzero(np.bincount(hashed, minlength=len(TYPES)) > 1).tolist()
+        if near:
+            _settle_duplicates(batch, near, providers, options.threshold, options, group_prio)
+    parts = k.layout(n, len(TYPES))
+    out = _run(batch, options, group_prio)
+    flagged = np.flatnonzero(out[parts["maybe_duplicates"]]).tolist()
+    if flagged and _settle_duplicates(
+        batch, flagged, providers, options.threshold, options, group_prio
+    ):
+        out = _run(batch, options, group_prio)
+    if out[parts["key_tie"]][0]:
+        batch.keyrank = _string_keyrank(batch, providers)
+        out = _run(batch, options, group_prio)
 
     call = _Call()
-    call.candidates, call.urls, call.providers = cands, urls, providers
-    call.fallbacks, call.min_size, call.reasons = options.fallbacks, options.min_size, {}
-    n = len(cands)
-    call.data = data = np.array(flat, np.int64).reshape(n, k.N_COLUMNS)
-    call.status = status = np.zeros(n, np.int64)
-    if existing:
-        names = [providers[p] for p in data[:, k.C_PROVIDER].tolist()]
-        for i, why in existing.matches(urls, names, marked, cands):
-            status[i] = k.EXISTING
-            call.reasons[i] = why
-    urls_unique = len(set(urls)) == n
-    keyrank = _key_rank(urls, urls_unique, list(providers), data[:, k.C_PROVIDER])
-    if not urls_unique or (
-        len(marked) > 1 and len({flat[i * k.N_COLUMNS] for i in marked}) != len(marked)
-    ):
-        _mark_duplicates(call, flat, marked, options.threshold, group_prio, keyrank, urls_unique)
-    (call.tier, call.level, call.order, call.steps, call.start, call.count, call.fallback) = (
-        k.rank_groups(data, status, keyrank, group_prio, options.flags, min_width, min_height, True)
-    )
-    present = np.bincount(data[:, k.C_GROUP], minlength=len(TYPES))
-    groups = np.flatnonzero(present).tolist() if wanted is None else wanted
+    call.candidates, call.providers, call.rows = batch.candidates, providers, batch.rows
+    call.status, call.reasons = batch.status, batch.reasons
+    call.fallbacks, call.min_size = options.fallbacks, options.min_size
+    call.order = out[parts["order"]].tolist()
+    call.steps = out[parts["steps"]].tolist()
+    call.tier = out[parts["tier"]].tolist()
+    call.provider_of = out[parts["provider"]].tolist()
+    call.start = out[parts["start"]].tolist()
+    call.count = out[parts["count"]].tolist()
+    call.fallback = out[parts["fallback"]].tolist()
+    if wanted is None:
+        groups = np.flatnonzero(np.bincount(batch.rows[:, C_GROUP], minlength=len(TYPES)))
+        wanted = groups.tolist()
     outcome = SelectionOutcome()
-    for g in groups:
+    for g in wanted:
         asset_type = TYPES[g]
         outcome[asset_type] = AssetTypeSelection(
             call, g, orders[g], asset_type in options.textless, asset_type in options.locked

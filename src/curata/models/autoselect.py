@@ -7,10 +7,18 @@ then the pure core (:mod:`curata.autoselect`) works on plain tuples.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from curata.models.common import StrictModel
 
@@ -87,7 +95,10 @@ class AssetCandidate(StrictModel):
     their plain string values (cheap to hash in the selection core).
     """
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, frozen=True)
+
+    _row: bytes = PrivateAttr(b"")
+    _bonus: float = PrivateAttr(0.0)
 
     provider: str | None = Field(
         None, description="Provider name; filled from the key of provider_results."
@@ -117,6 +128,19 @@ class AssetCandidate(StrictModel):
     @classmethod
     def _phash(cls, value: Any) -> str | None:
         return _normalize_phash(value)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Derive the selection kernel's row once, here at the edge (see autoselect.rows)."""
+        from curata.autoselect.rows import candidate_bonus, candidate_row
+
+        self._row = candidate_row(self)
+        self._bonus = candidate_bonus(self)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            copy.model_post_init(None)
+        return copy
 
 
 class ExistingAsset(StrictModel):
