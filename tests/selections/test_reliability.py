@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from curata import Curata
-from tests.selections.conftest import PROJECT, draw_images
+from tests.selections.conftest import PROJECT, add, draw_images
 
 PER_PROCESS = 500
 pytestmark = pytest.mark.slow
@@ -51,14 +51,24 @@ def thousand(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     return db, hashes
 
 
-def test_two_processes_add_500_items_each_at_once(
-    thousand: tuple[Path, list[str]], tmp_path: Path
-) -> None:
+def _fresh(
+    thousand: tuple[Path, list[str]], tmp_path: Path, items: list[str]
+) -> tuple[Path, str, list[str]]:
+    """A copy of the 1,000-file catalog with a new selection holding ``items``."""
     template, hashes = thousand
     db = tmp_path / "catalog.db"
     db.write_bytes(template.read_bytes())
     with Curata(database=db) as cur:
-        sid = cur.create_selection({"project_id": PROJECT, "name": "Race"}).data.id
+        sid = cur.create_selection({"project_id": PROJECT, "name": "Reliability"}).data.id
+        if items:
+            add(cur, sid, *items)
+    return db, sid, hashes
+
+
+def test_two_processes_add_500_items_each_at_once(
+    thousand: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    db, sid, hashes = _fresh(thousand, tmp_path, [])
     go = tmp_path / "go"
     procs = []
     for n, part in enumerate((hashes[:PER_PROCESS], hashes[PER_PROCESS:])):
@@ -108,19 +118,8 @@ with Curata(database=db) as cur:
 def test_export_killed_midway_leaves_no_target_and_can_be_redone(
     thousand: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    template, hashes = thousand
-    db = tmp_path / "catalog.db"
-    db.write_bytes(template.read_bytes())
+    db, sid, hashes = _fresh(thousand, tmp_path, thousand[1])
     with Curata(database=db) as cur:
-        sid = cur.create_selection({"project_id": PROJECT, "name": "Killed"}).data.id
-        cur.update_selection(
-            {
-                "project_id": PROJECT,
-                "selection_id": sid,
-                "action": "add_items",
-                "items": [{"asset_hash": h} for h in hashes],
-            }
-        )
         before = cur.get_selection(PROJECT, sid).data
     target = tmp_path / "exports" / "delivery"
     mark = tmp_path / "midway"

@@ -359,8 +359,9 @@ def export(
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Export files, manifests, README and contact sheet to a folder that appears only
-    when complete and verified."""
+    """Export files, manifests, README and contact sheet to a new folder.
+
+    The folder appears only when every file is written and verified (SHA-256)."""
     request = {
         "project_id": project,
         "selection_id": selection,

@@ -124,20 +124,37 @@ def add(
     _update(ctx, request, as_json)
 
 
-@selection_app.command("remove")
-@handle_errors
-def remove(
-    ctx: typer.Context,
-    selection: str = SELECTION_ARG,
-    assets: list[str] = typer.Argument(..., help="Hashes, prefixes or paths."),
-    project: str = PROJECT_OPTION,
-    notes: str | None = NOTES_OPTION,
-    actor: str | None = ACTOR_OPTION,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """Remove items (their values are kept in the history)."""
-    request = {**_base(project, selection, "remove_items", notes, actor), "asset_hashes": assets}
-    _update(ctx, request, as_json)
+def _asset_list_command(name: str, action: str, assets_help: str, doc: str) -> None:
+    """Register ``curata selection NAME SELECTION ASSET...`` sending ``asset_hashes``."""
+
+    def command(
+        ctx: typer.Context,
+        selection: str = SELECTION_ARG,
+        assets: list[str] = typer.Argument(..., help=assets_help),
+        project: str = PROJECT_OPTION,
+        notes: str | None = NOTES_OPTION,
+        actor: str | None = ACTOR_OPTION,
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        request = {**_base(project, selection, action, notes, actor), "asset_hashes": assets}
+        _update(ctx, request, as_json)
+
+    command.__doc__ = doc
+    selection_app.command(name)(handle_errors(command))
+
+
+_asset_list_command(
+    "remove",
+    "remove_items",
+    "Hashes, prefixes or paths.",
+    "Remove items (their values are kept in the history).",
+)
+_asset_list_command(
+    "reorder",
+    "reorder",
+    "Items in their new order.",
+    "Put these items first, in this order; the others follow in their current order.",
+)
 
 
 def _given(**options: Any) -> dict[str, Any]:
@@ -167,8 +184,11 @@ def update(
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """With assets: change those items' fields. Without: change the selection's name,
-    description, purpose, criteria or tags. Only the options given change."""
+    """Change items (given assets) or the selection itself (no assets).
+
+    With assets: their reason, notes, role, group, tags, metadata. Without: the
+    selection's name, description, purpose, criteria or tags. Only options given change.
+    """
     if assets:
         fields = _given(
             selection_reason=reason,
@@ -221,20 +241,4 @@ def group(
             asset_hashes=assets,
         )
     )
-    _update(ctx, request, as_json)
-
-
-@selection_app.command("reorder")
-@handle_errors
-def reorder(
-    ctx: typer.Context,
-    selection: str = SELECTION_ARG,
-    assets: list[str] = typer.Argument(..., help="Items in their new order."),
-    project: str = PROJECT_OPTION,
-    notes: str | None = NOTES_OPTION,
-    actor: str | None = ACTOR_OPTION,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """Put these items first, in this order; the others follow in their current order."""
-    request = {**_base(project, selection, "reorder", notes, actor), "asset_hashes": assets}
     _update(ctx, request, as_json)

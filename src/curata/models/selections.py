@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from curata.models.assets import normalize_tag
 from curata.models.common import StrictModel
@@ -67,6 +67,10 @@ def _tags(values: list[str]) -> list[str]:
     return list(dict.fromkeys(normalize_tag(t) for t in values))
 
 
+# Tags, normalized (lower case, ``key:value`` pairs tidied) and without repeats.
+TagList = Annotated[list[str], AfterValidator(_tags)]
+
+
 def _text(value: str | None, what: str) -> str | None:
     if value is None:
         return None
@@ -84,15 +88,10 @@ class ItemFields(StrictModel):
     selection_reason: str | None = None
     quality_notes: str | None = None
     usage_notes: str | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: TagList = Field(default_factory=list)
     role: str | None = None
     group: str | None = None
     custom_metadata: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("tags")
-    @classmethod
-    def _normalize_tags(cls, values: list[str]) -> list[str]:
-        return _tags(values)
 
     @field_validator("role")
     @classmethod
@@ -145,7 +144,7 @@ class SelectionCreateRequest(StrictModel):
     purpose: SelectionPurpose = SelectionPurpose.CURATION
     description: str | None = None
     criteria: dict[str, Any] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list)
+    tags: TagList = Field(default_factory=list)
     constraints: dict[str, Any] = Field(default_factory=dict)
     selection_id: str | None = Field(None, pattern=SLUG_PATTERN)
     actor: str | None = None
@@ -154,11 +153,6 @@ class SelectionCreateRequest(StrictModel):
     @classmethod
     def _name(cls, value: str) -> str:
         return _text(value, "the name") or ""
-
-    @field_validator("tags")
-    @classmethod
-    def _normalize_tags(cls, values: list[str]) -> list[str]:
-        return _tags(values)
 
 
 class SelectionUpdateRequest(StrictModel):
@@ -200,16 +194,11 @@ class SelectionUpdateRequest(StrictModel):
     name: str | None = Field(None, min_length=1, max_length=MAX_NAME)
     description: str | None = None
     criteria: dict[str, Any] | None = None
-    tags: list[str] | None = None
+    tags: TagList | None = None
     purpose: SelectionPurpose | None = None
     constraints: dict[str, Any] | None = None
     notes: str | None = None
     actor: str | None = None
-
-    @field_validator("tags")
-    @classmethod
-    def _normalize_tags(cls, values: list[str] | None) -> list[str] | None:
-        return None if values is None else _tags(values)
 
     @field_validator("group", "new_name")
     @classmethod
