@@ -54,38 +54,12 @@ def expected_aspect_ratio(asset_type: str) -> float:
 
 MEDIA_ASSET_TYPES = MappingProxyType(
     {
-        "movie": (
-            AssetType.POSTER,
-            AssetType.FANART,
-            AssetType.CLEARLOGO,
-            AssetType.CLEARART,
-            AssetType.BANNER,
-            AssetType.LANDSCAPE,
-            AssetType.DISCART,
-            AssetType.KEYART,
-            AssetType.THUMB,
-        ),
-        "tv": (
-            AssetType.POSTER,
-            AssetType.FANART,
-            AssetType.CLEARLOGO,
-            AssetType.CLEARART,
-            AssetType.BANNER,
-            AssetType.LANDSCAPE,
-            AssetType.CHARACTERART,
-            AssetType.KEYART,
-            AssetType.THUMB,
-        ),
-        "music": (
-            AssetType.ALBUMCOVER,
-            AssetType.ARTISTTHUMB,
-            AssetType.FANART,
-            AssetType.CLEARLOGO,
-            AssetType.CLEARART,
-            AssetType.BANNER,
-            AssetType.LANDSCAPE,
-            AssetType.DISCART,
-        ),
+        media: tuple(AssetType(n) for n in names.split())
+        for media, names in (
+            ("movie", "poster fanart clearlogo clearart banner landscape discart keyart thumb"),
+            ("tv", "poster fanart clearlogo clearart banner landscape characterart keyart thumb"),
+            ("music", "albumcover artistthumb fanart clearlogo clearart banner landscape discart"),
+        )
     }
 )
 """The asset types each media type uses (Kodi's art types for it)."""

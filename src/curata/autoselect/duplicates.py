@@ -8,7 +8,7 @@ that many bits apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 # A candidate as the duplicate rules see it.
@@ -65,26 +65,6 @@ class ExistingIndex:
                 if _near(phash, other, self.threshold):
                     return f"already present (same perceptual hash as {label})"
         return None
-
-    def matches(
-        self, urls: Sequence[str], providers: Sequence[str], marked: Sequence[int], candidates: Any
-    ) -> Iterator[tuple[int, str]]:
-        """(index, reason) of the candidates that duplicate existing art.
-
-        Only candidates whose URL is known here, or that are in ``marked`` (they have a
-        file size or a hash), can match; the others are not looked at.
-        """
-        hits = self.all_urls.intersection(urls) if self.all_urls else ()
-        suspects = [i for i, url in enumerate(urls) if url in hits] if hits else []
-        if self.by_size or self.hashes:
-            suspects += [i for i in marked if urls[i] not in hits]
-        for i in suspects:
-            c = candidates[i]
-            why = self.match(
-                (providers[i], urls[i], c.width, c.height, c.file_size, c.perceptual_hash)
-            )
-            if why:
-                yield i, why
 
 
 def duplicate_clusters(items: Sequence[Art], threshold: int) -> list[list[int]]:

@@ -78,6 +78,25 @@ def layout(n: int, groups: int) -> dict[str, slice]:
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _keep_close(rem, pool, m, values, a, b):  # pragma: no cover - jit
+    """Keep in ``pool[:m]`` the candidates not significantly below the best value:
+    ``a * best <= b * v`` (or v unknown, 0). Returns the new ``m``; unchanged if no value."""
+    best = 0
+    for j in range(m):
+        if values[rem[pool[j]]] > best:
+            best = values[rem[pool[j]]]
+    if best == 0:
+        return m
+    kept = 0
+    for j in range(m):
+        v = values[rem[pool[j]]]
+        if v == 0 or a * best <= b * v:
+            pool[kept] = pool[j]
+            kept += 1
+    return kept
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _choose(rem, k, level, votes, pixels, prio, key, pool):  # pragma: no cover - jit
     """(index into ``rem`` of the winner among ``rem[:k]``, deciding step, key tie)."""
     if k == 1:
@@ -93,34 +112,12 @@ def _choose(rem, k, level, votes, pixels, prio, key, pool):  # pragma: no cover 
             m += 1
     if m == 1:
         return pool[0], ALONE, False
-    leader = 0
-    for j in range(m):
-        if votes[rem[pool[j]]] > leader:
-            leader = votes[rem[pool[j]]]
-    if leader > 0:
-        kept = 0
-        for j in range(m):
-            v = votes[rem[pool[j]]]
-            if v == 0 or 2 * leader <= 3 * v:
-                pool[kept] = pool[j]
-                kept += 1
-        m = kept
-        if m == 1:
-            return pool[0], BY_VOTES, False
-    top = 0
-    for j in range(m):
-        if pixels[rem[pool[j]]] > top:
-            top = pixels[rem[pool[j]]]
-    if top > 0:
-        kept = 0
-        for j in range(m):
-            r = pixels[rem[pool[j]]]
-            if r == 0 or 10 * top <= 11 * r:
-                pool[kept] = pool[j]
-                kept += 1
-        m = kept
-        if m == 1:
-            return pool[0], BY_RESOLUTION, False
+    m = _keep_close(rem, pool, m, votes, 2, 3)  # drop votes with leader - v > v / 2
+    if m == 1:
+        return pool[0], BY_VOTES, False
+    m = _keep_close(rem, pool, m, pixels, 10, 11)  # drop sizes with best - r > r / 10
+    if m == 1:
+        return pool[0], BY_RESOLUTION, False
     first = prio[rem[pool[0]]]
     for j in range(1, m):
         if prio[rem[pool[j]]] < first:

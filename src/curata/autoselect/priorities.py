@@ -27,59 +27,28 @@ BALANCED: Mapping[ArtMediaType, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+
+def asset_types(names: str) -> frozenset[AssetType]:
+    """``"poster fanart"`` -> the asset types."""
+    return frozenset(AssetType(n) for n in names.split())
+
+
 # Which asset types each provider offers, per media type (local files offer all).
 _OFFERS: Mapping[tuple[ArtMediaType, str], frozenset[AssetType]] = MappingProxyType(
     {
-        (ArtMediaType.MOVIE, "fanart_tv"): frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-                AssetType.LANDSCAPE,
-                AssetType.DISCART,
-            }
+        (ArtMediaType.MOVIE, "fanart_tv"): asset_types(
+            "poster fanart clearlogo clearart banner landscape discart"
         ),
-        (ArtMediaType.MOVIE, "tmdb"): frozenset(
-            {AssetType.POSTER, AssetType.FANART, AssetType.CLEARLOGO, AssetType.KEYART}
+        (ArtMediaType.MOVIE, "tmdb"): asset_types("poster fanart clearlogo keyart"),
+        (ArtMediaType.TV, "fanart_tv"): asset_types(
+            "poster fanart clearlogo clearart banner landscape characterart"
         ),
-        (ArtMediaType.TV, "fanart_tv"): frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-                AssetType.LANDSCAPE,
-                AssetType.CHARACTERART,
-            }
+        (ArtMediaType.TV, "tvdb"): asset_types("poster fanart banner clearlogo clearart"),
+        (ArtMediaType.TV, "tmdb"): asset_types("poster fanart clearlogo keyart"),
+        (ArtMediaType.MUSIC, "theaudiodb"): asset_types(
+            "albumcover artistthumb fanart clearlogo clearart banner landscape discart"
         ),
-        (ArtMediaType.TV, "tvdb"): frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.BANNER,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-            }
-        ),
-        (ArtMediaType.TV, "tmdb"): frozenset(
-            {AssetType.POSTER, AssetType.FANART, AssetType.CLEARLOGO, AssetType.KEYART}
-        ),
-        (ArtMediaType.MUSIC, "theaudiodb"): frozenset(
-            {
-                AssetType.ALBUMCOVER,
-                AssetType.ARTISTTHUMB,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-                AssetType.LANDSCAPE,
-                AssetType.DISCART,
-            }
-        ),
-        (ArtMediaType.MUSIC, "musicbrainz"): frozenset({AssetType.ALBUMCOVER}),
+        (ArtMediaType.MUSIC, "musicbrainz"): asset_types("albumcover"),
     }
 )
 
