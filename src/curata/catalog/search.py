@@ -9,6 +9,7 @@ The values are plain driver values (JSON may arrive as text on SQLite).
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, Select, Text, cast, delete, func, insert, or_, select, update
 
 from curata.catalog.codec import path_from_db
-from curata.catalog.schema import asset_tags, assets, locations, projects, saved_searches, tags
+from curata.catalog.schema import (
+    asset_tags,
+    assets,
+    locations,
+    projects,
+    saved_searches,
+    settings,
+    tags,
+)
 from curata.catalog.sqlutil import prefix_range
 
 _FETCH = 50_000
@@ -165,6 +174,25 @@ def project_ids(conn: Connection, ref: str) -> list[str]:
 def ids_with_hash_prefix(conn: Connection, prefix: str) -> list[int]:
     stmt = select(assets.c.id).where(prefix_range(assets.c.content_hash, prefix.lower()))
     return list(conn.execute(stmt).scalars())
+
+
+_IDENTITY = "search.catalog_id"
+
+
+def catalog_identity(conn: Connection) -> str | None:
+    """The random id that tells this catalog from another at the same place (a file
+    deleted and created again): a saved search index is only used for its catalog."""
+    value = conn.execute(select(settings.c.value).where(settings.c.key == _IDENTITY)).scalar()
+    return None if value is None else str(value)
+
+
+def create_identity(conn: Connection) -> str:
+    """The catalog's identity, created on first use."""
+    found = catalog_identity(conn)
+    if found is None:
+        found = uuid.uuid4().hex
+        conn.execute(insert(settings).values(key=_IDENTITY, value=found))
+    return found
 
 
 # --- saved searches ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from curata.catalog import Catalog
 from curata.catalog.assets import load_assets
 from curata.errors import invalid_from_pydantic
 from curata.models.search import SearchFilters, SearchRequest, SearchResponse
+from curata.search import snapshot
 from curata.search.evaluate import evaluate
 from curata.search.facets import facets
 from curata.search.index import index_for
@@ -24,8 +25,10 @@ def search(catalog: Catalog, request: SearchRequest) -> SearchResponse:
     started = time.perf_counter()
     query = compile_filters(request.filters)
     index = index_for(catalog)
+    saved_at = snapshot.snapshot_path(catalog)
     with catalog.read() as conn:
         with index.lock:
+            snapshot.warm_start(index, conn, saved_at)
             index.sync(conn)
             rows = evaluate(index, conn, query)
             ids = page(
@@ -33,6 +36,7 @@ def search(catalog: Catalog, request: SearchRequest) -> SearchResponse:
             )
             found = facets(index, rows) if request.facets else None
         results = load_assets(conn, ids)
+    snapshot.persist(index, catalog, saved_at)
     return SearchResponse(
         total_count=len(rows),
         results=results,
@@ -52,6 +56,10 @@ def matching_ids(catalog: Catalog, filters: SearchFilters | dict[str, Any]) -> n
             raise invalid_from_pydantic(exc, "filters") from None
     query = compile_filters(filters)
     index = index_for(catalog)
+    saved_at = snapshot.snapshot_path(catalog)
     with catalog.read() as conn, index.lock:
+        snapshot.warm_start(index, conn, saved_at)
         index.sync(conn)
-        return evaluate(index, conn, query).copy()
+        ids = evaluate(index, conn, query).copy()
+    snapshot.persist(index, catalog, saved_at)
+    return ids

@@ -33,6 +33,7 @@ from curata.search.rules import aspect_ratio, file_name, metadata_keys, words
 
 SLACK = 10.0
 FULL_RELOAD_SHARE = 0.2
+CATCH_UP_SAVE = 10_000  # catching up with more changes than this is worth saving
 
 FLOAT_COLUMNS = (
     "file_size",
@@ -119,6 +120,7 @@ class TagDictionary:
     def __init__(self) -> None:
         self.max_id = 0
         self.names: dict[int, str] = {}
+        self.keys: dict[int, str] = {}
         self.by_name: dict[str, int] = {}
         self.by_value: dict[str, list[int]] = {}
         self.by_key: dict[str, list[int]] = {}
@@ -133,6 +135,7 @@ class TagDictionary:
             self.values[tag_id] = value
             self.by_value.setdefault(value, []).append(tag_id)
             if key is not None:
+                self.keys[tag_id] = key
                 self.by_key.setdefault(key, []).append(tag_id)
                 if number is not None and math.isfinite(number):
                     self.numbers[tag_id] = float(number)
@@ -170,6 +173,16 @@ class TermIndex:
             capacity, np.array(assets, np.int64), np.array(terms, np.int32), len(self.vocab)
         )
         self._joined: JoinedNames | None = None
+
+    @classmethod
+    def restored(cls, names: list[str], relation: Relation, first: np.ndarray) -> TermIndex:
+        """A term index from saved parts (see :mod:`curata.search.snapshot`)."""
+        made = cls.__new__(cls)
+        made.vocab = Vocabulary(names)
+        made.relation = relation
+        made.first = first
+        made._joined = None
+        return made
 
     def joined(self) -> JoinedNames:
         """Every distinct term joined one per line (for regexes over file names)."""
@@ -247,6 +260,7 @@ class SearchIndex:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.loaded = False
+        self.dirty = False
         self.version = 0
         self.cache: dict[Any, Any] = {}
         self._reset()
@@ -320,7 +334,15 @@ class SearchIndex:
         self.count = int(self.columns.present.sum())
         self.marks = marks
         self.loaded = True
+        self.dirty = True
         self.version += 1
+
+    def restored(self) -> None:
+        """Mark the index as loaded from a snapshot (its ``marks`` are the snapshot's)."""
+        self.loaded = True
+        self.dirty = False
+        self.version += 1
+        self.cache.clear()
 
     def _apply(self, conn: Connection, ids: list[int], top_id: int) -> None:
         capacity = max(self.capacity, int(top_id * 1.25) + 1, max(ids) + 1)
@@ -339,6 +361,7 @@ class SearchIndex:
             changes.update(derive(fetch(conn, ids)))
             term_index.update(capacity, changes)
         self.count = int(self.columns.present.sum())
+        self.dirty = self.dirty or len(ids) > CATCH_UP_SAVE
         self.version += 1
         self.cache.clear()
 
@@ -348,6 +371,7 @@ class SearchIndex:
         if found is None:
             fetch, derive = TERM_SOURCES[name]
             found = self.terms[name] = TermIndex(self.capacity, derive(fetch(conn)))
+            self.dirty = True
         return found
 
 
