@@ -22,4 +22,5 @@ def test_scan_rescan_tag_and_stats_on_postgresql(pg_database: str, library: Path
         assert asset is not None and asset.tags == ["portrait", "style:noir"]
         assert asset.phash is not None and int(asset.phash, 16) > 0
         stats = cur.stats().data
-        assert stats is not None and stats.errors == 5 and stats.assets == first.new == stats.locations
+        assert stats is not None and stats.errors == 5
+        assert stats.assets == first.new == stats.locations
