@@ -215,3 +215,18 @@ def test_cli_pick_fetch_strategy_priority_lock(
     assert err.exit_code == 2 and "no such file" in err.output
     bad = runner.invoke(app, ["--database", str(db_path), "artwork", "strategy", "best"])
     assert bad.exit_code == 2
+
+
+def test_fetch_music_artist_art(providers: ProviderServer, cur: Curata, tmp_path: Path) -> None:
+    folder = tmp_path / "Coldplay"
+    result = cur.fetch_artwork(
+        {"into": str(folder), "media_type": "music", "theaudiodb_id": 111239}
+    ).data
+    written = {i.asset_type.value: Path(i.path).name for i in result.items if i.path}
+    assert written == {
+        "artistthumb": "thumb.jpg", "fanart": "fanart.jpg", "clearlogo": "clearlogo.png",
+        "landscape": "landscape.jpg", "banner": "banner.jpg",
+    }  # fmt: skip
+    # Two fanart candidates, no sizes and no votes: provider priority ties, the stable
+    # key decides, and the same one wins every time.
+    assert result.selection.results["fanart"].winner.reason.endswith("first by stable key")

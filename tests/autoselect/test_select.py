@@ -164,10 +164,14 @@ def test_any_permutation_gives_the_same_winner_and_ranking(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(candidate, min_size=1, max_size=12))
 def test_ranking_matches_an_independent_oracle(items: list[dict[str, Any]]) -> None:
+    _check_against_oracle(items)
+
+
+def _check_against_oracle(items: list[dict[str, Any]]) -> None:
     order = {"fanart_tv": 0, "tmdb": 1, "local": 2}
     oracle = []
     for n, item in enumerate(items):
-        item["key"] = f"u{n:02d}"
+        item.setdefault("key", f"u{n:02d}")
         preferred = item["language"] in (None, "en", "xx")
         hd = item["width"] >= 1920 or item["height"] >= 1920 or item["quality"] == "hd"
         oracle.append(
@@ -346,3 +350,29 @@ def test_bad_candidate_names_its_path() -> None:
     with pytest.raises(InvalidRequest) as err:
         select({"tmdb": [{"asset_type": "poster"}]})
     assert err.value.field == "provider_results.tmdb.0.url"
+
+
+def test_large_candidate_sets_match_the_oracle() -> None:
+    # The spec's "performance with large candidate sets": correctness at scale (speed
+    # is measured by benchmarks/autoselect.py, not asserted here).
+    rng = random.Random(11)
+    items = []
+    for n in range(600):
+        items.append(
+            {
+                "provider": rng.choice(["fanart_tv", "tmdb", "local", "other"]),
+                "language": rng.choice([None, "en", "de", "fr"]),
+                "votes": rng.choice([0, 0, 1, 5, 9, 10, 14, 20, 42, 125, 300]),
+                "width": rng.choice([0, 500, 1000, 1080, 1100, 1920, 2000]),
+                "height": rng.choice([0, 700, 1426, 1500, 1650, 3000]),
+                "quality": rng.choice([None, None, "hd"]),
+                "key": f"https://img.example/{n:04d}.jpg",
+            }
+        )
+    _check_against_oracle(items)
+
+
+def test_empty_input() -> None:
+    assert dict(select({})) == {}
+    outcome = select({"tmdb": []}, asset_types=["poster"])
+    assert outcome["poster"].winner is None and outcome["poster"].skipped == []
