@@ -430,21 +430,16 @@ class _Options:
 _COMMON_OPTIONS: dict[tuple[Any, ...], _Options] = {}
 
 
-def _options(
-    preferred: str,
-    fallbacks: Sequence[str],
-    locked: Iterable[Any],
-    min_resolution: Mapping[Any, Any] | None,
-    prefer_textless: bool,
-    threshold: int,
-) -> _Options:
-    """Options, reused across calls in the common case (no locks, default or no minimums)."""
+def _options(*args: Any) -> _Options:
+    """``_Options(*args)``, reused across calls in the common case (no locks, default or
+    no minimums): the arguments are those of :class:`_Options`."""
+    preferred, fallbacks, locked, min_resolution, prefer_textless, threshold = args
     if locked or min_resolution:
-        return _Options(preferred, fallbacks, locked, min_resolution, prefer_textless, threshold)
+        return _Options(*args)
     key = (preferred, tuple(fallbacks), min_resolution is None, prefer_textless, threshold)
     found = _COMMON_OPTIONS.get(key)
     if found is None:
-        found = _Options(preferred, fallbacks, (), min_resolution, prefer_textless, threshold)
+        found = _Options(*args)
         if len(_COMMON_OPTIONS) < 256:
             _COMMON_OPTIONS[key] = found
     return found
