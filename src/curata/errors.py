@@ -82,6 +82,14 @@ class VerificationError(CurataError):
     code = "verification_failed"
 
 
+class ProviderError(CurataError):
+    """An artwork provider refused or failed a request (bad key, rate limit, outage)."""
+
+    http_status = 502
+    exit_code = 8
+    code = "provider_error"
+
+
 class CatalogError(CurataError):
     """The catalog database cannot be opened, migrated or written."""
 

@@ -28,15 +28,9 @@ from typing import Any
 import httpx
 
 from curata.config import curata_home
-from curata.errors import CurataError, NotFound
+from curata.errors import NotFound, ProviderError
 
-
-class ProviderError(CurataError):
-    """An artwork provider refused or failed a request (bad key, rate limit, outage)."""
-
-    http_status = 502
-    exit_code = 8
-    code = "provider_error"
+__all__ = ["ProviderClient", "ProviderConfig", "ProviderError", "RateLimiter", "provider_config"]
 
 
 @dataclass(frozen=True)
