@@ -420,11 +420,13 @@ class _Options:
 
     def lang_codes(self) -> np.ndarray:
         """The code of every interned language id (refreshed when new languages appear)."""
-        known = languages()
-        if len(known) != len(self._lang_codes):
+        known = languages()  # taken after the call's rows exist: covers their ids
+        codes = self._lang_codes  # read once: another thread may replace it
+        if len(codes) < len(known):
             get = self.codes.get
-            self._lang_codes = np.array([get(lang, rules.OTHER) for lang in known], np.int64)
-        return self._lang_codes
+            codes = np.array([get(lang, rules.OTHER) for lang in known], np.int64)
+            self._lang_codes = codes
+        return codes
 
 
 _COMMON_OPTIONS: dict[tuple[Any, ...], _Options] = {}
