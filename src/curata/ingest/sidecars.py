@@ -12,6 +12,7 @@ appeared, changed or went away.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Collection
 
 SIDECAR_EXTENSIONS = (".json", ".txt", ".xmp")
@@ -37,7 +38,7 @@ def stat_lookup(path: str) -> tuple[int, float] | None:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime) if os.path.isfile(path) else None
+    return (st.st_size, st.st_mtime) if stat.S_ISREG(st.st_mode) else None
 
 
 def existing(path: str, lookup: StatLookup = stat_lookup) -> dict[str, tuple[str, int, float]]:

@@ -142,6 +142,26 @@ def test_chatgpt_c2pa_v2_claim_generator_info_in_png(tmp_path: Path, blocks_of: 
     assert parse_metadata(blocks).ai_source == "dall-e"
 
 
+def test_c2pa_chunk_in_webp(tmp_path: Path, blocks_of: BlocksOf) -> None:
+    path = tmp_path / "flux.webp"
+    Image.new("RGB", (16, 16)).save(path)
+    store = manifest_store({"claim_generator": "Black Forest Labs API"}, AI_ACTIONS)
+    chunk = b"C2PA" + struct.pack("<I", len(store)) + store + b"\0" * (len(store) % 2)
+    data = path.read_bytes() + chunk
+    path.write_bytes(data[:4] + struct.pack("<I", len(data) - 8) + data[8:])
+    assert parse_metadata(blocks_of(path)).ai_source == "flux"
+
+
+def test_manifest_bytes_inside_image_data_are_not_a_manifest(tmp_path: Path) -> None:
+    """Only the containers' metadata places are searched, never the pixels."""
+    store = manifest_store({"claim_generator": "Adobe_Firefly"}, AI_ACTIONS)
+    path = tmp_path / "plain.jpg"
+    Image.new("RGB", (16, 16)).save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:-2] + store + data[-2:])  # after start-of-scan: entropy data
+    assert "c2pa:manifest" not in probe_file(str(path)).blocks
+
+
 def test_camera_c2pa_is_not_ai() -> None:
     claim = {"claim_generator": "Leica Camera AG M11-P"}
     actions = {"actions": [{"action": "c2pa.created", "digitalSourceType": "digitalCapture"}]}

@@ -1,0 +1,163 @@
+"""What the generation-metadata step costs a scan: the same folder scanned with and
+without it (sidecars, C2PA, stealth pixels and the parsers), into fresh SQLite catalogs.
+
+The folder (generated once, cached in benchmarks/.data/ingest-metadata) is an AI
+library: PNGs (1-1.5 MP) with AUTOMATIC1111 ``parameters``, PNGs carrying the ComfyUI
+``prompt`` and ``workflow`` graphs of the multi-prompt fixture (17 KB of JSON each),
+12 MP JPEGs with the A1111 text in EXIF ``UserComment``, and ``.txt``/``.xmp`` sidecars
+beside a quarter of the PNGs. The peer is the same scanner with ``metadata=False``:
+the target is that parsing adds at most 10% to the full scan.
+
+    .venv/bin/python -m benchmarks.ingest_metadata [--pngs 240] [--comfy 120] [--jpegs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from curata.catalog import Catalog
+from curata.config import resolve_database_url
+from curata.ingest.metadata import parse_metadata
+from curata.ingest.probe import probe_file
+from curata.ingest.scanner import Scanner
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = Path(os.environ.get("CURATA_FIXTURES", HERE.parents[1] / "shared" / "fixtures"))
+DATA = HERE / ".data" / "ingest-metadata"
+A1111 = (
+    "portrait of explorer {i}, <lora:detail:0.6>, dramatic light, highly detailed\n"
+    "Negative prompt: blurry, lowres, watermark\n"
+    "Steps: {steps}, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: {seed}, "
+    'Size: {w}x{h}, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Lora hashes: "detail: '
+    'ab12cd34ef56", Version: v1.10.1'
+)
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmp:Rating="{r}"><dc:subject><rdf:Bag><rdf:li>explorer</rdf:li><rdf:li>set {i}</rdf:li>'
+    "</rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+def _picture(i: int, size: tuple[int, int]) -> Image.Image:
+    sources = sorted((FIXTURES / "near-duplicates").glob("ukbench0*[0-9].jpg"))
+    rng = np.random.default_rng(i)
+    with Image.open(sources[i % len(sources)]) as im:
+        im = im.convert("RGB").resize(size, Image.BICUBIC)
+    pixels = np.asarray(im, dtype=np.int16) * rng.uniform(0.85, 1.15)
+    pixels = pixels + rng.normal(0, 6, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def _comfy_chunks() -> dict[str, str]:
+    with Image.open(FIXTURES / "generators" / "comfyui_multi_prompt.png") as im:
+        im.load()
+        return {k: v for k, v in im.text.items() if k in ("prompt", "workflow")}
+
+
+def _make(job: tuple[str, Path, int]) -> None:
+    kind, dest, i = job
+    if kind == "jpeg":
+        exif = Image.Exif()
+        text = A1111.format(i=i, steps=30, seed=i, w=4000, h=3000)
+        exif[0x8769] = {0x9286: b"UNICODE\0" + text.encode("utf-16-be")}
+        _picture(i, (4000, 3000)).save(dest, quality=90, exif=exif)
+        return
+    w, h = 1024 + 64 * (i % 4), 1024 + 64 * (i % 3)
+    info = PngImagePlugin.PngInfo()
+    if kind == "comfy":
+        for key, value in _comfy_chunks().items():
+            info.add_text(key, value)
+    else:
+        info.add_text("parameters", A1111.format(i=i, steps=20 + i % 30, seed=i, w=w, h=h))
+    _picture(10_000 + i, (w, h)).save(dest, pnginfo=info, compress_level=6)
+    if kind == "png" and i % 4 == 0:
+        dest.with_suffix(".txt").write_text(A1111.format(i=i, steps=25, seed=i, w=w, h=h))
+        Path(f"{dest}.xmp").write_text(XMP.format(r=i % 6, i=i))
+
+
+def build_folder(pngs: int, comfy: int, jpegs: int) -> Path:
+    folder = DATA / f"p{pngs}-c{comfy}-j{jpegs}"
+    if (folder / ".complete").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    jobs = [("png", folder / f"a1111_{i:04d}.png", i) for i in range(pngs)]
+    jobs += [("comfy", folder / f"comfy_{i:04d}.png", i) for i in range(comfy)]
+    jobs += [("jpeg", folder / f"photo_{i:04d}.jpg", i) for i in range(jpegs)]
+    print(f"generating {len(jobs)} files in {folder} ...", flush=True)
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_make, jobs, chunksize=4))
+    (folder / ".complete").touch()
+    return folder
+
+
+def scan_seconds(folder: Path, work: Path, metadata: bool) -> tuple[float, int]:
+    """A full scan of ``folder`` into a fresh catalog; seconds and files cataloged."""
+    catalog = Catalog(resolve_database_url(work / f"scan-{time.monotonic_ns()}.db"))
+    try:
+        start = time.perf_counter()
+        summary = Scanner(catalog, metadata=metadata).scan([str(folder)])
+        elapsed = time.perf_counter() - start
+    finally:
+        catalog.close()
+    assert summary.failed == 0, summary
+    return elapsed, summary.new
+
+
+def parse_only(folder: Path, sample: int = 200) -> float:
+    """Microseconds per file of the pure parsers alone, on the probe's blocks."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".png", ".jpg"))[:sample]
+    blocks = [(probe_file(str(p)).blocks, str(p)) for p in files]
+    start = time.perf_counter()
+    for b, path in blocks:
+        parse_metadata(b, path)
+    return (time.perf_counter() - start) / len(blocks) * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pngs", type=int, default=240)
+    parser.add_argument("--comfy", type=int, default=120)
+    parser.add_argument("--jpegs", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    folder = build_folder(args.pngs, args.comfy, args.jpegs)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        scan_seconds(folder, Path(tmp), True)  # warm the page cache once
+        for _ in range(args.rounds):
+            for metadata in (False, True):
+                seconds, cataloged = scan_seconds(folder, Path(tmp), metadata)
+                times[metadata].append(seconds)
+    with_parsers, without = statistics.median(times[True]), statistics.median(times[False])
+    overhead = (with_parsers - without) / without
+    print(f"\n## Generation metadata ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
+    sidecars = len(range(0, args.pngs, 4))
+    print(f"folder: {cataloged} files cataloged ({args.pngs} A1111 PNGs, {args.comfy} ComfyUI "
+          f"PNGs, {args.jpegs} 12 MP JPEGs; sidecars beside {sidecars} PNGs)\n")  # fmt: skip
+    print("| scan | median s (rounds) | files/s |")
+    print("|---|---:|---:|")
+    print(f"| without metadata step | {without:.2f} ({args.rounds}) | {cataloged / without:.1f} |")
+    print(f"| with metadata step | {with_parsers:.2f} ({args.rounds}) | "
+          f"{cataloged / with_parsers:.1f} |")  # fmt: skip
+    print(f"\nparsing adds {overhead * 100:+.1f}% to the full scan (target: at most +10%)")
+    print(f"pure parsers alone: {parse_only(folder):.0f} µs per file")
+
+
+if __name__ == "__main__":
+    main()
