@@ -74,6 +74,7 @@ from curata.models.search import (
     SavedSearch,
     SavedSearchRequest,
     SavedSearchUpdate,
+    SearchFilters,
     SearchRequest,
     SearchResponse,
 )
@@ -239,7 +240,7 @@ class Curata:
         target: str | SimilarRequest | dict[str, Any],
         threshold: int = DEFAULT_THRESHOLD,
         limit: int = 50,
-        filters: Any = None,
+        filters: SearchFilters | dict[str, Any] | None = None,
         invariant: bool = False,
     ) -> Response[SimilarResult]:
         """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's:
@@ -258,7 +259,7 @@ class Curata:
     def find_duplicates(
         self,
         threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
-        filters: Any = None,
+        filters: SearchFilters | dict[str, Any] | None = None,
         exact: bool = False,
     ) -> Response[DuplicatesResult]:
         """Groups of exact copies and of near-duplicates (within ``threshold``), largest

@@ -29,6 +29,7 @@ from curata.catalog.codec import to_unsigned64
 from curata.errors import InvalidRequest, NotFound
 from curata.ingest.probe import probe_file
 from curata.models.assets import Asset
+from curata.models.search import SearchFilters
 from curata.models.similarity import (
     DuplicateGroup,
     DuplicateMember,
@@ -40,6 +41,7 @@ from curata.models.similarity import (
     SimilarResult,
     SimilarTarget,
 )
+from curata.search import matching_ids
 from curata.similarity.join import join
 from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
 from curata.similarity.orientation import UnreadableImage, load_for_hashing, orientation_hashes
@@ -47,8 +49,7 @@ from curata.similarity.store import index_for
 
 RAW_PREFIXES = ("phash:", "0x")
 JOIN_THREADS = max(1, min(2, os.cpu_count() or 1))
-# A ``curata.models.search.SearchFilters`` (or its JSON), or None for every asset.
-Filters = Any
+Filters = SearchFilters | dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,7 @@ def query_hashes(conn: Connection, target: Target, invariant: bool) -> dict[Orie
 
 def _allowed_ids(catalog: Catalog, filters: Filters) -> np.ndarray | None:
     """Ids of the assets matching ``filters`` (the search service evaluates them)."""
-    if filters is None:
-        return None
-    from curata.search import matching_ids
-
-    return matching_ids(catalog, filters).astype(np.int64)
+    return None if filters is None else matching_ids(catalog, filters).astype(np.int64)
 
 
 def best_per_position(
