@@ -27,7 +27,9 @@ from curata.interface import Curata
 from curata.mcp import (
     artwork_tools,
     catalog_tools,
+    search_tools,
     selection_tools,
+    similarity_tools,
 )
 from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
 from curata.mcp.tools import CurataTool
@@ -44,7 +46,9 @@ the offending field. Start with catalog_stats to learn the tags, sources and pro
 """
 
 TOOL_MODULES = (
+    search_tools,
     catalog_tools,
+    similarity_tools,
     selection_tools,
     artwork_tools,
 )

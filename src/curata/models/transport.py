@@ -11,6 +11,40 @@ from pydantic import Field
 
 from curata.models.autoselect import Strategy
 from curata.models.common import StrictModel
+from curata.models.search import MAX_LIMIT, SearchFilters
+from curata.models.similarity import DuplicatesRequest, SimilarRequest
+
+
+class SavedSearchRef(StrictModel):
+    """Names one saved search (``Curata.delete_saved_search``)."""
+
+    name: str = Field(min_length=1, description="the saved search's name")
+    project: str | None = Field(None, description="its project (id or name); none: global")
+
+
+class RunSavedSearchRequest(SavedSearchRef):
+    """``Curata.run_saved_search``: the stored search, optionally another page of it."""
+
+    limit: int | None = Field(
+        None, ge=0, le=MAX_LIMIT, description="page size; default: the stored request's"
+    )
+    offset: int | None = Field(None, ge=0, description="default: the stored request's")
+
+
+class SimilarQuery(SimilarRequest):
+    """``Curata.find_similar``: the target and options, and which assets may match."""
+
+    filters: SearchFilters | None = Field(
+        None, description="only assets matching these search filters are candidates"
+    )
+
+
+class DuplicatesQuery(DuplicatesRequest):
+    """``Curata.find_duplicates``, restricted to the assets matching ``filters``."""
+
+    filters: SearchFilters | None = Field(
+        None, description="only assets matching these search filters are grouped"
+    )
 
 
 class SelectionRef(StrictModel):

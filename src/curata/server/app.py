@@ -30,7 +30,9 @@ from curata.server.routes import (
     catalog,
     projects,
     scans,
+    search,
     selections,
+    similarity,
 )
 
 STATIC = Path(__file__).with_name("static")
@@ -47,7 +49,9 @@ missing or wrong API token.
 """
 
 ROUTERS = (
+    search.router,
     assets.router,
+    similarity.router,
     projects.router,
     selections.router,
     artwork.router,

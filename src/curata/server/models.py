@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from curata.models import ScanProgress, ScanSummary
+from curata.models.transport import SimilarQuery
 
 
 class FieldProblem(BaseModel):
@@ -60,3 +61,14 @@ class ScanJob(BaseModel):
     summary: ScanSummary | None = None
     error: ErrorInfo | None = None
 
+
+class SimilarHttpQuery(SimilarQuery):
+    """``POST /similar``: over HTTP the target is a cataloged asset or a raw pHash, never a
+    file path on the server (only cataloged files are read through the API)."""
+
+    target: str = Field(
+        pattern=r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
+        description="a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
+        "as 'phash:' and 16 hex digits",
+        examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
+    )

@@ -1,0 +1,39 @@
+"""Similar assets and duplicate groups (perceptual hashes)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from curata.models import Response
+from curata.models.similarity import DuplicatesResult, SimilarResult
+from curata.models.transport import DuplicatesQuery
+from curata.server.deps import CurataDep
+from curata.server.errors import error_responses
+from curata.server.models import SimilarHttpQuery
+
+router = APIRouter(tags=["similarity"])
+
+
+@router.post(
+    "/similar",
+    response_model=Response[SimilarResult],
+    responses=error_responses(404, 422),
+    summary="Assets visually similar to one asset or pHash",
+)
+def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> Response[SimilarResult]:
+    """Assets whose 64-bit pHash is within ``threshold`` bits (inclusive) of the target's,
+    nearest first; ``similarity`` = 1 - distance/64. ``invariant`` also matches mirrored
+    and rotated copies; ``filters`` (search filters) restricts the candidates."""
+    return curata.find_similar(query.model_dump(exclude={"filters"}), filters=query.filters)
+
+
+@router.post(
+    "/duplicates",
+    response_model=Response[DuplicatesResult],
+    responses=error_responses(422),
+    summary="Groups of exact copies and near-duplicates",
+)
+def find_duplicates(query: DuplicatesQuery, curata: CurataDep) -> Response[DuplicatesResult]:
+    """Largest group first, each with a suggested keeper (higher resolution, then higher
+    rating, then larger file, then earliest). Nothing is ever deleted."""
+    return curata.find_duplicates(query.model_dump(exclude={"filters"}), filters=query.filters)

@@ -1,0 +1,66 @@
+"""Search, saved searches, similar assets and duplicates over stdio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from curata import Curata
+from mcp import Client
+from tests.mcp.conftest import Scenario, ok
+
+
+def names(paths: list[str]) -> set[str]:
+    return {Path(p).name for p in paths}
+
+
+def test_search_and_similarity_tools(
+    session: Callable[[Scenario], None], catalog: Path, library: Path
+) -> None:
+    request = {"filters": {"file_formats": ["jpeg"]}, "sort_by": "filename", "order": "asc"}
+    original = library / "near-duplicates" / "ukbench00120.jpg"
+    with Curata(database=catalog) as cur:
+        expected = cur.search_assets({**request, "limit": 4}).data
+    assert expected is not None
+
+    async def scenario(client: Client) -> None:
+        found = ok(await client.call_tool("search_assets", {**request, "limit": 4}))
+        assert found["total_count"] == expected.total_count > 4
+        assert [a["content_hash"] for a in found["results"]] == [
+            a.content_hash for a in expected.results
+        ]
+        assert found["facets"]["file_formats"] == [
+            {"format": "jpeg", "count": expected.total_count}
+        ]
+        saved = ok(
+            await client.call_tool(
+                "save_search", {"name": "JPEGs", "project": "photos", "request": request}
+            )
+        )
+        assert saved["name"] == "JPEGs"
+        rerun = ok(
+            await client.call_tool(
+                "run_saved_search", {"name": "JPEGs", "project": "photos", "limit": 4}
+            )
+        )
+        assert rerun["results"] == found["results"]
+
+        similar = ok(await client.call_tool("find_similar", {"target": str(original)}))
+        assert {"ukbench00120_gray.jpg", "ukbench00120_resize.jpg"} <= names(
+            [m["asset"]["file_path"] for m in similar["results"]]
+        )
+        assert similar["target"]["kind"] == "asset"
+        restricted = ok(
+            await client.call_tool(
+                "find_similar",
+                {"target": str(original), "filters": {"file_size": {"min": 50000}}},
+            )
+        )
+        assert "ukbench00120_resize.jpg" not in names(
+            [m["asset"]["file_path"] for m in restricted["results"]]
+        )
+        dupes = ok(await client.call_tool("find_duplicates", {"threshold": 10}))
+        grouped = [names([m["path"] for m in g["members"]]) for g in dupes["groups"]]
+        assert any({"ukbench00120.jpg", "ukbench00120_gray.jpg"} <= g for g in grouped)
+
+    session(scenario)
