@@ -41,7 +41,8 @@ class Counts:
         )
 
 
-def _count(index: SearchIndex, rows: np.ndarray) -> Counts:
+def _count(index: SearchIndex, rows: np.ndarray, tags: np.ndarray | None = None) -> Counts:
+    """Counts over ``rows``; ``tags`` when the tag counts are known already."""
     cols = index.columns
     coded = {
         name: np.bincount(codes[rows] + 1, minlength=len(cols.dicts[name]) + 1)[1:]
@@ -50,7 +51,7 @@ def _count(index: SearchIndex, rows: np.ndarray) -> Counts:
     ratings = cols.floats["quality_rating"][rows]
     values, counts = np.unique(ratings[~np.isnan(ratings)], return_counts=True)
     return Counts(
-        index.tags.count(rows),
+        index.tags.count(rows) if tags is None else tags,
         coded,
         {int(v): int(c) for v, c in zip(values.tolist(), counts.tolist(), strict=True)},
     )
@@ -59,8 +60,7 @@ def _count(index: SearchIndex, rows: np.ndarray) -> Counts:
 def _catalog_counts(index: SearchIndex) -> Counts:
     cached = index.cache.get("catalog_counts")
     if cached is None:
-        cached = _count(index, index.present_ids())
-        cached.tags = index.tags.sizes().copy()
+        cached = _count(index, index.present_ids(), index.tags.sizes().copy())
         index.cache["catalog_counts"] = cached
     return cached
 

@@ -262,6 +262,8 @@ class SearchIndex:
         self.loaded = False
         self.dirty = False
         self.version = 0
+        # derived data: catalog facets, id lists, name ranks, and per sort field the whole
+        # catalog in order (checked against the column versions it was made from)
         self.cache: dict[Any, Any] = {}
         self._reset()
 
@@ -360,10 +362,15 @@ class SearchIndex:
             changes: dict[int, Iterable[str]] = {i: () for i in ids}
             changes.update(derive(fetch(conn, ids)))
             term_index.update(capacity, changes)
-        self.count = int(self.columns.present.sum())
+        count = int(self.columns.present.sum())
         self.dirty = self.dirty or len(ids) > CATCH_UP_SAVE
         self.version += 1
-        self.cache.clear()
+        stale = ["catalog_counts", "catalog_facets", "name_ranks"]
+        if count != self.count:
+            stale.append("present")
+        for key in stale:
+            self.cache.pop(key, None)
+        self.count = count
 
     def term_index(self, conn: Connection, name: str) -> TermIndex:
         """The prompt-word, file-name or metadata-key index, built on first use."""
