@@ -102,5 +102,8 @@ def test_cluster_keeper_validates_its_input() -> None:
     with pytest.raises(InvalidRequest):
         pick_cluster_keeper([])
     with pytest.raises(InvalidRequest) as err:
+        pick_cluster_keeper([{"url": "/a", "votes": 2**64}])
+    assert err.value.field == "candidates[0].votes"
+    with pytest.raises(InvalidRequest) as err:
         pick_cluster_keeper([{"path": "/a"}])
     assert err.value.field == "candidates[0].url"

@@ -340,6 +340,20 @@ def test_bad_options_name_the_field(kwargs: dict[str, Any], field: str) -> None:
     assert err.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("width", 10**6 + 1), ("height", 2**63), ("votes", 2**64), ("file_size", 2**60)],
+)
+def test_numbers_beyond_the_bounds_are_rejected(field: str, value: int) -> None:
+    # Found by the server's schema fuzzing: sizes and counts must stay within 64 bits.
+    with pytest.raises(InvalidRequest) as err:
+        select({"tmdb": [cand("a", **{field: value})]})
+    assert err.value.field == f"provider_results.tmdb.0.{field}"
+    with pytest.raises(InvalidRequest) as err:
+        select({"tmdb": [cand("a")]}, min_resolution={"poster": (2**63, 1)})
+    assert err.value.field == "min_resolution.poster"
+
+
 def test_bad_candidate_names_its_path() -> None:
     with pytest.raises(InvalidRequest) as err:
         select({"tmdb": [cand("a"), cand("b", width="wide")]})

@@ -12,7 +12,14 @@ from curata.autoselect import rules
 from curata.autoselect.rows import N_COLUMNS, TYPES, languages, make_row
 from curata.autoselect.select import kernel, tier_phrase
 from curata.errors import InvalidRequest, invalid_from_pydantic
-from curata.models.autoselect import AssetCandidate, AssetScore, AssetType, _normalize_language
+from curata.models.autoselect import (
+    MAX_COUNT,
+    MAX_EDGE,
+    AssetCandidate,
+    AssetScore,
+    AssetType,
+    _normalize_language,
+)
 
 
 def score_asset(
@@ -68,7 +75,12 @@ def score_asset(
     )
 
 
-_KEEPER_INTS = ("width", "height", "file_size", "votes")
+_KEEPER_INTS = (
+    ("width", MAX_EDGE),
+    ("height", MAX_EDGE),
+    ("file_size", MAX_COUNT),
+    ("votes", MAX_COUNT),
+)
 
 
 def _field(item: Any, name: str) -> Any:
@@ -103,10 +115,12 @@ def pick_cluster_keeper(candidates: Sequence[Any]) -> Any:
         if not isinstance(url, str) or not url:
             raise InvalidRequest("a non-empty string is required", field=f"candidates[{i}].url")
         values = []
-        for name in _KEEPER_INTS:
+        for name, top in _KEEPER_INTS:
             value = _field(item, name)
-            if value is not None and (type(value) is not int or value < 0):
-                raise InvalidRequest("must be an integer >= 0", field=f"candidates[{i}].{name}")
+            if value is not None and (type(value) is not int or not 0 <= value <= top):
+                raise InvalidRequest(
+                    f"must be an integer in 0..{top}", field=f"candidates[{i}].{name}"
+                )
             values.append(value or 0)
         width, height, size, votes = values
         hd = rules.is_hd(width, height, _field(item, "quality"), _field(item, "metadata"))

@@ -35,6 +35,7 @@ from curata.autoselect.rows import (
 )
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
+    MAX_EDGE,
     ArtMediaType,
     AssetCandidate,
     AssetType,
@@ -360,8 +361,8 @@ def _size(value: Any, field: str) -> tuple[int, int]:
         width, height = value
     else:
         raise InvalidRequest("expected (width, height)", field=field)
-    if not (isinstance(width, int) and isinstance(height, int) and width >= 0 and height >= 0):
-        raise InvalidRequest("width and height must be integers >= 0", field=field)
+    if not all(type(v) is int and 0 <= v <= MAX_EDGE for v in (width, height)):
+        raise InvalidRequest(f"width and height must be integers in 0..{MAX_EDGE}", field=field)
     return width, height
 
 

@@ -54,6 +54,11 @@ class Quality(StrEnum):
     UHD = "4k"
 
 
+MAX_EDGE = 1_000_000
+"""Largest accepted width/height: keeps width x height and its comparisons in 64 bits."""
+MAX_COUNT = 2**53
+"""Largest accepted vote count or file size."""
+
 _HEX64 = re.compile(r"^[0-9a-f]{16}$")
 _LANGUAGE = re.compile(r"^[a-z0-9-]{0,16}$")
 
@@ -105,14 +110,16 @@ class AssetCandidate(StrictModel):
     )
     url: str = Field(..., min_length=1, description="Download URL, or a local file path.")
     asset_type: AssetType
-    width: int | None = Field(None, ge=0)
-    height: int | None = Field(None, ge=0)
-    aspect_ratio: float | None = Field(None, gt=0)
+    width: int | None = Field(None, ge=0, le=MAX_EDGE)
+    height: int | None = Field(None, ge=0, le=MAX_EDGE)
+    aspect_ratio: float | None = Field(None, gt=0, le=MAX_EDGE)
     quality: Quality | None = None
-    file_size: int | None = Field(None, ge=0)
+    file_size: int | None = Field(None, ge=0, le=MAX_COUNT)
     language: str | None = None
-    votes: int | None = Field(None, ge=0, description="Votes or likes; 0 counts as no votes.")
-    vote_average: float | None = Field(None, ge=0)
+    votes: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="Votes or likes; 0 counts as no votes."
+    )
+    vote_average: float | None = Field(None, ge=0, le=MAX_COUNT)
     perceptual_hash: str | None = Field(None, description="64-bit pHash, 16 hex digits.")
     nominal_size: bool = Field(
         False, description="width/height are the provider's fixed size for the type."
@@ -149,9 +156,9 @@ class ExistingAsset(StrictModel):
     provider: str | None = None
     url: str | None = None
     asset_type: AssetType | None = None
-    width: int | None = Field(None, ge=0)
-    height: int | None = Field(None, ge=0)
-    file_size: int | None = Field(None, ge=0)
+    width: int | None = Field(None, ge=0, le=MAX_EDGE)
+    height: int | None = Field(None, ge=0, le=MAX_EDGE)
+    file_size: int | None = Field(None, ge=0, le=MAX_COUNT)
     perceptual_hash: str | None = None
 
     @field_validator("perceptual_hash", mode="before")
@@ -161,8 +168,8 @@ class ExistingAsset(StrictModel):
 
 
 class Resolution(StrictModel):
-    width: int = Field(0, ge=0)
-    height: int = Field(0, ge=0)
+    width: int = Field(0, ge=0, le=MAX_EDGE)
+    height: int = Field(0, ge=0, le=MAX_EDGE)
 
 
 class SelectRequest(StrictModel):
