@@ -12,11 +12,14 @@ The same query runs, in the same run and on the same catalog file:
 - over HTTP: ``curata serve`` as its own process (uvicorn, one worker) on 127.0.0.1,
   driven by 1, 8 and 32 concurrent keep-alive clients (httpx, asyncio).
 
+The two alternate in short rounds (in-process, then HTTP, for each client count, three
+times), so that a change in the machine's load hits both alike.
+
 Printed per concurrency: requests/s and p50/p99 latency of each, and the ratios
 (HTTP / in-process latency, in-process / HTTP throughput).
 
-    .venv/bin/python benchmarks/http.py                  # 100k assets, 6 s per measurement
-    .venv/bin/python benchmarks/http.py --assets 20000 --seconds 2
+    .venv/bin/python benchmarks/http.py                  # 100k assets, 3 rounds of 2 s
+    .venv/bin/python benchmarks/http.py --assets 20000 --rounds 1
 """
 
 from __future__ import annotations
@@ -111,7 +114,9 @@ def summarize(latencies: list[float], elapsed: float) -> dict[str, float]:
     }
 
 
-def run_in_process(call: Callable[[], Any], clients: int, seconds: float) -> dict[str, float]:
+def run_in_process(
+    call: Callable[[], Any], clients: int, seconds: float
+) -> tuple[list[float], float]:
     """``clients`` threads calling ``call`` back to back for ``seconds``."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -132,10 +137,10 @@ def run_in_process(call: Callable[[], Any], clients: int, seconds: float) -> dic
         t.start()
     for t in threads:
         t.join()
-    return summarize(latencies, time.perf_counter() - started)
+    return latencies, time.perf_counter() - started
 
 
-async def run_http(url: str, body: dict, clients: int, seconds: float) -> dict[str, float]:
+async def run_http(url: str, body: dict, clients: int, seconds: float) -> tuple[list[float], float]:
     """``clients`` concurrent keep-alive connections posting ``body`` for ``seconds``."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -151,7 +156,30 @@ async def run_http(url: str, body: dict, clients: int, seconds: float) -> dict[s
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
-        return summarize(latencies, time.perf_counter() - started)
+        return latencies, time.perf_counter() - started
+
+
+def merge(parts: list[tuple[list[float], float]]) -> dict[str, float]:
+    latencies = [x for lat, _ in parts for x in lat]
+    return summarize(latencies, sum(elapsed for _, elapsed in parts))
+
+
+def measure(
+    cur: Curata, url: str, body: dict, rounds: int, seconds: float
+) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
+    """Alternate in-process and HTTP rounds, so that both see the same machine load."""
+    for _ in range(3):
+        cur.search_assets(body)
+    local: dict[int, list[tuple[list[float], float]]] = {c: [] for c in CONCURRENCY}
+    remote: dict[int, list[tuple[list[float], float]]] = {c: [] for c in CONCURRENCY}
+    for _ in range(rounds):
+        for c in CONCURRENCY:
+            local[c].append(run_in_process(lambda: cur.search_assets(body), c, seconds))
+            remote[c].append(asyncio.run(run_http(url, body, c, seconds)))
+    return (
+        {c: merge(local[c]) for c in CONCURRENCY},
+        {c: merge(remote[c]) for c in CONCURRENCY},
+    )
 
 
 def free_port() -> int:
@@ -184,7 +212,8 @@ def start_server(db: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=6.0, help="per measurement")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per round and client count")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="curata-http-bench-") as tmp:
@@ -198,19 +227,15 @@ def main() -> None:
             "order": "desc",
             "limit": 50,
         }
-        with Curata(database=db) as cur:
-            data = cur.search_assets(body).data
-            assert data is not None
-            print(f"query: {body} -> {data.total_count:,} results, top {len(data.results)}")
-            for _ in range(3):
-                cur.search_assets(body)
-            local = {c: run_in_process(lambda: cur.search_assets(body), c, args.seconds)
-                     for c in CONCURRENCY}  # fmt: skip
         proc, url = start_server(db, Path(tmp) / "home")
         try:
-            served = httpx.post(url + "/search", json=body, timeout=60).json()["data"]
-            assert served["total_count"] == data.total_count
-            remote = {c: asyncio.run(run_http(url, body, c, args.seconds)) for c in CONCURRENCY}
+            with Curata(database=db) as cur:
+                data = cur.search_assets(body).data
+                assert data is not None
+                print(f"query: {body} -> {data.total_count:,} results, top {len(data.results)}")
+                served = httpx.post(url + "/search", json=body, timeout=60).json()["data"]
+                assert served["total_count"] == data.total_count
+                local, remote = measure(cur, url, body, args.rounds, args.seconds)
         finally:
             proc.terminate()
             proc.wait(30)

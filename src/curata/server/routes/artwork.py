@@ -23,7 +23,7 @@ from curata.models.autoselect import (
     StrategyInfo,
 )
 from curata.models.transport import StrategyRequest
-from curata.server.deps import CurataDep
+from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(prefix="/artwork", tags=["artwork"])
@@ -35,10 +35,10 @@ router = APIRouter(prefix="/artwork", tags=["artwork"])
     responses=error_responses(422),
     summary="Pick the best artwork per asset type",
 )
-def select_best_assets(request: SelectRequest, curata: CurataDep) -> Response[AutoSelectResult]:
+def select_best_assets(request: SelectRequest, curata: CurataDep) -> EnvelopeResponse:
     """Candidates per provider -> per asset type the winner (tier, score, reason) and the
     ranked runners-up; duplicates of ``existing_assets`` are skipped and reported."""
-    return curata.select_best_assets(request)
+    return envelope(curata.select_best_assets(request))
 
 
 @router.post(
@@ -47,13 +47,13 @@ def select_best_assets(request: SelectRequest, curata: CurataDep) -> Response[Au
     responses=error_responses(422),
     summary="Score one candidate",
 )
-def score_asset(request: ScoreRequest, curata: CurataDep) -> Response[AssetScore]:
-    return curata.score_asset(request)
+def score_asset(request: ScoreRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.score_asset(request))
 
 
 @router.get("/strategy", response_model=Response[StrategyInfo], summary="Selection strategy")
-def get_strategy(curata: CurataDep) -> Response[StrategyInfo]:
-    return curata.get_strategy()
+def get_strategy(curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.get_strategy())
 
 
 @router.put(
@@ -62,8 +62,8 @@ def get_strategy(curata: CurataDep) -> Response[StrategyInfo]:
     responses=error_responses(422),
     summary="Set the selection strategy",
 )
-def set_strategy(request: StrategyRequest, curata: CurataDep) -> Response[StrategyInfo]:
-    return curata.set_strategy(request.strategy)
+def set_strategy(request: StrategyRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.set_strategy(request.strategy))
 
 
 @router.get(
@@ -71,8 +71,8 @@ def set_strategy(request: StrategyRequest, curata: CurataDep) -> Response[Strate
     response_model=Response[bool],
     summary="Whether the balanced strategy is in use",
 )
-def is_balanced(curata: CurataDep) -> Response[bool]:
-    return curata.is_balanced()
+def is_balanced(curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.is_balanced())
 
 
 @router.get(
@@ -84,8 +84,8 @@ def is_balanced(curata: CurataDep) -> Response[bool]:
 def get_priorities(
     curata: CurataDep,
     media_type: Annotated[ArtMediaType | None, Query(description="only this one")] = None,
-) -> Response[PriorityTable]:
-    return curata.get_priorities(media_type.value if media_type else None)
+) -> EnvelopeResponse:
+    return envelope(curata.get_priorities(media_type.value if media_type else None))
 
 
 @router.put(
@@ -94,9 +94,9 @@ def get_priorities(
     responses=error_responses(422),
     summary="Store a custom provider order",
 )
-def set_priority(request: ProviderPriority, curata: CurataDep) -> Response[PriorityTable]:
+def set_priority(request: ProviderPriority, curata: CurataDep) -> EnvelopeResponse:
     """Switches the strategy to custom."""
-    return curata.set_priority(request)
+    return envelope(curata.set_priority(request))
 
 
 @router.post(
@@ -105,8 +105,8 @@ def set_priority(request: ProviderPriority, curata: CurataDep) -> Response[Prior
     responses=error_responses(422),
     summary="Remove custom provider orders",
 )
-def reset_priorities(request: PriorityResetRequest, curata: CurataDep) -> Response[PriorityTable]:
-    return curata.reset_priorities(request)
+def reset_priorities(request: PriorityResetRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.reset_priorities(request))
 
 
 @router.post(
@@ -115,10 +115,10 @@ def reset_priorities(request: PriorityResetRequest, curata: CurataDep) -> Respon
     responses=error_responses(404, 422, 502),
     summary="Download the best artwork for one item into its folder",
 )
-def fetch_artwork(request: FetchRequest, curata: CurataDep) -> Response[FetchResult]:
+def fetch_artwork(request: FetchRequest, curata: CurataDep) -> EnvelopeResponse:
     """Asks the providers (API keys from the server's configuration), picks, and writes
     the winners under Kodi names in ``into``; existing and locked art is kept."""
-    return curata.fetch_artwork(request)
+    return envelope(curata.fetch_artwork(request))
 
 
 @router.post(
@@ -127,5 +127,5 @@ def fetch_artwork(request: FetchRequest, curata: CurataDep) -> Response[FetchRes
     responses=error_responses(404, 422),
     summary="Lock or unlock asset types in an item folder",
 )
-def lock_artwork(request: LockRequest, curata: CurataDep) -> Response[LockState]:
-    return curata.lock_artwork(request)
+def lock_artwork(request: LockRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.lock_artwork(request))

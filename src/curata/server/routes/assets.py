@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
-from curata.server.deps import AssetHash, CurataDep, ThumbnailsDep
+from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, ThumbnailsDep, envelope
 from curata.server.errors import error_responses
 from curata.server.files import THUMBNAIL_SIZES, cataloged_file, media_type_of
 
@@ -23,9 +23,9 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
     responses=error_responses(404, 422),
     summary="Everything known about one asset",
 )
-def get_asset(hash: AssetHash, curata: CurataDep) -> Response[AssetDetail]:
+def get_asset(hash: AssetHash, curata: CurataDep) -> EnvelopeResponse:
     """Tags, rating, generation metadata, every location and the perceptual hashes."""
-    return curata.get_asset(hash)
+    return envelope(curata.get_asset(hash))
 
 
 @router.post(
@@ -34,9 +34,9 @@ def get_asset(hash: AssetHash, curata: CurataDep) -> Response[AssetDetail]:
     responses=error_responses(404, 422),
     summary="Add tags to assets",
 )
-def add_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateResult]:
+def add_tags(request: TagRequest, curata: CurataDep) -> EnvelopeResponse:
     """Add tags (``portrait`` or ``style:cyberpunk`` pairs) to every asset named, or none."""
-    return curata.tag_assets(request)
+    return envelope(curata.tag_assets(request))
 
 
 @router.post(
@@ -45,8 +45,8 @@ def add_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateResult
     responses=error_responses(404, 422),
     summary="Remove tags from assets",
 )
-def remove_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateResult]:
-    return curata.tag_assets(request, remove=True)
+def remove_tags(request: TagRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.tag_assets(request, remove=True))
 
 
 @router.post(
@@ -55,9 +55,9 @@ def remove_tags(request: TagRequest, curata: CurataDep) -> Response[TagUpdateRes
     responses=error_responses(404, 422),
     summary="Set the quality rating (0-5) of assets",
 )
-def rate_assets(request: RateRequest, curata: CurataDep) -> Response[list[str]]:
+def rate_assets(request: RateRequest, curata: CurataDep) -> EnvelopeResponse:
     """Returns the content hashes of the rated assets."""
-    return curata.rate_assets(request)
+    return envelope(curata.rate_assets(request))
 
 
 @router.get(

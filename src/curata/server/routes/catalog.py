@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from curata.models import CatalogStats, IngestErrorRecord, Response
-from curata.server.deps import CurataDep
+from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(tags=["catalog"])
@@ -21,9 +21,9 @@ class ErrorLevel(StrEnum):
 
 
 @router.get("/stats", response_model=Response[CatalogStats], summary="Catalog statistics")
-def stats(curata: CurataDep) -> Response[CatalogStats]:
+def stats(curata: CurataDep) -> EnvelopeResponse:
     """Counts by media type, format, AI source, model, project; top tags; totals."""
-    return curata.stats()
+    return envelope(curata.stats())
 
 
 @router.get(
@@ -38,5 +38,5 @@ def ingest_errors(
         ErrorLevel,
         Query(description="error: not cataloged; warning: cataloged with problems; all"),
     ] = ErrorLevel.ERROR,
-) -> Response[list[IngestErrorRecord]]:
-    return curata.ingest_errors(None if level == ErrorLevel.ALL else level.value)
+) -> EnvelopeResponse:
+    return envelope(curata.ingest_errors(None if level == ErrorLevel.ALL else level.value))

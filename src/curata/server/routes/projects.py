@@ -13,7 +13,7 @@ from curata.models import (
     ProjectUpdateRequest,
     Response,
 )
-from curata.server.deps import CurataDep
+from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(tags=["projects"])
@@ -28,9 +28,9 @@ ProjectId = Annotated[str, Path(description="the project's id (a slug such as 'm
     responses=error_responses(409, 422),
     summary="Create a project",
 )
-def create_project(request: ProjectCreateRequest, curata: CurataDep) -> Response[Project]:
+def create_project(request: ProjectCreateRequest, curata: CurataDep) -> EnvelopeResponse:
     """Its id is ``project_id`` or the slug of the name; an id in use is a 409."""
-    return curata.create_project(request)
+    return envelope(curata.create_project(request), 201)
 
 
 @router.get(
@@ -42,8 +42,8 @@ def create_project(request: ProjectCreateRequest, curata: CurataDep) -> Response
 def list_projects(
     curata: CurataDep,
     status: Annotated[ProjectStatus | None, Query(description="only these")] = None,
-) -> Response[list[Project]]:
-    return curata.list_projects(status.value if status else None)
+) -> EnvelopeResponse:
+    return envelope(curata.list_projects(status.value if status else None))
 
 
 @router.get(
@@ -52,8 +52,8 @@ def list_projects(
     responses=error_responses(404, 422),
     summary="One project",
 )
-def get_project(project_id: ProjectId, curata: CurataDep) -> Response[Project]:
-    return curata.get_project(project_id)
+def get_project(project_id: ProjectId, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.get_project(project_id))
 
 
 @router.patch(
@@ -62,8 +62,8 @@ def get_project(project_id: ProjectId, curata: CurataDep) -> Response[Project]:
     responses=error_responses(404, 422),
     summary="Change a project's name, description or budget",
 )
-def update_project(request: ProjectUpdateRequest, curata: CurataDep) -> Response[Project]:
-    return curata.update_project(request)
+def update_project(request: ProjectUpdateRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.update_project(request))
 
 
 @router.post(
@@ -76,6 +76,6 @@ def archive_project(
     project_id: ProjectId,
     curata: CurataDep,
     restore: Annotated[bool, Query(description="make an archived project active again")] = False,
-) -> Response[Project]:
+) -> EnvelopeResponse:
     """An archived project takes no new selections."""
-    return curata.archive_project(project_id, restore=restore)
+    return envelope(curata.archive_project(project_id, restore=restore))

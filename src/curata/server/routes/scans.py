@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from curata.models import Response, ScanRequest
-from curata.server.deps import JobsDep
+from curata.server.deps import EnvelopeResponse, JobsDep, envelope
 from curata.server.errors import error_responses
 from curata.server.jobs import Job
 from curata.server.models import ScanJob
@@ -35,18 +35,18 @@ JobDep = Annotated[Job, Depends(_job)]
     responses=error_responses(409, 422),
     summary="Start a scan in the background",
 )
-def start_scan(request: ScanRequest, jobs: JobsDep) -> Response[ScanJob]:
+def start_scan(request: ScanRequest, jobs: JobsDep) -> EnvelopeResponse:
     """Catalogs files and folders on the server's machine with ``Curata.scan``.
 
     Returns the job (its ``id`` is used below) once the scan has accepted its paths; a
     path that does not exist is a 422, a scan already running a 409.
     """
-    return Response.ok(jobs.start(request), "scan started")
+    return envelope(Response.ok(jobs.start(request), "scan started"), 202)
 
 
 @router.get("/scans", response_model=Response[list[ScanJob]], summary="Scan jobs of this server")
-def list_scans(jobs: JobsDep) -> Response[list[ScanJob]]:
-    return Response.ok(jobs.listing())
+def list_scans(jobs: JobsDep) -> EnvelopeResponse:
+    return envelope(Response.ok(jobs.listing()))
 
 
 @router.get(
@@ -55,8 +55,8 @@ def list_scans(jobs: JobsDep) -> Response[list[ScanJob]]:
     responses=error_responses(404, 422),
     summary="A scan job's progress, and its summary once finished",
 )
-def get_scan(job: JobDep) -> Response[ScanJob]:
-    return Response.ok(job.snapshot())
+def get_scan(job: JobDep) -> EnvelopeResponse:
+    return envelope(Response.ok(job.snapshot()))
 
 
 @router.delete(
@@ -65,10 +65,10 @@ def get_scan(job: JobDep) -> Response[ScanJob]:
     responses=error_responses(404, 422),
     summary="Stop a scan",
 )
-def stop_scan(job_id: str, jobs: JobsDep) -> Response[ScanJob]:
+def stop_scan(job_id: str, jobs: JobsDep) -> EnvelopeResponse:
     """The scan ends after its current batch; what it cataloged is kept, and the next
     scan of the same paths resumes the rest."""
-    return Response.ok(jobs.stop(job_id), "stop requested")
+    return envelope(Response.ok(jobs.stop(job_id), "stop requested"))
 
 
 @router.get(

@@ -15,7 +15,7 @@ from curata.models.search import (
     SearchResponse,
 )
 from curata.models.transport import RunSavedSearchRequest
-from curata.server.deps import CurataDep
+from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(tags=["search"])
@@ -31,11 +31,11 @@ ProjectQuery = Annotated[
     responses=error_responses(422),
     summary="Structured search",
 )
-def search(request: SearchRequest, curata: CurataDep) -> Response[SearchResponse]:
+def search(request: SearchRequest, curata: CurataDep) -> EnvelopeResponse:
     """The search API's request as-is: ``filters`` (all combined with AND), ``sort_by``,
     ``order``, ``limit`` (at most 1000), ``offset``. Returns ``total_count``, the page of
     ``results``, ``facets`` of the whole result set and ``query_time_ms``."""
-    return curata.search_assets(request)
+    return envelope(curata.search_assets(request))
 
 
 @router.get(
@@ -47,8 +47,8 @@ def search(request: SearchRequest, curata: CurataDep) -> Response[SearchResponse
 def list_saved_searches(
     curata: CurataDep,
     project: Annotated[str | None, Query(description="only this project's; omit for all")] = None,
-) -> Response[list[SavedSearch]]:
-    return curata.list_saved_searches(project)
+) -> EnvelopeResponse:
+    return envelope(curata.list_saved_searches(project))
 
 
 @router.post(
@@ -57,8 +57,8 @@ def list_saved_searches(
     responses=error_responses(404, 409, 422),
     summary="Save a search under a name",
 )
-def save_search(request: SavedSearchRequest, curata: CurataDep) -> Response[SavedSearch]:
-    return curata.save_search(request)
+def save_search(request: SavedSearchRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.save_search(request))
 
 
 @router.patch(
@@ -67,8 +67,8 @@ def save_search(request: SavedSearchRequest, curata: CurataDep) -> Response[Save
     responses=error_responses(404, 409, 422),
     summary="Rename a saved search or change its request",
 )
-def update_saved_search(request: SavedSearchUpdate, curata: CurataDep) -> Response[SavedSearch]:
-    return curata.update_saved_search(request)
+def update_saved_search(request: SavedSearchUpdate, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.update_saved_search(request))
 
 
 @router.delete(
@@ -81,8 +81,8 @@ def delete_saved_search(
     curata: CurataDep,
     name: Annotated[str, Query(min_length=1, description="the saved search's name")],
     project: ProjectQuery = None,
-) -> Response[str]:
-    return curata.delete_saved_search(name, project)
+) -> EnvelopeResponse:
+    return envelope(curata.delete_saved_search(name, project))
 
 
 @router.post(
@@ -91,9 +91,11 @@ def delete_saved_search(
     responses=error_responses(404, 422),
     summary="Run a saved search",
 )
-def run_saved_search(request: RunSavedSearchRequest, curata: CurataDep) -> Response[SearchResponse]:
+def run_saved_search(request: RunSavedSearchRequest, curata: CurataDep) -> EnvelopeResponse:
     """Runs the stored request against the catalog as it is now; ``limit`` and ``offset``
     page through it."""
-    return curata.run_saved_search(
-        request.name, request.project, limit=request.limit, offset=request.offset
+    return envelope(
+        curata.run_saved_search(
+            request.name, request.project, limit=request.limit, offset=request.offset
+        )
     )

@@ -23,7 +23,7 @@ from curata.models import (
     SimilarToSelection,
     SimilarToSelectionRequest,
 )
-from curata.server.deps import AssetHash, CurataDep
+from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(tags=["selections"])
@@ -44,9 +44,11 @@ def list_selections(
     project_id: Annotated[str | None, Query(description="only this project's")] = None,
     status: Annotated[SelectionStatus | None, Query()] = None,
     purpose: Annotated[SelectionPurpose | None, Query()] = None,
-) -> Response[list[SelectionSummary]]:
-    return curata.list_selections(
-        project_id, status.value if status else None, purpose.value if purpose else None
+) -> EnvelopeResponse:
+    return envelope(
+        curata.list_selections(
+            project_id, status.value if status else None, purpose.value if purpose else None
+        )
     )
 
 
@@ -57,8 +59,8 @@ def list_selections(
     responses=error_responses(404, 409, 422),
     summary="Create a selection in a project",
 )
-def create_selection(request: SelectionCreateRequest, curata: CurataDep) -> Response[Selection]:
-    return curata.create_selection(request)
+def create_selection(request: SelectionCreateRequest, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.create_selection(request), 201)
 
 
 @router.patch(
@@ -67,13 +69,11 @@ def create_selection(request: SelectionCreateRequest, curata: CurataDep) -> Resp
     responses=error_responses(404, 409, 422),
     summary="Change a selection (one action)",
 )
-def update_selection(
-    request: SelectionUpdateRequest, curata: CurataDep
-) -> Response[SelectionChange]:
+def update_selection(request: SelectionUpdateRequest, curata: CurataDep) -> EnvelopeResponse:
     """``action``: add_items, remove_items, update_items, set_status, group, reorder or
     update; all of a batch or nothing, recorded in the selection's history. Adding an
     asset already in the selection is a 409 (unless ``skip_existing``)."""
-    return curata.update_selection(request)
+    return envelope(curata.update_selection(request))
 
 
 @router.get(
@@ -84,8 +84,8 @@ def update_selection(
 )
 def get_selection(
     project_id: ProjectId, selection_id: SelectionId, curata: CurataDep
-) -> Response[Selection]:
-    return curata.get_selection(project_id, selection_id)
+) -> EnvelopeResponse:
+    return envelope(curata.get_selection(project_id, selection_id))
 
 
 @router.get(
@@ -101,8 +101,8 @@ def selection_history(
     action: Annotated[str | None, Query(description="only records of this action")] = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response[list[HistoryEntry]]:
-    return curata.selection_history(project_id, selection_id, action, limit, offset)
+) -> EnvelopeResponse:
+    return envelope(curata.selection_history(project_id, selection_id, action, limit, offset))
 
 
 @router.get(
@@ -113,8 +113,8 @@ def selection_history(
 )
 def selection_stats(
     project_id: ProjectId, selection_id: SelectionId, curata: CurataDep
-) -> Response[SelectionStats]:
-    return curata.selection_stats(project_id, selection_id)
+) -> EnvelopeResponse:
+    return envelope(curata.selection_stats(project_id, selection_id))
 
 
 @router.post(
@@ -125,10 +125,10 @@ def selection_stats(
 )
 def find_similar_to_selection(
     request: SimilarToSelectionRequest, curata: CurataDep
-) -> Response[SimilarToSelection]:
+) -> EnvelopeResponse:
     """``data.results`` by ``recommendation_score`` = 0.7 * (1 - min_distance/64) + 0.3 *
     (items within the threshold / selection size); ``data.parameters`` echoes the request."""
-    return curata.find_similar_to_selection(**request.model_dump())
+    return envelope(curata.find_similar_to_selection(**request.model_dump()))
 
 
 @router.post(
@@ -137,12 +137,10 @@ def find_similar_to_selection(
     responses=error_responses(404, 409, 422),
     summary="Export a selection to a folder on the server",
 )
-def export_selection(
-    request: SelectionExportRequest, curata: CurataDep
-) -> Response[SelectionExportResult]:
+def export_selection(request: SelectionExportRequest, curata: CurataDep) -> EnvelopeResponse:
     """Copies (or links) the files with manifest.json/.csv, sidecars, README.md and a
     contact sheet; the folder appears only when complete and verified."""
-    return curata.export_selection(request)
+    return envelope(curata.export_selection(request))
 
 
 @router.get(
@@ -151,7 +149,5 @@ def export_selection(
     responses=error_responses(404, 422),
     summary="The selections that hold an asset",
 )
-def selections_containing(
-    hash: AssetHash, curata: CurataDep
-) -> Response[list[SelectionMembership]]:
-    return curata.selections_containing(hash)
+def selections_containing(hash: AssetHash, curata: CurataDep) -> EnvelopeResponse:
+    return envelope(curata.selections_containing(hash))

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from curata.models import Response
 from curata.models.similarity import DuplicatesResult, SimilarResult
 from curata.models.transport import DuplicatesQuery
-from curata.server.deps import CurataDep
+from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 from curata.server.models import SimilarHttpQuery
 
@@ -20,11 +20,13 @@ router = APIRouter(tags=["similarity"])
     responses=error_responses(404, 422),
     summary="Assets visually similar to one asset or pHash",
 )
-def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> Response[SimilarResult]:
+def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> EnvelopeResponse:
     """Assets whose 64-bit pHash is within ``threshold`` bits (inclusive) of the target's,
     nearest first; ``similarity`` = 1 - distance/64. ``invariant`` also matches mirrored
     and rotated copies; ``filters`` (search filters) restricts the candidates."""
-    return curata.find_similar(query.model_dump(exclude={"filters"}), filters=query.filters)
+    return envelope(
+        curata.find_similar(query.model_dump(exclude={"filters"}), filters=query.filters)
+    )
 
 
 @router.post(
@@ -33,7 +35,9 @@ def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> Response[Similar
     responses=error_responses(422),
     summary="Groups of exact copies and near-duplicates",
 )
-def find_duplicates(query: DuplicatesQuery, curata: CurataDep) -> Response[DuplicatesResult]:
+def find_duplicates(query: DuplicatesQuery, curata: CurataDep) -> EnvelopeResponse:
     """Largest group first, each with a suggested keeper (higher resolution, then higher
     rating, then larger file, then earliest). Nothing is ever deleted."""
-    return curata.find_duplicates(query.model_dump(exclude={"filters"}), filters=query.filters)
+    return envelope(
+        curata.find_duplicates(query.model_dump(exclude={"filters"}), filters=query.filters)
+    )
