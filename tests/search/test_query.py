@@ -8,7 +8,7 @@ import pytest
 
 from curata.models.search import SearchFilters, parse_iso
 from curata.search.query import Range, TagTerm, compile_filters
-from curata.search.rules import aspect_ratio, file_name, metadata_keys, words
+from curata.search.rules import file_name, metadata_keys, words
 
 
 @pytest.mark.parametrize(
@@ -107,8 +107,6 @@ def test_metadata_keys() -> None:
     assert metadata_keys({}, width=10) == set()
 
 
-def test_file_names_and_aspect() -> None:
+def test_file_names() -> None:
     assert file_name("/a/b/c.png") == "c.png"
     assert file_name("c.png") == "c.png"
-    assert aspect_ratio(1920, 1080) == pytest.approx(1.7778, abs=1e-4)
-    assert aspect_ratio(100, 0) is None and aspect_ratio(None, 5) is None

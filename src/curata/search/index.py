@@ -29,7 +29,7 @@ from curata.catalog import Catalog
 from curata.catalog import search as store
 from curata.search.names import JoinedNames
 from curata.search.relation import EMPTY, Relation, Vocabulary
-from curata.search.rules import aspect_ratio, file_name, metadata_keys, words
+from curata.search.rules import file_name, metadata_keys, words
 
 SLACK = 10.0
 FULL_RELOAD_SHARE = 0.2
@@ -54,6 +54,36 @@ def _hash_key(content_hash: str) -> int:
         return int(content_hash[:16].ljust(16, "0"), 16)
     except ValueError:
         return int.from_bytes(content_hash[:8].encode("utf-8", "replace").ljust(8, b"\0"), "big")
+
+
+_NIBBLE = np.full(256, 255, np.uint64)
+_NIBBLE[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10, dtype=np.uint64)
+_NIBBLE[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16, dtype=np.uint64)
+
+
+def hash_keys(hashes: Sequence[str]) -> np.ndarray:
+    """:func:`_hash_key` of many hashes at once (vectorized for lower-case hex)."""
+    prefixes = [h[:16] for h in hashes]
+    raw = "".join(prefixes)
+    if len(raw) != 16 * len(prefixes) or not raw.isascii():
+        return np.fromiter(map(_hash_key, hashes), np.uint64, len(hashes))
+    nibbles = _NIBBLE[np.frombuffer(raw.encode("ascii"), np.uint8)].reshape(-1, 16)
+    if (nibbles == 255).any():
+        return np.fromiter(map(_hash_key, hashes), np.uint64, len(hashes))
+    keys = np.zeros(len(prefixes), np.uint64)
+    for column in range(16):
+        keys = (keys << np.uint64(4)) | nibbles[:, column]
+    return keys
+
+
+def _codes(vocab: Vocabulary, values: Sequence[str | None]) -> np.ndarray:
+    """Dictionary codes of ``values`` (-1 for None), adding new values to ``vocab``."""
+    for value in set(values):
+        if value is not None:
+            vocab.add(value)
+    lookup: dict[str | None, int] = dict(vocab.ids)
+    lookup[None] = -1
+    return np.fromiter(map(lookup.__getitem__, values), np.int32, len(values))
 
 
 class Columns:
@@ -88,19 +118,17 @@ class Columns:
         ids = np.fromiter(cols["id"], np.int64, len(rows))
         fresh = ~self.present[ids]
         self.present[ids] = True
-        self.hkey[ids] = np.fromiter(map(_hash_key, cols["content_hash"]), np.uint64, len(rows))
+        self.hkey[ids] = hash_keys(cols["content_hash"])
+        values = {name: np.array(cols[name], dtype=float) for name in FLOAT_COLUMNS}
         for name in FLOAT_COLUMNS:
-            self._assign(name, self.floats[name], ids, np.array(cols[name], dtype=float), fresh)
-        aspect = [aspect_ratio(w, h) for w, h in zip(cols["width"], cols["height"], strict=True)]
-        self._assign(
-            "aspect_ratio", self.floats["aspect_ratio"], ids, np.array(aspect, float), fresh
-        )
+            self._assign(name, self.floats[name], ids, values[name], fresh)
+        width, height = values["width"], values["height"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            aspect = np.where(height > 0, width / height, np.nan)
+        self._assign("aspect_ratio", self.floats["aspect_ratio"], ids, aspect, fresh)
         for name in CODED_COLUMNS:
-            vocab = self.dicts[name]
-            values = np.fromiter(
-                (-1 if v is None else vocab.add(v) for v in cols[name]), np.int32, len(rows)
-            )
-            self._assign(name, self.codes[name], ids, values, fresh)
+            codes = _codes(self.dicts[name], cols[name])
+            self._assign(name, self.codes[name], ids, codes, fresh)
 
     def _assign(
         self, name: str, arr: np.ndarray, ids: np.ndarray, values: np.ndarray, fresh: np.ndarray
@@ -329,9 +357,9 @@ class SearchIndex:
         postings = [EMPTY] * (self.tag_dict.max_id + 1)
         for tag_id, joined in store.tag_postings(conn):
             if tag_id < len(postings):
-                postings[tag_id] = np.unique(np.fromstring(joined, np.int64, sep=",")).astype(
-                    np.int32
-                )
+                posting = np.fromstring(joined, np.int32, sep=",")
+                posting.sort()  # distinct already: (asset_id, tag_id) is the primary key
+                postings[tag_id] = posting
         self.tags = Relation(self.capacity, postings)
         self.count = int(self.columns.present.sum())
         self.marks = marks

@@ -5,7 +5,8 @@ way), then the content hash ascending, so equal values always come out the same 
 
 Small result sets are partitioned around the last wanted position and only that
 prefix is sorted. Large ones walk a cached order of the whole catalog for the field
-and take the first results met, which costs about ``(offset + limit) * N / results``.
+and take the first results met, which costs about ``(offset + limit) * N / results``;
+that order (a full sort) is made once large result sets keep asking for it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ COLUMN_OF = {
     SortField.HEIGHT: "height",
 }
 WALK_SHARE = 8  # walk the cached catalog order when results exceed capacity / WALK_SHARE
+BUILD_AFTER = 3  # large result sets asking for one order before it is made
 
 
 def _name_ranks(index: SearchIndex, conn: Connection) -> np.ndarray:
@@ -61,7 +63,9 @@ def as_keys(values: np.ndarray, order: SortOrder) -> np.ndarray:
 
 def _catalog_order(
     index: SearchIndex, values: np.ndarray, field: SortField, order: SortOrder
-) -> np.ndarray:
+) -> np.ndarray | None:
+    """The whole catalog in this order, cached; made (a full sort) only once a large
+    result set has asked for it :data:`BUILD_AFTER` times since the field last changed."""
     version = (
         index.version
         if field is SortField.FILENAME
@@ -69,12 +73,16 @@ def _catalog_order(
     )
     cache_key = ("order", field, order)
     cached = index.cache.get(cache_key)
-    if cached is None or cached[0] != version:
+    if cached is not None and cached[0] == version and cached[1] is not None:
+        return cached[1]
+    asked = cached[2] + 1 if cached is not None and cached[0] == version else 1
+    ranked = None
+    if asked >= BUILD_AFTER:
         present = index.present_ids()
         keys = as_keys(values[present], order)
         ranked = present[np.lexsort((index.columns.hkey[present], keys))]
-        cached = index.cache[cache_key] = (version, ranked)
-    return cached[1]
+    index.cache[cache_key] = (version, ranked, asked)
+    return ranked
 
 
 def _top(rows: np.ndarray, keys: np.ndarray, hkey: np.ndarray, k: int) -> np.ndarray:
@@ -106,9 +114,10 @@ def page(
         return []
     values = sort_values(index, conn, field)
     if len(rows) * WALK_SHARE > index.capacity and k < len(rows):
-        mask = np.zeros(index.capacity, bool)
-        kernels.mark(mask, rows, True)
-        first = kernels.first_in_mask(_catalog_order(index, values, field, order), mask, k)
-        return first[offset:].tolist()
+        ranked = _catalog_order(index, values, field, order)
+        if ranked is not None:
+            mask = np.zeros(index.capacity, bool)
+            kernels.mark(mask, rows, True)
+            return kernels.first_in_mask(ranked, mask, k)[offset:].tolist()
     top = _top(rows, as_keys(values[rows], order), index.columns.hkey[rows], k)
     return top[offset:].tolist()

@@ -64,9 +64,3 @@ def file_name(path: str) -> str:
     """The last component of a stored path (what ``filename_pattern`` and the
     ``filename`` sort look at)."""
     return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def aspect_ratio(width: float | None, height: float | None) -> float | None:
-    if width is None or height is None or not height:
-        return None
-    return width / height
