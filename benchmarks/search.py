@@ -50,6 +50,7 @@ from curata import Curata  # noqa: E402
 from curata.catalog.bulk import NewAsset, insert_assets  # noqa: E402
 from curata.catalog.projects import ensure_project  # noqa: E402
 from curata.catalog.tags import add_tags  # noqa: E402
+from curata.search.examples import SPEC_EXAMPLES  # noqa: E402
 
 DATA = _HERE / ".data" / "search"
 SNAPSHOTS = DATA / "home" / "cache" / "search"
@@ -507,69 +508,6 @@ def timed(fn: Callable[[], Any], repeat: int, budget: float) -> tuple[Samples, A
     return samples, out
 
 
-def spec_examples() -> dict[str, dict[str, Any]]:
-    return {
-        "spec 1 high-quality portraits": {
-            "filters": {"media_type": "image", "tags": ["portrait"], "quality_rating": {"min": 4}},
-            "sort_by": "quality_rating",
-            "order": "desc",
-            "limit": 20,
-        },
-        "spec 2 recent cyberpunk, no nsfw": {
-            "filters": {
-                "media_type": "image",
-                "tags": ["cyberpunk"],
-                "exclude_tags": ["nsfw", "explicit"],
-                "date_range": {"start": "2024-05-01"},
-            },
-            "sort_by": "created_date",
-            "order": "desc",
-        },
-        "spec 3 generation parameters": {
-            "filters": {
-                "ai_source": ["stable-diffusion"],
-                "has_metadata": ["prompt", "seed", "cfg_scale"],
-                "prompt_keywords": ["fantasy", "dragon"],
-            }
-        },
-        "spec 4 multi-tag": {
-            "filters": {
-                "media_type": "image",
-                "tags": ["character", "fantasy"],
-                "any_tags": ["elf", "wizard", "warrior"],
-                "exclude_tags": ["sketch", "wip"],
-                "quality_rating": {"min": 3},
-                "dimensions": {"width": {"min": 1024}, "aspect_ratio": {"min": 0.8, "max": 1.2}},
-            }
-        },
-        "spec 5 tag:value pairs": {
-            "filters": {
-                "media_type": "image",
-                "tag_values": {
-                    "subject": "portrait",
-                    "style": ["cyberpunk", "noir"],
-                    "lighting": "neon",
-                    "mood": "mysterious",
-                },
-                "tag_ranges": {"character_count": {"min": 1, "max": 3}},
-                "quality_rating": {"min": 4},
-            }
-        },
-        "spec 6 advanced tag:value": {
-            "filters": {
-                "media_type": "image",
-                "tag_values": {
-                    "environment": "urban",
-                    "time_of_day": ["night", "twilight"],
-                    "weather": "rain",
-                },
-                "tag_patterns": {"color_palette": ".*blue.*"},
-                "exclude_tags": ["wip", "test"],
-            }
-        },
-    }
-
-
 def selectivity_tags(data: Synthetic) -> dict[int, str]:
     counts = np.bincount(data.pair_tag, minlength=N_TAGS)
     out = {}
@@ -631,7 +569,7 @@ def run(args: argparse.Namespace) -> None:
         loads.append((f"{what}, prompt search", time.perf_counter() - started, 0.0))
         print(f"curata {loads[-1][0]}: {loads[-1][1]:.1f} s")
 
-    queries = spec_examples()
+    queries = {f"spec {i} {t}": r for i, (t, r) in enumerate(SPEC_EXAMPLES.items(), 1)}
     for target, tag in selectivity_tags(data).items():
         queries[f"selectivity ~{target:,} ({tag})"] = {"filters": {"tags": [tag]}}
     queries["whole-catalog facets"] = {"filters": {}}

@@ -5,8 +5,8 @@ facets are the counts over the whole result set."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,10 @@ from tests.search.reference import Record
 from tests.search.strategies import PROJECTS, catalogs, requests, to_new_asset
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-PG_SETTINGS = settings(SETTINGS, max_examples=6)
 
 
 def write(cur: Curata, records: list[Record]) -> None:
@@ -128,35 +127,28 @@ def postgres_catalog() -> Iterator[Curata]:
         yield cur
 
 
+CATALOGS = [
+    pytest.param(sqlite_catalog, id="sqlite"),
+    pytest.param(postgres_catalog, id="postgres", marks=pytest.mark.postgres),
+]
+Opener = Callable[[], AbstractContextManager[Curata]]
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
 @SETTINGS
 @given(data=st.data(), records=catalogs())
-def test_search_equals_reference(data: st.DataObject, records: list[Record]) -> None:
-    with sqlite_catalog() as cur:
+def test_search_equals_reference(
+    catalog: Opener, data: st.DataObject, records: list[Record]
+) -> None:
+    with catalog() as cur:
         matches_reference(cur, records, data)
 
 
+@pytest.mark.parametrize("catalog", CATALOGS)
 @SETTINGS
 @given(data=st.data(), records=catalogs(max_size=12), more=catalogs(max_size=6))
 def test_index_follows_writes(
-    data: st.DataObject, records: list[Record], more: list[Record]
+    catalog: Opener, data: st.DataObject, records: list[Record], more: list[Record]
 ) -> None:
-    with sqlite_catalog() as cur:
-        follows_writes(cur, records, more, data)
-
-
-@pytest.mark.postgres
-@PG_SETTINGS
-@given(data=st.data(), records=catalogs())
-def test_search_equals_reference_on_postgres(data: st.DataObject, records: list[Record]) -> None:
-    with postgres_catalog() as cur:
-        matches_reference(cur, records, data)
-
-
-@pytest.mark.postgres
-@PG_SETTINGS
-@given(data=st.data(), records=catalogs(max_size=12), more=catalogs(max_size=6))
-def test_index_follows_writes_on_postgres(
-    data: st.DataObject, records: list[Record], more: list[Record]
-) -> None:
-    with postgres_catalog() as cur:
+    with catalog() as cur:
         follows_writes(cur, records, more, data)

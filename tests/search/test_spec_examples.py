@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from curata.search.examples import SPEC_EXAMPLES
 from tests.search.conftest import Builder, search_names, sha
 
 PORTRAITS = {
@@ -23,12 +24,6 @@ PORTRAITS = {
     "p_plural_q5": {"tags": ["portraits"], "quality_rating": 5},
     "p_key_only_q5": {"tags": ["portrait:yes"], "quality_rating": 5},
 }
-EXAMPLE_1 = {
-    "filters": {"media_type": "image", "tags": ["portrait"], "quality_rating": {"min": 4}},
-    "sort_by": "quality_rating",
-    "order": "desc",
-    "limit": 20,
-}
 
 CYBERPUNK = {
     "c_june": {"tags": ["cyberpunk"], "created": "2024-06-10"},
@@ -38,16 +33,6 @@ CYBERPUNK = {
     "c_april": {"tags": ["cyberpunk"], "created": "2024-04-30T23:59:59"},
     "c_audio": {"tags": ["cyberpunk"], "created": "2024-06-11", "media_type": "audio"},
     "c_may": {"tags": ["cyberpunk", "neon"], "created": "2024-05-20"},
-}
-EXAMPLE_2 = {
-    "filters": {
-        "media_type": "image",
-        "tags": ["cyberpunk"],
-        "exclude_tags": ["nsfw", "explicit"],
-        "date_range": {"start": "2024-05-01"},
-    },
-    "sort_by": "created_date",
-    "order": "desc",
 }
 
 SD = "stable-diffusion"
@@ -65,13 +50,6 @@ DRAGONS = {
     "d_midjourney": {"ai_source": "midjourney", "prompt": "fantasy dragon", "params": FULL},
     "d_no_prompt": {"ai_source": SD, "params": FULL},
     "d_one_word": {"ai_source": SD, "prompt": "a fantasy knight", "params": FULL},
-}
-EXAMPLE_3 = {
-    "filters": {
-        "ai_source": ["stable-diffusion"],
-        "has_metadata": ["prompt", "seed", "cfg_scale"],
-        "prompt_keywords": ["fantasy", "dragon"],
-    }
 }
 
 BASE_4 = {"tags": ["character", "fantasy", "elf"], "quality_rating": 3}
@@ -93,16 +71,6 @@ FANTASY = {
     "f_no_character": {"tags": ["fantasy", "warrior"], "quality_rating": 5},
     "f_no_dims": {**BASE_4, "width": None, "height": None},
 }
-EXAMPLE_4 = {
-    "filters": {
-        "media_type": "image",
-        "tags": ["character", "fantasy"],
-        "any_tags": ["elf", "wizard", "warrior"],
-        "exclude_tags": ["sketch", "wip"],
-        "quality_rating": {"min": 3},
-        "dimensions": {"width": {"min": 1024}, "aspect_ratio": {"min": 0.8, "max": 1.2}},
-    }
-}
 
 PAIRS_5 = ["subject:portrait", "lighting:neon", "mood:mysterious"]
 NOIR = {
@@ -122,19 +90,6 @@ NOIR = {
     },
     "t_q3": {"tags": [*PAIRS_5, "style:noir", "character_count:2"], "quality_rating": 3},
 }
-EXAMPLE_5 = {
-    "filters": {
-        "media_type": "image",
-        "tag_values": {
-            "subject": "portrait",
-            "style": ["cyberpunk", "noir"],
-            "lighting": "neon",
-            "mood": "mysterious",
-        },
-        "tag_ranges": {"character_count": {"min": 1, "max": 3}},
-        "quality_rating": {"min": 4},
-    }
-}
 
 CITY = ["environment:urban", "weather:rain"]
 URBAN = {
@@ -149,18 +104,6 @@ URBAN = {
         "tags": ["environment:forest", "weather:rain", "time_of_day:night", "color_palette:blue"]
     },
 }
-EXAMPLE_6 = {
-    "filters": {
-        "media_type": "image",
-        "tag_values": {
-            "environment": "urban",
-            "time_of_day": ["night", "twilight"],
-            "weather": "rain",
-        },
-        "tag_patterns": {"color_palette": ".*blue.*"},
-        "exclude_tags": ["wip", "test"],
-    }
-}
 
 
 def by_hash(*names: str) -> list[str]:
@@ -168,18 +111,19 @@ def by_hash(*names: str) -> list[str]:
     return sorted(names, key=sha)
 
 
+EXPECTED: list[tuple[dict[str, Any], list[str]]] = [
+    (PORTRAITS, ["p_simple_q5", *by_hash("p_pair_q4", "p_upper_q4")]),
+    (CYBERPUNK, ["c_june", "c_may", "c_start_day"]),
+    (DRAGONS, by_hash("d_match", "d_match_2")),
+    (FANTASY, by_hash("f_elf", "f_wizard_pair")),
+    (NOIR, by_hash("t_noir", "t_cyber", "t_three")),
+    (URBAN, by_hash("u_night_blue", "u_twilight")),
+]
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
-    (
-        "1 high-quality portraits",
-        PORTRAITS,
-        EXAMPLE_1,
-        ["p_simple_q5", *by_hash("p_pair_q4", "p_upper_q4")],
-    ),
-    ("2 recent cyberpunk, no nsfw", CYBERPUNK, EXAMPLE_2, ["c_june", "c_may", "c_start_day"]),
-    ("3 generation parameters", DRAGONS, EXAMPLE_3, by_hash("d_match", "d_match_2")),
-    ("4 multi-tag", FANTASY, EXAMPLE_4, by_hash("f_elf", "f_wizard_pair")),
-    ("5 tag:value pairs", NOIR, EXAMPLE_5, by_hash("t_noir", "t_cyber", "t_three")),
-    ("6 advanced tag:value", URBAN, EXAMPLE_6, by_hash("u_night_blue", "u_twilight")),
+    (f"{n} {title}", assets, request, expected)
+    for n, ((title, request), (assets, expected)) in enumerate(
+        zip(SPEC_EXAMPLES.items(), EXPECTED, strict=True), start=1
+    )
 ]
 
 
