@@ -15,8 +15,10 @@ The same query runs, in the same run and on the same catalog file:
 The two alternate in short rounds (in-process, then HTTP, for each client count, three
 times), so that a change in the machine's load hits both alike.
 
-Printed per concurrency: requests/s and p50/p99 latency of each, and the ratios
-(HTTP / in-process latency, in-process / HTTP throughput).
+Printed per concurrency: requests/s and p50/p99 latency of each, CPU time per request
+(in-process; the server process and the client for HTTP: these do not depend on what
+else the machine is doing), and the ratios (HTTP / in-process latency, in-process / HTTP
+throughput).
 
     .venv/bin/python benchmarks/http.py                  # 100k assets, 3 rounds of 2 s
     .venv/bin/python benchmarks/http.py --assets 20000 --rounds 1
@@ -159,26 +161,47 @@ async def run_http(url: str, body: dict, clients: int, seconds: float) -> tuple[
         return latencies, time.perf_counter() - started
 
 
-def merge(parts: list[tuple[list[float], float]]) -> dict[str, float]:
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def merge(parts: list[tuple[list[float], float]], cpu: dict[str, float]) -> dict[str, float]:
     latencies = [x for lat, _ in parts for x in lat]
-    return summarize(latencies, sum(elapsed for _, elapsed in parts))
+    out = summarize(latencies, sum(elapsed for _, elapsed in parts))
+    out.update({k: v / len(latencies) * 1000 for k, v in cpu.items()})
+    return out
 
 
 def measure(
-    cur: Curata, url: str, body: dict, rounds: int, seconds: float
+    cur: Curata, url: str, server_pid: int, body: dict, rounds: int, seconds: float
 ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
-    """Alternate in-process and HTTP rounds, so that both see the same machine load."""
+    """Alternate in-process and HTTP rounds, so that both see the same machine load.
+
+    CPU time per request is counted too (it does not depend on what else runs on the
+    machine): this process's for in-process calls; the server's, and this process's as
+    the HTTP client, for requests."""
     for _ in range(3):
         cur.search_assets(body)
     local: dict[int, list[tuple[list[float], float]]] = {c: [] for c in CONCURRENCY}
     remote: dict[int, list[tuple[list[float], float]]] = {c: [] for c in CONCURRENCY}
+    cpu = {c: {"cpu": 0.0, "server_cpu": 0.0, "client_cpu": 0.0} for c in CONCURRENCY}
     for _ in range(rounds):
         for c in CONCURRENCY:
+            t0 = time.process_time()
             local[c].append(run_in_process(lambda: cur.search_assets(body), c, seconds))
+            cpu[c]["cpu"] += time.process_time() - t0
+            t0, s0 = time.process_time(), process_cpu(server_pid)
             remote[c].append(asyncio.run(run_http(url, body, c, seconds)))
+            cpu[c]["client_cpu"] += time.process_time() - t0
+            cpu[c]["server_cpu"] += process_cpu(server_pid) - s0
     return (
-        {c: merge(local[c]) for c in CONCURRENCY},
-        {c: merge(remote[c]) for c in CONCURRENCY},
+        {c: merge(local[c], {"cpu": cpu[c]["cpu"]}) for c in CONCURRENCY},
+        {
+            c: merge(remote[c], {k: cpu[c][k] for k in ("server_cpu", "client_cpu")})
+            for c in CONCURRENCY
+        },
     )
 
 
@@ -235,23 +258,28 @@ def main() -> None:
                 print(f"query: {body} -> {data.total_count:,} results, top {len(data.results)}")
                 served = httpx.post(url + "/search", json=body, timeout=60).json()["data"]
                 assert served["total_count"] == data.total_count
-                local, remote = measure(cur, url, body, args.rounds, args.seconds)
+                local, remote = measure(cur, url, proc.pid, body, args.rounds, args.seconds)
         finally:
             proc.terminate()
             proc.wait(30)
 
     print()
-    print("| clients | in-process req/s | p50 ms | p99 ms | HTTP req/s | p50 ms | p99 ms "
+    print("| clients | in-process req/s | p50 ms | p99 ms | CPU ms/req "
+          "| HTTP req/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req "
           "| p50 ratio | throughput ratio |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in CONCURRENCY:
         a, b = local[c], remote[c]
         print(
-            f"| {c} | {a['rps']:.1f} | {a['p50']:.1f} | {a['p99']:.1f} "
+            f"| {c} | {a['rps']:.1f} | {a['p50']:.1f} | {a['p99']:.1f} | {a['cpu']:.2f} "
             f"| {b['rps']:.1f} | {b['p50']:.1f} | {b['p99']:.1f} "
+            f"| {b['server_cpu']:.2f} | {b['client_cpu']:.2f} "
             f"| {b['p50'] / a['p50']:.2f} | {a['rps'] / b['rps']:.2f} |"
         )
-    print("\np50 ratio = HTTP p50 / in-process p50; throughput ratio = in-process / HTTP.")
+    print(
+        "\np50 ratio = HTTP p50 / in-process p50; throughput ratio = in-process / HTTP req/s;"
+        "\nCPU ms/req: in-process calls; the server process and the HTTP client per request."
+    )
 
 
 if __name__ == "__main__":
