@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from curata import Curata
-from mcp import Client
+from mcp import Client, MCPError
 from tests.mcp.conftest import Scenario, failed, ok
 
 
@@ -76,6 +78,10 @@ def test_selection_workflow_and_artwork(
             f"curata://projects/q4-campaign/selections/{ids['selection_id']}/manifest"
         )
         assert json.loads(manifest.contents[0].text)["data"]["items"] == full["items"]
+        with pytest.raises(MCPError, match="no-such-selection"):
+            await client.read_resource(
+                "curata://projects/q4-campaign/selections/no-such-selection/manifest"
+            )
         exported = ok(
             await client.call_tool("export_selection", {**ids, "export_path": str(target)})
         )

@@ -20,6 +20,8 @@ import anyio.to_thread
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+from mcp_types.jsonrpc import INVALID_PARAMS
 
 from curata import __version__
 from curata.errors import CurataError
@@ -113,7 +115,8 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
         try:
             body = await anyio.to_thread.run_sync(read_resource, curata, uri)
         except CurataError as exc:
-            body = {"success": False, "message": str(exc), "data": None, "error": exc.to_dict()}
+            # A resource that does not exist is an invalid-params protocol error (SEP-2164).
+            raise MCPError(INVALID_PARAMS, str(exc), exc.to_dict()) from None
         return types.ReadResourceResult(
             contents=[
                 types.TextResourceContents(
