@@ -23,7 +23,7 @@ from curata.search.index import SearchIndex
 from curata.search.names import JoinedNames
 from curata.search.query import Pattern, Query, Range, TagTerm
 from curata.search.regexes import RegexBudget
-from curata.search.relation import contains
+from curata.search.relation import contains, distinct
 
 
 def _member(ids: np.ndarray, candidates: np.ndarray, capacity: int) -> np.ndarray:
@@ -130,8 +130,9 @@ class Evaluator:
             coded["project_id"] = [q.project, *store.project_ids(self.conn, q.project)]
         for column, wanted in coded.items():
             if wanted is not None:
-                codes = self._code_set(column, wanted)
-                tests.append((cols.codes[column], lambda v, c=codes: np.isin(v, c)))
+                allowed = np.zeros(len(cols.dicts[column]) + 1, bool)  # by code + 1 (-1: none)
+                allowed[self._code_set(column, wanted) + 1] = True
+                tests.append((cols.codes[column], lambda v, a=allowed: a[v + 1]))
         for column, r in q.ranges.items():
             tests.append((cols.floats[column], lambda v, r=r: _in_range(v, r)))
         return tests
@@ -163,7 +164,7 @@ class Evaluator:
         if len(terms) * 2 < len(names.vocab):
             vocab = names.vocab.names
             hits = JoinedNames([vocab[t] for t in terms.tolist()]).matching(budget)
-            return candidates[np.unique(positions[hits])]
+            return candidates[distinct(positions[hits])]
         hits = names.joined().matching(budget)
         matched = names.relation.any_of(hits.tolist())
         return candidates[_member(matched, candidates, self.index.capacity)]

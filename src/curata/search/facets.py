@@ -49,11 +49,13 @@ def _count(index: SearchIndex, rows: np.ndarray, tags: np.ndarray | None = None)
         for name, codes in cols.codes.items()
     }
     ratings = cols.floats["quality_rating"][rows]
-    values, counts = np.unique(ratings[~np.isnan(ratings)], return_counts=True)
+    rated = ratings[~np.isnan(ratings)].astype(np.int64)
+    lowest = int(rated.min()) if len(rated) else 0
+    counts = np.bincount(rated - lowest)
     return Counts(
         index.tags.count(rows) if tags is None else tags,
         coded,
-        {int(v): int(c) for v, c in zip(values.tolist(), counts.tolist(), strict=True)},
+        {lowest + r: int(c) for r, c in enumerate(counts.tolist()) if c},
     )
 
 

@@ -20,6 +20,7 @@ import math
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -28,12 +29,13 @@ from sqlalchemy import Connection
 from curata.catalog import Catalog
 from curata.catalog import search as store
 from curata.search.names import JoinedNames
-from curata.search.relation import EMPTY, Relation, Vocabulary
-from curata.search.rules import file_name, metadata_keys, words
+from curata.search.relation import EMPTY, Relation, Vocabulary, distinct
+from curata.search.rules import file_name, metadata_keys, tokens
 
 SLACK = 10.0
 FULL_RELOAD_SHARE = 0.2
 CATCH_UP_SAVE = 10_000  # catching up with more changes than this is worth saving
+_BATCH = 1_000_000  # terms encoded at a time when a term index is built
 
 FLOAT_COLUMNS = (
     "file_size",
@@ -185,22 +187,38 @@ class TermIndex:
     names, metadata keys); ``first`` holds each asset's first term (its primary file
     name), -1 for none."""
 
-    def __init__(self, capacity: int, pairs: Iterable[tuple[int, Iterable[str]]]) -> None:
+    def __init__(self, capacity: int, pairs: Iterable[tuple[int, Sequence[str]]]) -> None:
+        """From ``(asset, terms)`` in ascending asset order (terms may repeat)."""
         self.vocab = Vocabulary()
         self.first = np.full(capacity, -1, np.int32)
-        assets: list[int] = []
-        terms: list[int] = []
+        keys: list[np.ndarray] = []
+        owners: list[int] = []
+        flat: list[str] = []
         for asset, names in pairs:
-            for i, name in enumerate(dict.fromkeys(names)):
-                term = self.vocab.add(name)
-                if not i:
-                    self.first[asset] = term
-                assets.append(asset)
-                terms.append(term)
+            flat.extend(names)
+            owners.extend(repeat(asset, len(names)))
+            if len(flat) >= _BATCH:
+                keys.append(self._encode(owners, flat))
+                owners, flat = [], []
+        keys.append(self._encode(owners, flat))
+        joined = np.concatenate(keys)
         self.relation = Relation.from_pairs(
-            capacity, np.array(assets, np.int64), np.array(terms, np.int32), len(self.vocab)
+            capacity, joined >> 32, (joined & 0xFFFFFFFF).astype(np.int32), len(self.vocab)
         )
         self._joined: JoinedNames | None = None
+
+    def _encode(self, owners: list[int], flat: list[str]) -> np.ndarray:
+        """``asset << 32 | term`` of a batch, distinct and sorted; notes each asset's first
+        term."""
+        ids = self.vocab.ids
+        for name in {n for n in flat if n not in ids}:
+            self.vocab.add(name)
+        codes = np.fromiter(map(ids.__getitem__, flat), np.int64, len(flat))
+        assets = np.array(owners, np.int64)
+        if len(assets):
+            first_at = np.flatnonzero(np.concatenate(([True], assets[1:] != assets[:-1])))
+            self.first[assets[first_at]] = codes[first_at]
+        return distinct((assets << 32) | codes)
 
     @classmethod
     def restored(cls, names: list[str], relation: Relation, first: np.ndarray) -> TermIndex:
@@ -228,7 +246,7 @@ class TermIndex:
         for asset, names in changes.items():
             terms = [self.vocab.add(n) for n in dict.fromkeys(names)]
             self.first[asset] = terms[0] if terms else -1
-            encoded[asset] = np.unique(np.array(terms, np.int32))
+            encoded[asset] = distinct(np.array(terms, np.int32))
         self.relation.grow(capacity, len(self.vocab))
         self.relation.update(encoded)
         self._joined = None
@@ -241,7 +259,7 @@ class TermIndex:
 def _prompt_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
     for rows in chunks:
         for asset, prompt in rows:
-            yield asset, words(prompt)
+            yield asset, tokens(prompt)
 
 
 def _name_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
@@ -384,7 +402,7 @@ class SearchIndex:
         links: dict[int, list[int]] = {i: [] for i in ids}
         for asset, tag in store.asset_tag_links(conn, ids):
             links[asset].append(tag)
-        self.tags.update({a: np.unique(np.array(t, np.int32)) for a, t in links.items()})
+        self.tags.update({a: distinct(np.array(t, np.int32)) for a, t in links.items()})
         for name, term_index in self.terms.items():
             fetch, derive = TERM_SOURCES[name]
             changes: dict[int, Iterable[str]] = {i: () for i in ids}

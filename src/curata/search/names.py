@@ -22,6 +22,7 @@ import numpy as np
 import regex
 
 from curata.search.regexes import RegexBudget
+from curata.search.relation import distinct
 
 _NOT_LINEWISE = (r"\A", r"\Z", r"\z", r"\G", "(?<", "(?!", "(?>", "(?-", "*+", "++", "?+", "}+")
 
@@ -62,7 +63,7 @@ class JoinedNames:
         lines = np.searchsorted(self.starts, at[:, 0], side="right") - 1
         crossed = at[:, 1] >= self.starts[lines + 1]
         if not crossed.any():
-            return np.unique(lines)
+            return distinct(lines)
         found: list[int] = []
         pos = 0
         while pos < end:

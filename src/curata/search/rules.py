@@ -15,11 +15,14 @@ _WORD = regex.compile(r"\w+")
 GENERATION_PARAMS = "generation_params"
 
 
+def tokens(text: str | None) -> list[str]:
+    """The lower-cased words of a text, in order (``\\w+``, Unicode-aware)."""
+    return _WORD.findall(text.lower()) if text else []
+
+
 def words(text: str | None) -> list[str]:
-    """The distinct lower-cased words of a text, in order (``\\w+``, Unicode-aware)."""
-    if not text:
-        return []
-    return list(dict.fromkeys(_WORD.findall(text.lower())))
+    """The distinct lower-cased words of a text, in order."""
+    return list(dict.fromkeys(tokens(text)))
 
 
 def _present(value: Any) -> bool:
