@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import bindparam, update
 
+# The script's folder leaves the path (benchmarks/http.py would shadow the stdlib).
+sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from curata import Curata

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curata.similarity.bits import brute_pairs
-from curata.similarity.join import join
+from curata.similarity.join import choose_join_plan, join
+from curata.similarity.plan import ChunkPlan
 from tests.similarity.strategies import clustered_codes
 
 
@@ -38,12 +39,20 @@ def brute_labels(codes: np.ndarray, pairs: set[tuple[int, int]]) -> list[int]:
     return labels
 
 
-@settings(max_examples=120, deadline=None)
-@given(clustered_codes(max_size=250), st.integers(0, 20), st.sampled_from([1, 2]))
+PLANS = [None, *(ChunkPlan.even(m) for m in (3, 4, 5, 8))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    clustered_codes(max_size=250),
+    st.integers(0, 20),
+    st.sampled_from([1, 2]),
+    st.sampled_from(PLANS),
+)
 def test_join_finds_exactly_the_brute_force_pairs_and_components(
-    codes: np.ndarray, t: int, threads: int
+    codes: np.ndarray, t: int, threads: int, plan: ChunkPlan | None
 ) -> None:
-    result = join(codes, t, threads=threads, keep_pairs=True)
+    result = join(codes, t, threads=threads, keep_pairs=True, plan=plan)
     expected = brute_pairs(codes, t)
     got = position_pairs(result, codes)
     assert got == expected
@@ -62,7 +71,7 @@ def test_output_growth_keeps_every_pair() -> None:
     bits = rng.integers(0, 64, size=(3000, 3)).astype(np.uint64)
     codes = base ^ (np.uint64(1) << bits[:, 0]) ^ (np.uint64(1) << bits[:, 1])
     codes ^= np.uint64(1) << bits[:, 2]
-    result = join(codes, 6, keep_pairs=True)
+    result = join(codes, 6, keep_pairs=True, plan=ChunkPlan.even(3))
     assert result.pair_count == len(brute_pairs(codes, 6)) == len(position_pairs(result, codes))
     assert len(result.groups()) == 1
 
@@ -105,3 +114,8 @@ def test_empty_and_single_code_sets() -> None:
     assert join(np.empty(0, dtype=np.uint64), 10).groups() == []
     single = join(np.array([42], dtype=np.uint64), 10)
     assert single.groups() == [] and single.pair_count == 0
+
+
+def test_join_plan_uses_fewer_wider_chunks_for_large_sets() -> None:
+    assert choose_join_plan(1_000_000, 10).m == 4
+    assert choose_join_plan(10_000_000, 10).m == 3
