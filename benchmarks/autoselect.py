@@ -24,23 +24,15 @@ import functools
 import gc
 import json
 import random
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-# This folder holds other scripts (one is named http.py): keep it off the import path so
-# that they cannot shadow standard modules.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent / "src"))
+from pydantic import TypeAdapter
 
-from pydantic import TypeAdapter  # noqa: E402
-
-from curata.autoselect import select_best_assets  # noqa: E402
-from curata.models.autoselect import AssetCandidate, ExistingAsset  # noqa: E402
+from curata.autoselect import select_best_assets
+from curata.models.autoselect import AssetCandidate, ExistingAsset
 
 TYPES = ("poster", "fanart", "clearlogo", "clearart", "banner", "landscape")
 # Per type: which providers offer it, with weights, and fanart.tv's fixed size.

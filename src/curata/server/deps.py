@@ -48,6 +48,6 @@ def envelope(result: Response[Any], status_code: int = 200) -> EnvelopeResponse:
 
     The operation's ``response_model`` still documents it; returning the model itself
     would make FastAPI dump, re-validate and serialize it again, which costs more than a
-    mid-size search on every request (see benchmarks/http.py).
+    mid-size search on every request (see benchmarks/http_api.py).
     """
     return EnvelopeResponse(result.model_dump_json(), status_code=status_code)
