@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from curata.ingest.metadata import parse_metadata
+from curata.ingest.metadata import AI_SOURCES, parse_metadata
 from curata.ingest.metadata.xmp import hierarchical_tag, parse_packet, rating
 from curata.ingest.probe import probe_file
 
@@ -177,6 +177,7 @@ _texts = st.one_of(
 @given(blocks=st.dictionaries(st.sampled_from(_KEYS), _texts, max_size=6))
 def test_parse_metadata_never_raises_and_tags_are_normalized(blocks: dict[str, str]) -> None:
     parsed = parse_metadata(blocks, "/x/some file.png")
+    assert parsed.ai_source in (*AI_SOURCES, None)
     assert all(t == t.lower().strip() and t for t in parsed.tags)
     assert parsed.rating is None or 0 <= parsed.rating <= 5
     assert all(isinstance(w, str) for w in parsed.warnings)

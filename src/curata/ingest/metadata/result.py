@@ -27,6 +27,8 @@ DALL_E = "dall-e"
 FIREFLY = "firefly"
 FLUX = "flux"
 STABLE_DIFFUSION = "stable-diffusion"
+IMAGEN = "imagen"
+UNKNOWN_AI = "unknown-ai"  # marked as AI-made, by a tool nothing names
 AI_SOURCES = (
     AUTOMATIC1111,
     COMFYUI,
@@ -38,6 +40,8 @@ AI_SOURCES = (
     FIREFLY,
     FLUX,
     STABLE_DIFFUSION,
+    IMAGEN,
+    UNKNOWN_AI,
 )
 
 
@@ -69,10 +73,6 @@ class ParsedMetadata:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    @property
-    def is_generated(self) -> bool:
-        return self.ai_source is not None
 
 
 def to_int(value: Any) -> int | None:

@@ -15,8 +15,10 @@ from curata.ingest.metadata.result import (
     DALL_E,
     FIREFLY,
     FLUX,
+    IMAGEN,
     MIDJOURNEY,
     STABLE_DIFFUSION,
+    UNKNOWN_AI,
     Blocks,
     ParsedMetadata,
     clean_text,
@@ -25,13 +27,12 @@ from curata.ingest.metadata.result import (
 )
 from curata.ingest.metadata.xmp import XmpFacts
 
-UNKNOWN_AI = "unknown-ai"
 _SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (MIDJOURNEY, re.compile(r"midjourney", re.I)),
     (DALL_E, re.compile(r"dall[\W_]?e|openai|chatgpt|gpt-4o|gpt-image|\bsora\b", re.I)),
     (FIREFLY, re.compile(r"firefly", re.I)),
     (FLUX, re.compile(r"\bflux\b|black forest labs|\bbfl\b", re.I)),
-    ("imagen", re.compile(r"imagen|gemini|google ai", re.I)),
+    (IMAGEN, re.compile(r"imagen|gemini|google ai", re.I)),
     (STABLE_DIFFUSION, re.compile(r"stable[ _-]?diffusion|stability ai|dreamstudio", re.I)),
 )
 _JOB_ID = re.compile(
