@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from curata import Curata
+from ingest_metadata import scan_seconds  # benchmarks/ingest_metadata.py, beside this file
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = Path(os.environ.get("CURATA_FIXTURES", HERE.parents[1] / "shared" / "fixtures"))
@@ -167,6 +168,8 @@ def main() -> None:
         ours, n = curata_scan(folder, work)
         peer = naive_peer(sorted(p for sub in kinds.values() for p in sub.iterdir()))
         rows.append(("overall", n, n / ours, n / peer))
+        without_meta = scan_seconds(folder, work, False, None).wall
+        with_meta = scan_seconds(folder, work, True, None).wall
         again, seen = rescan(folder, work)
         tiny = small_tree(DATA / f"tiny-{args.rescan_files}", args.rescan_files)
         again_big, seen_big = rescan(tiny, work)
@@ -178,9 +181,12 @@ def main() -> None:
         print(
             f"| {label} | {n} | {ours_rate:.1f} | {peer_rate:.1f} | {ours_rate / peer_rate:.2f}x |"
         )
+    added = (with_meta - without_meta) / without_meta * 100
     print(
-        f"\nunchanged re-scan: {seen} files in {again * 1000:.0f} ms = {seen / again:,.0f} files/s"
+        f"\nfull scan without / with the metadata step: {without_meta:.1f} s / {with_meta:.1f} s"
+        f" ({added:+.1f}%; rounds and CPU time: benchmarks/ingest_metadata.py)"
     )
+    print(f"unchanged re-scan: {seen} files in {again * 1000:.0f} ms = {seen / again:,.0f} files/s")
     print(f"unchanged re-scan: {seen_big} files in {again_big * 1000:.0f} ms = "
           f"{seen_big / again_big:,.0f} files/s")  # fmt: skip
 

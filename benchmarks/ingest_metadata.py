@@ -8,7 +8,7 @@ library: PNGs (1-1.5 MP) with AUTOMATIC1111 ``parameters``, PNGs carrying the Co
 beside a quarter of the PNGs. The peer is the same scanner with ``metadata=False``:
 the target is that parsing adds at most 10% to the full scan.
 
-    .venv/bin/python -m benchmarks.ingest_metadata [--pngs 240] [--comfy 120] [--jpegs 40]
+    .venv/bin/python benchmarks/ingest_metadata.py [--pngs 240] [--comfy 120] [--jpegs 40]
 """
 
 from __future__ import annotations
