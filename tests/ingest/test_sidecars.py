@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from curata import Curata
+from curata.ingest.scanner import discover
 from curata.ingest.sidecars import (
     candidates,
     read_sidecars,
@@ -112,3 +113,20 @@ def test_a_single_file_root_sees_its_sidecar(cur: Curata, tmp_path: Path) -> Non
     assert cur.scan([image]).data.bytes_read > 0  # type: ignore[union-attr]
     asset = cur.get_asset(str(image)).data
     assert asset is not None and "model:other_model" in asset.tags
+
+
+def test_discovered_signatures_equal_the_probes_own(tmp_path: Path) -> None:
+    """The scanner's cheap signature (from the walk) equals the probe's (from stat)."""
+    names = [
+        "a.png", "a.png.json", "a.txt", "b.jpg", "b.xmp", "c.tar.gz", "c.tar.gz.txt",
+        "noext", "noext.json", "v1.2/render.webp", "v1.2/render.xmp", "v1.2/plain",
+        "notes.txt", "d.json", "d.json.xmp", "e.PNG", "e.TXT", "x.y.z.png", "x.y.txt",
+    ]  # fmt: skip
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    discovery = discover([str(tmp_path)])
+    for path in [*discovery.files, *discovery.sidecars]:
+        assert discovery.sidecar_signature(path) == sidecar_signature(path), path
+    assert discovery.sidecar_signature(str(tmp_path / "a.png")) is not None
+    assert discovery.sidecar_signature(str(tmp_path / "v1.2" / "plain")) is None

@@ -29,7 +29,12 @@ from curata.catalog.codec import path_to_db
 from curata.catalog.projects import ensure_project
 from curata.errors import InvalidRequest
 from curata.ingest.probe import probe_file
-from curata.ingest.sidecars import sidecar_owners, sidecar_signature, stat_lookup
+from curata.ingest.sidecars import (
+    SIDECAR_EXTENSIONS,
+    sidecar_owners,
+    sidecar_signature,
+    stat_lookup,
+)
 from curata.ingest.walker import FoundFile, WalkProblem, walk
 from curata.models.probe import ProbeResult
 from curata.models.scan import ScanProgress, ScanSummary
@@ -49,16 +54,28 @@ class Discovery:
     problems: list[WalkProblem] = field(default_factory=list)
     # Sidecars of other found files: read with their owner, never cataloged alone.
     sidecars: dict[str, FoundFile] = field(default_factory=dict)
-    dir_roots: tuple[str, ...] = ()
+    # The walked folders (with a trailing separator) and the names of every found
+    # .json/.txt/.xmp file minus that extension: no other file can have a sidecar.
+    walked: tuple[str, ...] = ()
+    sidecar_stems: set[str] = field(default_factory=set)
 
     def stat(self, path: str) -> tuple[int, float] | None:
         """(size, mtime) of a path as discovered; stat only outside the walked folders."""
         found = self.files.get(path) or self.sidecars.get(path)
         if found is not None:
             return found.size, found.mtime
-        if any(path.startswith(root.rstrip(os.sep) + os.sep) for root in self.dir_roots):
+        return None if path.startswith(self.walked) else stat_lookup(path)
+
+    def sidecar_signature(self, path: str) -> str | None:
+        """:func:`sidecar_signature` from the discovered files; a file whose name (or name
+        up to its last dot) no sidecar starts with is answered without a lookup."""
+        if (
+            path.startswith(self.walked)
+            and path not in self.sidecar_stems
+            and path.rpartition(".")[0] not in self.sidecar_stems
+        ):
             return None
-        return stat_lookup(path)
+        return sidecar_signature(path, self.stat)
 
 
 @dataclass
@@ -79,9 +96,14 @@ def discover(
                 found.problems.append(item)
             elif item.path not in exclude:
                 found.files.setdefault(item.path, item)
+    found.sidecar_stems = {
+        stem
+        for stem, ext in map(os.path.splitext, found.files)
+        if ext.lower() in SIDECAR_EXTENSIONS
+    }
     for sidecar in sidecar_owners(found.files):
         found.sidecars[sidecar] = found.files.pop(sidecar)
-    found.dir_roots = tuple(r for r in roots if os.path.isdir(r))
+    found.walked = tuple(r.rstrip(os.sep) + os.sep for r in roots if os.path.isdir(r))
     return found
 
 
@@ -121,7 +143,7 @@ def plan(catalog: Catalog, roots: Sequence[str], discovery: Discovery) -> Plan:
         f
         for f in discovery.files.values()
         if not is_unchanged(
-            f, known.get(f.path), failed.get(f.path), sidecar_signature(f.path, discovery.stat)
+            f, known.get(f.path), failed.get(f.path), discovery.sidecar_signature(f.path)
         )
     ]
     return Plan(to_read, len(discovery.files) - len(to_read), known)
