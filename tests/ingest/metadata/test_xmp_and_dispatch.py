@@ -147,6 +147,13 @@ def test_truncated_json_sidecar_is_a_warning(tmp_path: Path) -> None:
     assert any(w.startswith("sidecar:json: not valid JSON") for w in result.warnings)
 
 
+def test_a_broken_graph_still_names_comfyui_beside_a_described_sidecar() -> None:
+    blocks = {"png:prompt": '{"3": {"class_type": "KSampler"', "sidecar:json": '{"caption": "x"}'}
+    parsed = parse_metadata(blocks, "/lib/ComfyUI_00001_.png")
+    assert (parsed.ai_source, parsed.description, parsed.guess) == ("comfyui", "x", False)
+    assert len(parsed.warnings) == 1
+
+
 def test_caption_txt_sidecar_is_the_description(tmp_path: Path) -> None:
     path = tmp_path / "train_001.png"
     Image.new("RGB", (8, 8)).save(path)

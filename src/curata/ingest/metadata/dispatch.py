@@ -120,12 +120,11 @@ def parse_metadata(blocks: Blocks, path: str | None = None) -> ParsedMetadata:
     xmp = _xmp(blocks, warnings)
     service = services.parse(blocks, xmp)
     if result is None or result.ai_source is None:
-        base = result
-        result = service or (filenames.guess(path) if path and not hint else None)
-        if result is None:
-            result = base or ParsedMetadata(ai_source=hint)
-        elif base is not None:
-            result.description = result.description or base.description
+        fallback = service or (filenames.guess(path) if path and not hint else None)
+        if fallback is not None and result is not None:
+            fallback.description = fallback.description or result.description
+        result = fallback or result or ParsedMetadata()
+        result.ai_source = result.ai_source or hint
     elif service is not None:
         result.generation_params.setdefault("provenance", service.generation_params)
     keywords = blocks.get("iptc:Keywords", "")
