@@ -116,6 +116,7 @@ def test_empty_and_single_code_sets() -> None:
     assert single.groups() == [] and single.pair_count == 0
 
 
-def test_join_plan_uses_fewer_wider_chunks_for_large_sets() -> None:
+def test_join_plan_uses_fewer_wider_chunks_only_for_very_large_sets() -> None:
     assert choose_join_plan(1_000_000, 10).m == 4
-    assert choose_join_plan(10_000_000, 10).m == 3
+    assert choose_join_plan(10_000_000, 10).m == 4
+    assert choose_join_plan(100_000_000, 10).m == 3

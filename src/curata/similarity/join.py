@@ -7,9 +7,9 @@ multi-index tables as queries use: in every probed table, each bucket's codes ar
 compared with those of the same bucket and of every bucket within the table's
 pigeonhole radius (higher keys only, so each bucket pair is visited once). A pair
 reachable from several tables is reported by the first one only. The chunking is
-chosen by a cost model (bucket pairs visited + candidate pairs verified): 4 chunks of
-16 bits around a million codes, 3 chunks (22/21/21 bits, 5x fewer candidates) at ten
-million.
+chosen by a cost model (bucket pairs visited + candidate pairs verified, calibrated
+below): 4 chunks of 16 bits from about 100k to 10M codes; 3 chunks (22/21/21 bits, 5x
+fewer candidates but 2**22-bucket tables) only beyond that.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from curata.similarity.mih import Tables, _seen_before
 from curata.similarity.plan import CHUNK_COUNTS, MAX_CHUNK_BITS, ChunkPlan, ball
 
 _INITIAL = 1024
-# Cost of visiting one bucket pair, relative to verifying one candidate pair (measured
-# at 1M codes: 3 chunks took 21.7 s of CPU against 3.5 s for 4 chunks).
-ENUM_COST = 6.0
+# Cost of visiting one bucket pair, relative to verifying one candidate pair. Measured
+# (CPU time, t = 10, uniform codes): at 1M codes 3 chunks took 21.7 s against 3.5 s for
+# 4 chunks; at 10M, 280 s against 205 s (wide tables are visited at cache-miss speed,
+# and 4 chunks' fuller buckets verify faster). So 4 chunks up to ~10M codes.
+ENUM_COST = 30.0
 
 
 @njit(cache=True, nogil=True)
