@@ -42,7 +42,7 @@ def test_joined_search_equals_searching_each_name(names: list[str], pattern: str
     compiled = compile_pattern(pattern, ignore_case=False)
     expected = [i for i, n in enumerate(names) if compiled.search(n)]
     budget = RegexBudget(Pattern("filters.filename_pattern", compiled))
-    assert JoinedNames(names).matching(budget).tolist() == expected
+    assert JoinedNames.of(names).matching(budget).tolist() == expected
 
 
 @pytest.mark.parametrize(
@@ -56,4 +56,4 @@ def test_linewise_patterns(pattern: str, expected: bool) -> None:
 def test_a_match_running_across_names_does_not_hide_the_next_name() -> None:
     compiled = compile_pattern("a[^z]*b", ignore_case=False)
     budget = RegexBudget(Pattern("filters.filename_pattern", compiled))
-    assert JoinedNames(["a", "xab", "b"]).matching(budget).tolist() == [1]
+    assert JoinedNames.of(["a", "xab", "b"]).matching(budget).tolist() == [1]

@@ -20,7 +20,6 @@ from sqlalchemy import Connection
 from curata.catalog import search as store
 from curata.search import kernels
 from curata.search.index import SearchIndex
-from curata.search.names import JoinedNames
 from curata.search.query import Pattern, Query, Range, TagTerm
 from curata.search.regexes import RegexBudget
 from curata.search.relation import contains, distinct
@@ -162,8 +161,7 @@ class Evaluator:
         budget = RegexBudget(pattern)
         positions, terms = names.relation.gather(candidates)
         if len(terms) * 2 < len(names.vocab):
-            vocab = names.vocab.names
-            hits = JoinedNames([vocab[t] for t in terms.tolist()]).matching(budget)
+            hits = names.joined(terms).matching(budget)
             return candidates[distinct(positions[hits])]
         hits = names.joined().matching(budget)
         matched = names.relation.any_of(hits.tolist())

@@ -205,6 +205,12 @@ class TermIndex:
         self.relation = Relation.from_pairs(
             capacity, joined >> 32, (joined & 0xFFFFFFFF).astype(np.int32), len(self.vocab)
         )
+        self._reset_arrays()
+
+    def _reset_arrays(self) -> None:
+        self._names = np.empty(0, object)
+        self._lengths = np.zeros(0, np.int64)
+        self._breaks = np.zeros(0, bool)
         self._joined: JoinedNames | None = None
 
     def _encode(self, owners: list[int], flat: list[str]) -> np.ndarray:
@@ -227,13 +233,34 @@ class TermIndex:
         made.vocab = Vocabulary(names)
         made.relation = relation
         made.first = first
-        made._joined = None
+        made._reset_arrays()
         return made
 
-    def joined(self) -> JoinedNames:
-        """Every distinct term joined one per line (for regexes over file names)."""
-        if self._joined is None:
-            self._joined = JoinedNames(self.vocab.names)
+    def _term_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per term: the term (object array), its length, whether it holds a line break;
+        extended as the vocabulary grows (terms never change)."""
+        have = len(self._names)
+        if have < len(self.vocab):
+            new = self.vocab.names[have:]
+            added = np.empty(len(new), object)
+            added[:] = new
+            self._names = np.concatenate([self._names, added])
+            self._lengths = np.concatenate(
+                [self._lengths, np.fromiter(map(len, new), np.int64, len(new))]
+            )
+            self._breaks = np.concatenate(
+                [self._breaks, np.fromiter(("\n" in n for n in new), bool, len(new))]
+            )
+        return self._names, self._lengths, self._breaks
+
+    def joined(self, terms: np.ndarray | None = None) -> JoinedNames:
+        """The given terms (default: every distinct term, cached) joined one per line,
+        for regexes over file names."""
+        names, lengths, breaks = self._term_arrays()
+        if terms is not None:
+            return JoinedNames(names[terms], lengths[terms], not breaks[terms].any())
+        if self._joined is None or len(self._joined.names) != len(names):
+            self._joined = JoinedNames(names, lengths, not breaks.any())
         return self._joined
 
     def update(self, capacity: int, changes: dict[int, Iterable[str]]) -> None:
@@ -249,7 +276,6 @@ class TermIndex:
             encoded[asset] = distinct(np.array(terms, np.int32))
         self.relation.grow(capacity, len(self.vocab))
         self.relation.update(encoded)
-        self._joined = None
 
     def posting(self, name: str) -> np.ndarray:
         term = self.vocab.ids.get(name)

@@ -33,15 +33,25 @@ def linewise(pattern: str) -> bool:
 
 
 class JoinedNames:
-    """Names joined one per line, with each line's start offset."""
+    """Names joined one per line, with each line's start offset.
 
-    def __init__(self, names: Sequence[str]) -> None:
+    ``names`` is an object array of strings, ``lengths`` their lengths, ``clean`` whether
+    none holds a line break (:meth:`of` works them out from a plain list).
+    """
+
+    def __init__(self, names: np.ndarray, lengths: np.ndarray, clean: bool) -> None:
         self.names = names
-        self.clean = not any("\n" in n for n in names)
-        self.text = "\n".join(names) + "\n"
-        lengths = np.fromiter((len(n) + 1 for n in names), np.int64, len(names))
+        self.clean = clean
+        self.text = "\n".join(names.tolist()) + "\n"
         self.starts = np.zeros(len(names) + 1, np.int64)
-        np.cumsum(lengths, out=self.starts[1:])
+        np.cumsum(lengths + 1, out=self.starts[1:])
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> JoinedNames:
+        lengths = np.fromiter(map(len, names), np.int64, len(names))
+        array = np.empty(len(names), object)
+        array[:] = names
+        return cls(array, lengths, not any("\n" in n for n in names))
 
     def matching(self, budget: RegexBudget) -> np.ndarray:
         """Indices of the names the budget's pattern finds a match in."""
