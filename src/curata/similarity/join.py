@@ -72,8 +72,7 @@ def _self_join(
     part,
     parts,
     j0,
-    m0,
-    key_start,
+    k0,
     pi,
     pj,
     pd,
@@ -96,41 +95,39 @@ def _self_join(
 ):  # type: ignore[no-untyped-def]
     """Pairs from every ``parts``-th non-empty bucket from ``part`` (one thread's share).
 
-    Mask-major: for each table and each probe mask (all key offsets within the
-    table's radius), every non-empty bucket ``key0`` (``filled``, ascending) is
-    compared with bucket ``key0 ^ mask`` when that key is not lower (the zero mask:
-    pairs inside the bucket). For a fixed mask, ``key0 ^ mask`` walks the offsets and
-    codes almost sequentially, so even tables of 2**22 buckets are enumerated at
-    memory speed. Each row of a bucket pair
-    is first counted (a loop LLVM vectorizes) and only rows with hits are walked again.
+    For each table and each non-empty bucket ``key0`` (``filled``, ascending), the
+    bucket's codes are compared with those of bucket ``key0 ^ mask`` for every probe
+    mask (all key offsets within the table's radius, precomputed) whose key is not
+    lower; the zero mask gives the pairs inside the bucket. The bucket stays in L1
+    while all its neighbours are visited. Each row of a bucket pair is first counted
+    (a loop LLVM vectorizes) and only rows with hits are walked again.
 
     The output arrays never grow in here (growing inside the loop costs reference
     counting on every row): when they are full the kernel returns where it stopped,
-    ``done=False``, and is called again from there with larger arrays; the bucket
-    pair it was working on is redone from its start. Every pair found is merged into
+    ``done=False``, and is called again from there with larger arrays; the bucket it
+    was working on is redone from its start. Every pair found is merged into
     ``parent`` (this thread's union-find forest) and counted as ``mult[u] * mult[v]``
     position pairs; with ``emit`` False nothing is recorded per pair.
     """
     cap = pi.shape[0]
     for j in range(j0, shifts.shape[0]):
         base = bases[j]
-        first_mask = m0 if j == j0 else mask_start[j]
-        for mi in range(first_mask, mask_start[j + 1]):
-            mask = masks[mi]
-            first = key_start if (j == j0 and mi == m0) else filled_start[j] + part
-            for ki in range(first, filled_start[j + 1], parts):
-                key0 = np.int64(filled[ki])
+        first = k0 if j == j0 else filled_start[j] + part
+        for ki in range(first, filled_start[j + 1], parts):
+            key0 = np.int64(filled[ki])
+            a0 = offsets[base + key0]
+            a1 = offsets[base + key0 + 1]
+            n_key = n
+            count_key = count
+            for mi in range(mask_start[j], mask_start[j + 1]):
+                mask = masks[mi]
                 key = key0 ^ mask
                 if key < key0:
                     continue
-                a0 = offsets[base + key0]
-                a1 = offsets[base + key0 + 1]
                 b0 = offsets[base + key]
                 b1 = offsets[base + key + 1]
-                if a1 == a0 or b1 == b0:
+                if b1 == b0:
                     continue
-                n_pair = n
-                count_pair = count
                 for a in range(a0, a1):
                     ca = codes[j, a]
                     lo = a + 1 if mask == 0 else b0
@@ -140,7 +137,7 @@ def _self_join(
                     if hits == 0:
                         continue
                     if emit and n + hits > cap:
-                        return j, mi, ki, n_pair, count_pair, False
+                        return j, ki, n_key, count_key, False
                     for b in range(lo, b1):
                         x = ca ^ codes[j, b]
                         dx = popcount64(x)
@@ -154,7 +151,7 @@ def _self_join(
                                 pj[n] = max(u, v)
                                 pd[n] = dx
                                 n += 1
-    return shifts.shape[0], 0, 0, n, count, True
+    return shifts.shape[0], 0, n, count, True
 
 
 @dataclass
@@ -174,10 +171,10 @@ def _join_part(
     filled, filled_start = _filled_buckets(tables)
     parent = np.arange(len(mult), dtype=np.int64)
     out = [np.empty(_INITIAL if emit else 0, dtype=np.int64) for _ in range(3)]
-    j, mi, ki, n, count = 0, 0, part, 0, 0
+    j, ki, n, count = 0, part, 0, 0
     while True:
-        j, mi, ki, n, count, done = _self_join(
-            np.int64(t), part, parts, j, mi, ki, *out, n, count, emit, parent, mult,
+        j, ki, n, count, done = _self_join(
+            np.int64(t), part, parts, j, ki, *out, n, count, emit, parent, mult,
             filled, filled_start, *args,
         )  # fmt: skip
         if done:
