@@ -34,6 +34,9 @@ def same(r: Relation, links: dict[int, set[int]]) -> None:
     assert r.count(some).tolist() == [
         sum(t in links.get(a, set()) for a in some.tolist()) for t in range(N_TERMS)
     ]
+    for terms_wanted in ([0], [1, 2], list(range(N_TERMS))):
+        expected = sorted(a for a, ts in links.items() if ts & set(terms_wanted))
+        assert r.any_of(terms_wanted).tolist() == expected
     positions, terms = r.gather(some)
     got = sorted(zip(some[positions].tolist(), terms.tolist(), strict=True))
     assert got == sorted((a, t) for a in some.tolist() for t in links.get(a, set()))

@@ -49,6 +49,14 @@ COLUMNS = (
 )
 
 
+def consistent_reads(conn: Connection) -> None:
+    """Make every read of this (not yet begun) connection see one snapshot of the
+    catalog, as loading the index needs. SQLite's read transaction already does;
+    PostgreSQL's default (read committed) would let a write land between two reads."""
+    if conn.dialect.name == "postgresql" and not conn.in_transaction():
+        conn.execution_options(isolation_level="REPEATABLE READ")
+
+
 def _stream(conn: Connection, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
     """Chunks of raw driver rows of ``stmt``."""
     cursor = conn.execute(stmt).cursor

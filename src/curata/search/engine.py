@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from curata.catalog import Catalog
+from curata.catalog import search as store
 from curata.catalog.assets import load_assets
 from curata.errors import invalid_from_pydantic
 from curata.models.search import SearchFilters, SearchRequest, SearchResponse
@@ -27,6 +28,7 @@ def search(catalog: Catalog, request: SearchRequest) -> SearchResponse:
     index = index_for(catalog)
     saved_at = snapshot.snapshot_path(catalog)
     with catalog.read() as conn:
+        store.consistent_reads(conn)
         with index.lock:
             snapshot.warm_start(index, conn, saved_at)
             index.sync(conn)
@@ -58,6 +60,7 @@ def matching_ids(catalog: Catalog, filters: SearchFilters | dict[str, Any]) -> n
     index = index_for(catalog)
     saved_at = snapshot.snapshot_path(catalog)
     with catalog.read() as conn, index.lock:
+        store.consistent_reads(conn)
         snapshot.warm_start(index, conn, saved_at)
         index.sync(conn)
         ids = evaluate(index, conn, query).copy()

@@ -114,8 +114,15 @@ class Relation:
         return self.postings[term] if 0 <= term < len(self.postings) else EMPTY
 
     def any_of(self, terms: Iterable[int]) -> np.ndarray:
-        """Sorted ids of the assets that have at least one of ``terms``."""
-        return union([self.posting(t) for t in terms])
+        """Sorted ids of the assets that have at least one of ``terms``: merged by a
+        sort, or through a bitmap when the postings are long."""
+        postings = [self.posting(t) for t in terms]
+        if sum(len(p) for p in postings) * 16 < self.capacity or len(postings) < 2:
+            return union(postings)
+        mask = np.zeros(self.capacity, bool)
+        for posting in postings:
+            kernels.mark(mask, posting, True)
+        return np.flatnonzero(mask).astype(np.int32)
 
     def sizes(self) -> np.ndarray:
         """How many assets have each term."""
