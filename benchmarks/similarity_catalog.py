@@ -48,10 +48,14 @@ def fill(cur: Curata, n: int, rng: np.random.Generator) -> np.ndarray:
                 for i in range(start, min(n, start + 50_000))
             ]
             ids.extend(insert_assets(conn, batch, now))
+        # Hashed over the past days, like a library scanned earlier (outside the sync slack).
         set_phash = update(assets).where(assets.c.id == bindparam("aid"))
         conn.execute(
-            set_phash.values(phash=bindparam("code")),
-            [{"aid": i, "code": int(c)} for i, c in zip(ids, codes.tolist(), strict=True)],
+            set_phash.values(phash=bindparam("code"), updated_at=bindparam("at")),
+            [
+                {"aid": i, "code": int(c), "at": now - 86400 - (len(ids) - k) * 0.1}
+                for k, (i, c) in enumerate(zip(ids, codes.tolist(), strict=True))
+            ],
         )
     return np.array(ids)
 

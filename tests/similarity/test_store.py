@@ -89,3 +89,19 @@ def test_postgres_catalog_finds_the_same_neighbours(pg_database: str, photos: Pa
         assert groups is not None and [g.size for g in groups.groups] == [3]
         store = index_for(cur.catalog)
         assert (store.codes >= 2**63).any()  # signed BIGINTs came back as their unsigned bits
+
+
+def test_an_asset_whose_hash_is_cleared_leaves_the_index(scanned: Curata) -> None:
+    store = synced(scanned)
+    target = int(store.ids[3])
+    with scanned.catalog.write() as conn:
+        conn.execute(
+            update(assets)
+            .where(assets.c.id == target)
+            .values(phash=None, updated_at=assets.c.updated_at + 1)
+        )
+    store = synced(scanned)
+    assert target not in store.ids.tolist() and len(store.ids) == 8
+    ids, codes = catalog_codes(scanned)
+    np.testing.assert_array_equal(store.ids, ids)
+    np.testing.assert_array_equal(store.index.codes(), codes)

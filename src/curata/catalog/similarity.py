@@ -1,4 +1,7 @@
-"""What similarity search reads from the catalog: hashes, change stamps, copies, keeper facts.
+"""What similarity search reads from the catalog: hashes, copies, keeper facts.
+
+The change stamp it syncs on is :func:`curata.catalog.search.change_marks` (shared
+with the search index).
 
 ``assets.phash`` is a signed BIGINT (two's complement of the unsigned hash); the
 arrays returned here are int64 and are reinterpreted as uint64 without a copy by
@@ -11,24 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, false, func, or_, select
+from sqlalchemy import Connection, false, func, select
 
 from curata.catalog.codec import path_from_db
 from curata.catalog.schema import assets, locations
 
 _CHUNK = 900
-
-
-@dataclass(frozen=True)
-class HashStamp:
-    """Changes whenever an asset is added or its row rewritten (assets are never deleted).
-
-    ``updated_at`` is served by ``ix_assets_updated`` and ``max_id`` by the primary key,
-    so reading the stamp costs two index lookups, not a scan.
-    """
-
-    max_id: int | None
-    updated_at: float | None
 
 
 @dataclass(frozen=True)
@@ -62,31 +53,30 @@ class CopyLocation:
     first_seen: float
 
 
-def hash_stamp(conn: Connection) -> HashStamp:
-    max_id = conn.execute(select(func.max(assets.c.id))).scalar_one_or_none()
-    updated = conn.execute(select(func.max(assets.c.updated_at))).scalar_one_or_none()
-    return HashStamp(max_id, updated)
-
-
 def hash_rows(
     conn: Connection, updated_since: float | None = None, after_id: int | None = None
 ) -> HashRows:
     """Every asset's (id, phash). With ``updated_since``: only rows updated at or after it
     or with an id above ``after_id``, including rows whose hash is now NULL (so that a
     reload drops them)."""
-    stmt = select(assets.c.id, assets.c.phash).order_by(assets.c.id)
+    columns = (assets.c.id, assets.c.phash)
     if updated_since is None:
-        stmt = stmt.where(assets.c.phash.is_not(None))
+        stmt = select(*columns).where(assets.c.phash.is_not(None)).order_by(assets.c.id)
     else:
-        stmt = stmt.where(or_(assets.c.updated_at >= updated_since, assets.c.id > (after_id or 0)))
-    rows = conn.execute(stmt).all()
+        # A UNION, not an OR: each half is served by its index (an OR scans the table).
+        recent = select(*columns).where(assets.c.updated_at >= updated_since)
+        added = select(*columns).where(assets.c.id > (after_id or 0))
+        stmt = recent.union(added).order_by("id")
+    rows = conn.execute(stmt).cursor.fetchall()  # raw driver tuples: no Row objects
     if not rows:
         empty = np.empty(0, dtype=np.int64)
         return HashRows(empty, empty, np.empty(0, dtype=bool))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    if updated_since is None:
+        table = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return HashRows(table[:, 0].copy(), table[:, 1].copy(), np.ones(len(rows), dtype=bool))
     present = np.fromiter((r[1] is not None for r in rows), dtype=bool, count=len(rows))
-    signed = np.fromiter((r[1] or 0 for r in rows), dtype=np.int64, count=len(rows))
-    return HashRows(ids, signed, present)
+    table = np.array([(r[0], r[1] or 0) for r in rows], dtype=np.int64)
+    return HashRows(table[:, 0].copy(), table[:, 1].copy(), present)
 
 
 def phash_of(conn: Connection, asset_id: int) -> int | None:

@@ -4,7 +4,7 @@ One :class:`HashIndex` per catalog per process (:func:`index_for`). Before each 
 :meth:`HashIndex.sync` reads a two-value stamp (``max(assets.id)`` and
 ``max(assets.updated_at)``, both served by an index). Nothing changed: nothing is
 read. Something changed: only the rows updated since the last stamp (minus a slack
-for transactions that committed late) or added after the last id are read, merged
+for transactions that committed late, 10 s) or added after the last id are read, merged
 into the id-sorted arrays, and the Hamming index is rebuilt from those arrays
 (a counting sort per chunk: ~0.1 s at a million codes). Assets are never deleted
 from a catalog, so the stamp catches every change.
@@ -21,12 +21,14 @@ from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import similarity as hash_store
+from curata.catalog.search import change_marks
 from curata.similarity.bits import as_codes
 from curata.similarity.index import HammingIndex
 
 # Rows updated this many seconds before the last stamp are read again on a sync, so a
-# transaction that committed after a later one is not missed.
-SLACK = 300.0
+# transaction that committed after a later one is not missed (writers stamp rows with
+# the time their batch started; a batch commits within seconds).
+SLACK = 10.0
 
 
 @dataclass
@@ -36,23 +38,21 @@ class HashIndex:
     ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     index: HammingIndex = field(default_factory=lambda: HammingIndex(np.empty(0, np.uint64)))
-    stamp: hash_store.HashStamp | None = None
+    stamp: tuple[int, float] | None = None  # (max assets.id, max assets.updated_at)
     lock: threading.RLock = field(default_factory=threading.RLock)
     reloads: int = 0
 
     def sync(self, conn: Connection) -> None:
         """Bring the index up to date with the catalog (two index lookups when unchanged)."""
-        stamp = hash_store.hash_stamp(conn)
+        stamp = change_marks(conn)
         if stamp == self.stamp:
             return
-        if self.stamp is None or self.stamp.updated_at is None:
+        if self.stamp is None:
             rows = hash_store.hash_rows(conn)
             self._replace(rows.ids, as_codes(rows.codes))
         else:
-            rows = hash_store.hash_rows(
-                conn, self.stamp.updated_at - SLACK, after_id=self.stamp.max_id
-            )
-            self._merge(rows)
+            max_id, updated_at = self.stamp
+            self._merge(hash_store.hash_rows(conn, updated_at - SLACK, after_id=max_id))
         self.stamp = stamp
 
     def _replace(self, ids: np.ndarray, codes: np.ndarray) -> None:
@@ -62,6 +62,18 @@ class HashIndex:
 
     def _merge(self, rows: hash_store.HashRows) -> None:
         if not len(rows.ids):
+            return
+        pos = np.searchsorted(self.ids, rows.ids)
+        inside = pos < len(self.ids)
+        known = np.zeros(len(rows.ids), dtype=bool)
+        known[inside] = self.ids[pos[inside]] == rows.ids[inside]
+        if known.all() and rows.present.all():  # only rewritten rows (ratings, tags, rescans)
+            fresh = as_codes(rows.codes)
+            if np.array_equal(self.codes[pos], fresh):
+                return
+            codes = self.codes.copy()
+            codes[pos] = fresh
+            self._replace(self.ids, codes)
             return
         keep = ~np.isin(self.ids, rows.ids, assume_unique=True)
         ids = np.concatenate([self.ids[keep], rows.ids[rows.present]])
