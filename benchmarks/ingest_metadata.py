@@ -128,7 +128,7 @@ def scan_seconds(folder: Path, work: Path, metadata: bool, workers: int | None) 
 
 def parse_only(folder: Path, sample: int = 200) -> float:
     """Microseconds per file of the pure parsers alone, on the probe's blocks."""
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".png", ".jpg"))[:sample]
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".png", ".jpg"))[:sample]
     blocks = [(probe_file(str(p)).blocks, str(p)) for p in files]
     start = time.perf_counter()
     for b, path in blocks:
@@ -144,8 +144,11 @@ def main() -> None:
     parser.add_argument("--comfy", type=int, default=120)
     parser.add_argument("--jpegs", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--folder", type=Path, help="measure this folder instead of the generated one"
+    )
     args = parser.parse_args()
-    folder = build_folder(args.pngs, args.comfy, args.jpegs)
+    folder = args.folder or build_folder(args.pngs, args.comfy, args.jpegs)
     parallel: dict[bool, list[Timing]] = {True: [], False: []}
     serial: dict[bool, list[Timing]] = {True: [], False: []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,10 +162,12 @@ def main() -> None:
     wall = {m: statistics.median(t.wall for t in parallel[m]) for m in (False, True)}
     cpu = {m: statistics.median(t.cpu for t in serial[m]) for m in (False, True)}
     print(f"\n## Generation metadata ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
-    sidecars = len(range(0, args.pngs, 4))
-    print(f"folder: {files} files ({args.pngs} A1111 PNGs, {args.comfy} ComfyUI PNGs, "
-          f"{args.jpegs} 12 MP JPEGs; sidecars beside {sidecars} PNGs), {args.rounds} rounds, "
-          "medians\n")  # fmt: skip
+    if args.folder:
+        described = f"{args.folder}"
+    else:
+        described = (f"{args.pngs} A1111 PNGs, {args.comfy} ComfyUI PNGs, {args.jpegs} 12 MP "
+                     f"JPEGs; sidecars beside {len(range(0, args.pngs, 4))} PNGs")  # fmt: skip
+    print(f"folder: {files} files ({described}), {args.rounds} rounds, medians\n")
     print("| full scan | without metadata step | with metadata step | added |")
     print("|---|---:|---:|---:|")
     for label, values in (

@@ -8,7 +8,8 @@ import imagehash
 import pytest
 from PIL import Image, ImageOps
 
-from curata.ingest.probe import hash_bits, probe_file
+from curata.ingest.hashing import hash_bits
+from curata.ingest.probe import probe_file
 
 FORMATS = {
     "alpha_channel_image.png": ("png", 640, 480),

@@ -22,7 +22,6 @@ from curata.ingest.blocks import read_blocks
 from curata.ingest.documents import probe_document
 from curata.ingest.embedded import embedded_blocks
 from curata.ingest.file_metadata import read_metadata
-from curata.ingest.hashing import hash_bits as hash_bits
 from curata.ingest.hashing import perceptual_hashes
 from curata.ingest.magic import EXTENSIONS, HEAD_SIZE, sniff
 from curata.ingest.video import probe_video
