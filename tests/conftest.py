@@ -10,12 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from curata import Curata
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("CURATA_FIXTURES", REPO.parent / "shared" / "fixtures"))
+# Tests never depend on wall-clock time: no per-example deadline, and no health check
+# that fails a property test because a loaded machine generated its inputs slowly.
+settings.register_profile("curata", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("curata")
+
 POSTGRES_URL = os.environ.get(
     "CURATA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
