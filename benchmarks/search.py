@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,21 +36,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 
+from curata import Curata
+from curata.catalog.bulk import NewAsset, insert_assets
+from curata.catalog.projects import ensure_project
+from curata.catalog.tags import add_tags
+from curata.search.examples import SPEC_EXAMPLES
+
 _HERE = Path(__file__).resolve().parent
-# benchmarks/http.py would shadow the standard library's http for a script run from here
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent / "src"))
-
-import duckdb  # noqa: E402
-
-from curata import Curata  # noqa: E402
-from curata.catalog.bulk import NewAsset, insert_assets  # noqa: E402
-from curata.catalog.projects import ensure_project  # noqa: E402
-from curata.catalog.tags import add_tags  # noqa: E402
-from curata.search.examples import SPEC_EXAMPLES  # noqa: E402
-
 DATA = _HERE / ".data" / "search"
 SNAPSHOTS = DATA / "home" / "cache" / "search"
 N_TAGS = 20_000

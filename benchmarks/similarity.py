@@ -26,18 +26,11 @@ result is checked against brute force for a sample of positions (all their pairs
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-
-import numpy as np
-
-# The script's folder leaves the path (benchmarks/http.py would shadow the stdlib).
-sys.path.pop(0)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import faiss
+import numpy as np
 
 from curata.similarity.bits import brute_range
 from curata.similarity.index import HammingIndex

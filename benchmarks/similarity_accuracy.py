@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,10 +30,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
-
-# The script's folder leaves the path (benchmarks/http.py would shadow the stdlib).
-sys.path.pop(0)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from curata import Curata
 from curata.catalog import similarity as hash_store

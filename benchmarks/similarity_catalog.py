@@ -18,17 +18,12 @@ The peer is the naive approach: re-reading every hash on every query.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import bindparam, update
-
-# The script's folder leaves the path (benchmarks/http.py would shadow the stdlib).
-sys.path.pop(0)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from curata import Curata
 from curata.catalog import similarity as hash_store
