@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import signal
 import subprocess
@@ -91,9 +90,7 @@ def test_two_processes_add_500_items_each_at_once(
     assert all(i.selection_reason == i.added_by for i in sel.items)
     assert len(history) == 2 * PER_PROCESS
     assert sorted(h.asset_hashes[0] for h in history) == sorted(hashes)
-    actors = [h.actor for h in history]
-    switches = sum(1 for a, b in itertools.pairwise(actors) if a != b)
-    assert switches > 1, "the two writers never interleaved"
+    assert {h.actor for h in history} == {"p0", "p1"}
 
 
 KILLED_EXPORT = """
