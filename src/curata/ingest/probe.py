@@ -70,7 +70,7 @@ def _exif_created(exif: Image.Exif) -> float | None:
     return stamp.replace(tzinfo=tz).timestamp()
 
 
-def _reduced(im: Image.Image) -> Image.Image:
+def reduced_for_hashing(im: Image.Image) -> Image.Image:
     """Decode no more pixels than hashing needs: JPEG draft (DCT scaling), else reduce()."""
     if im.format == "JPEG":
         im.draft("RGB" if im.mode not in ("L", "1") else "L", (HASH_DECODE_SIZE, HASH_DECODE_SIZE))
@@ -101,7 +101,7 @@ def probe_image(result: ProbeResult, source: io.BytesIO | str, metadata: bool = 
             if getattr(im, "n_frames", 1) > 1:
                 result.facts["frames"] = im.n_frames
             result.created_at = _exif_created(exif)
-            reduced = _reduced(im)
+            reduced = reduced_for_hashing(im)
             result.phash, result.dhash = perceptual_hashes(reduced)
             result.blocks = read_blocks(im)
             if metadata:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from curata.ingest.probe import _reduced, perceptual_hashes
+from curata.ingest.probe import perceptual_hashes, reduced_for_hashing
 from curata.models.similarity import Orientation
 
 # The PIL transpose that turns the query into each orientation (None: as it is).
@@ -45,7 +45,7 @@ def load_for_hashing(path: str | Path) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as im:
-                return _reduced(im).copy()
+                return reduced_for_hashing(im).copy()
         except (UnidentifiedImageError, Image.DecompressionBombWarning) as exc:
             raise UnreadableImage(f"not a readable image: {exc}") from exc
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
