@@ -66,6 +66,39 @@ class Unauthorized(CurataError):
     code = "unauthorized"
 
 
+class Forbidden(CurataError):
+    """The request is well formed but reaches outside what this server may touch: a path
+    outside the configured scan or export roots, a Host or Origin that is not allowed."""
+
+    http_status = 403
+    exit_code = 9
+    code = "forbidden"
+
+
+class PayloadTooLarge(CurataError):
+    """A request body, or a value inside it, is larger than curata's documented limit."""
+
+    http_status = 413
+    exit_code = 2
+    code = "too_large"
+
+
+class InsufficientStorage(CurataError):
+    """The disk (or quota) ran out while writing; nothing half-written was kept."""
+
+    http_status = 507
+    exit_code = 10
+    code = "insufficient_storage"
+
+
+class Busy(CurataError):
+    """Expensive work of this kind is already running at its concurrency limit; retry."""
+
+    http_status = 503
+    exit_code = 11
+    code = "busy"
+
+
 class Interrupted(CurataError):
     """Long work was stopped on request; what finished is kept and can be resumed."""
 

@@ -8,6 +8,7 @@ lives in the services (``ingest``, ``search``, ``selections``, ``similarity``,
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -25,6 +26,7 @@ from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
 from curata.errors import invalid_from_pydantic
 from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
+from curata.roots import Confinement
 from curata.models import (
     AssetDetail,
     Budget,
@@ -111,8 +113,22 @@ class Curata:
     """A curata catalog. ``Curata()`` opens the default one (``$CURATA_DATABASE`` or
     ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other."""
 
-    def __init__(self, database: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        database: str | os.PathLike[str] | None = None,
+        *,
+        confinement: Confinement | None = None,
+    ) -> None:
         self.catalog = Catalog(resolve_database_url(database))
+        #: None for a trusted caller (Python, the CLI); the servers' clients get one.
+        self.confinement = confinement
+
+    def confined(self, confinement: Confinement) -> Curata:
+        """The same catalog, for clients that may reach only ``confinement``'s roots
+        (the HTTP and MCP servers). Closing either closes the catalog."""
+        other = copy.copy(self)
+        other.confinement = confinement
+        return other
 
     def close(self) -> None:
         self.catalog.close()

@@ -237,6 +237,20 @@ selection_exports = Table(
     Column("item_count", Integer, nullable=False),
     Column("settings", JSON, nullable=False, default=dict),
     Column("actor", Text),
+    # "pending" from just before the rename into place until the record is complete;
+    # the next open completes (target in place and verified) or rolls back a pending one.
+    Column("state", String(16), nullable=False, default="complete"),
+    Column("staging", Text),  # the temporary folder or zip beside the target
+    Column("previous", Text),  # where a replaced export was moved aside
+)
+
+scan_roots = Table(
+    "scan_roots",
+    metadata,
+    Column("path", Text, primary_key=True),  # resolved real path, through codec.path_to_db
+    Column("follow_links", Boolean, nullable=False, default=False),
+    Column("first_scan", Float, nullable=False),
+    Column("last_scan", Float, nullable=False),
 )
 
 settings = Table(
