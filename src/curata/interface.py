@@ -26,7 +26,6 @@ from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
 from curata.errors import invalid_from_pydantic
 from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
-from curata.roots import Confinement
 from curata.models import (
     AssetDetail,
     Budget,
@@ -87,6 +86,7 @@ from curata.models.similarity import (
     SimilarRequest,
     SimilarResult,
 )
+from curata.roots import Confinement
 from curata.search import engine as search_engine
 from curata.search import saved as saved_searches
 from curata.selections import projects as project_service
