@@ -94,3 +94,10 @@ def test_the_installed_command_runs(tmp_path: Path, fixtures: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(out.stdout)["new"] == 6
+
+
+def test_error_messages_keep_brackets(scanned: Path) -> None:
+    """User text in an error is printed as written, not read as rich markup."""
+    result = runner.invoke(app, ["--database", str(scanned), "info", "[red]nope[/red]"])
+    assert result.exit_code == 3
+    assert "[red]nope[/red]" in result.stderr
