@@ -3,8 +3,8 @@
 Generators are tried from the most specific format to the most generic (the table
 :data:`GENERATORS`: InvokeAI, Tensor.Art, Stability Matrix, SwarmUI, ComfyUI, Easy
 Diffusion, Draw Things, NovelAI, RuinedFooocus, Fooocus, flat Diffusers-style JSON,
-A1111, a JSON sidecar); the first that recognizes its format wins. Hosted-service provenance (XMP/IPTC/C2PA) is used when no generator
-wrote parameters, the file name only as a last resort (marked as a guess). XMP
+A1111, a JSON sidecar); the first that recognizes its format wins. Hosted-service
+provenance (XMP/IPTC/C2PA) is used when no generator wrote parameters, the file name only as a last resort (marked as a guess). XMP
 keywords and ratings (embedded and sidecar) and IPTC keywords are merged into any result. A parser
 that fails on malformed data leaves a warning and the next one is tried.
 """

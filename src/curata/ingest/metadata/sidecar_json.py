@@ -2,14 +2,13 @@
 
 Recognized: a ComfyUI API graph (alone or as ``{"prompt": graph}``) or UI workflow,
 InvokeAI metadata, Fooocus parameters, and the flat objects that A1111's API, Diffusers
-and many scripts write (see :mod:`curata.ingest.metadata.diffusers`). Other JSON (photo-service exports and the like)
-contributes only its description.
+and many scripts write (see :mod:`curata.ingest.metadata.diffusers`). Other JSON
+(photo-service exports and the like) contributes only its description.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from curata.ingest.metadata import comfyui, diffusers, fooocus, invokeai
 from curata.ingest.metadata.result import STABLE_DIFFUSION, Blocks, MetadataError, ParsedMetadata
