@@ -94,9 +94,7 @@ def selected_link(inputs: dict[str, Any]) -> Any:
     return None
 
 
-def passed_on(
-    inputs: dict[str, Any], prefer: tuple[str, ...], avoid: frozenset[str]
-) -> list[Any]:
+def passed_on(inputs: dict[str, Any], prefer: tuple[str, ...], avoid: frozenset[str]) -> list[Any]:
     """The linked inputs a walk continues through, in the order they are tried."""
     first = [inputs[k] for k in prefer if is_link(inputs.get(k))]
     selected = selected_link(inputs)

@@ -4,9 +4,11 @@ Generators are tried from the most specific format to the most generic (the tabl
 :data:`GENERATORS`: InvokeAI, Tensor.Art, Stability Matrix, SwarmUI, ComfyUI, Easy
 Diffusion, Draw Things, NovelAI, RuinedFooocus, Fooocus, flat Diffusers-style JSON,
 A1111, a JSON sidecar); the first that recognizes its format wins. Hosted-service
-provenance (XMP/IPTC/C2PA) is used when no generator wrote parameters, the file name only as a last resort (marked as a guess). XMP
-keywords and ratings (embedded and sidecar) and IPTC keywords are merged into any result. A parser
-that fails on malformed data leaves a warning and the next one is tried.
+provenance (XMP/IPTC/C2PA) is used when no generator wrote parameters, the file name
+only as a last resort (marked as a guess). XMP keywords and ratings (embedded and
+sidecar) and IPTC keywords are merged into any result. A parser that fails on
+malformed data leaves a warning and the next one is tried. Blocks that look like
+generation metadata but that no parser understood are named in a warning each.
 """
 
 from __future__ import annotations
