@@ -448,7 +448,9 @@ def test_unknown_json_in_user_comment_is_kept_and_named(tmp_path: Path) -> None:
     assert result.blocks["exif:UserComment"].startswith('{"engine"')
     parsed = parse_metadata(result.blocks, str(path))
     assert "exif:UserComment: not understood as generation metadata; kept raw" in parsed.warnings
-    assert parsed.generation_params["unparsed_blocks"] == ["exif:UserComment"]
+    assert parsed.generation_params["unparsed_blocks"] == {
+        "exif:UserComment": '{"engine": "x", "nodes": 3}'
+    }
 
 
 def test_unknown_prompt_like_chunk_becomes_the_searchable_prompt(tmp_path: Path) -> None:

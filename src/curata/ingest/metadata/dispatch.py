@@ -82,6 +82,7 @@ _OTHER_CANDIDATES = ("exif:UserComment", "exif:XPComment", "stealth:parameters")
 _UNEXPECTED = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 _DESCRIPTION_LIMIT = 4000
 _PROMPT_LIMIT = 8000
+_EXCERPT = 200
 
 
 def _generator(blocks: Blocks, warnings: list[str]) -> tuple[ParsedMetadata | None, str | None]:
@@ -143,14 +144,16 @@ def not_understood(blocks: Blocks, result: ParsedMetadata) -> list[str]:
 
 
 def _keep_unparsed(blocks: Blocks, result: ParsedMetadata, warnings: list[str]) -> None:
-    """Name the blocks nobody understood (a warning each, ``params.unparsed_blocks``);
-    the first prompt-like one becomes the prompt, so its words are searchable."""
+    """Name the blocks nobody understood (a warning each; ``params.unparsed_blocks``
+    maps each to the start of its text, so ``curata info`` shows it; the whole text
+    stays in the raw blocks); the first prompt-like one becomes the prompt, so its
+    words are searchable."""
     keys = not_understood(blocks, result)
     for key in keys:
         warnings.append(f"{key}: not understood as generation metadata; kept raw")
     if not keys:
         return
-    result.generation_params["unparsed_blocks"] = keys
+    result.generation_params["unparsed_blocks"] = {k: blocks[k][:_EXCERPT] for k in keys}
     if result.prompt is None:
         key = next((k for k in keys if _looks_like_prompt(blocks[k])), None)
         if key is not None:
