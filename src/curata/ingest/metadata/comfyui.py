@@ -56,7 +56,7 @@ _NOT_MODEL = frozenset(
 _NOT_SCALAR = frozenset({"model", "clip", "vae", "image", "images", "pixels", "mask"})
 _SCALAR_KEYS = ("value", "seed", "noise_seed", "int", "float", "number", "string")
 _MAX_DEPTH = 64
-_MAX_WALK = 2000
+MAX_WALK = 2000
 
 
 def is_link(value: Any) -> bool:
@@ -163,10 +163,10 @@ class _Walker:
         ``select``/``index`` input picks (a switch), then the others in order, never
         those named in ``avoid``. Whatever the node's class, only the graph's structure
         decides; cycles end (each node is visited once) and so does a walk of
-        :data:`_MAX_WALK` nodes or :data:`_MAX_DEPTH` levels."""
+        :data:`MAX_WALK` nodes or :data:`_MAX_DEPTH` levels."""
         stack: list[tuple[Any, tuple[str, ...]]] = [(link, ())]
         seen: set[str] = set()
-        while stack and len(seen) < _MAX_WALK:
+        while stack and len(seen) < MAX_WALK:
             current, path = stack.pop()
             target = self.target(current)
             if target is None or target[0] in seen:
