@@ -463,5 +463,6 @@ def test_unknown_prompt_like_chunk_becomes_the_searchable_prompt(tmp_path: Path)
 def test_a_camera_photo_has_no_warning(tmp_path: Path) -> None:
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x010E] = "Canon", "Canon EOS R5", "OLYMPUS DIGITAL CAMERA"
+    exif[0x8769] = {0x9286: b"ASCII\0\0\0Created with Snapseed"}
     parsed = read(save(tmp_path / "photo.jpg", exif))
     assert (parsed.ai_source, parsed.prompt, parsed.warnings) == (None, None, [])

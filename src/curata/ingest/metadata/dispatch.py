@@ -125,8 +125,12 @@ def _xmp(blocks: Blocks, warnings: list[str]) -> XmpFacts | None:
 
 
 def _looks_like_prompt(text: str) -> bool:
-    words = re.findall(r"[^\W\d_]{2,}", text)
-    return len(words) >= 3 and not text.lstrip().startswith(("{", "[")) and not looks_binary(text)
+    """Words as prompts are written: three or more with commas, or six or more (so a
+    camera's "Created with Snapseed" is not one)."""
+    if text.lstrip().startswith(("{", "[")) or looks_binary(text):
+        return False
+    words = len(re.findall(r"[^\W\d_]{2,}", text))
+    return (words >= 3 and "," in text) or words >= 6
 
 
 def not_understood(blocks: Blocks, result: ParsedMetadata) -> list[str]:
