@@ -172,7 +172,8 @@ def test_values_reached_through_switch_reroute_primitive_pipe_and_context_nodes(
         "11 LoraLoader", "10 ImpactSwitch", "2 CheckpointLoaderSimple",
     ]  # fmt: skip
     assert through["seed"] == ["36 Context (rgthree)", "31 Reroute", "30 PrimitiveInt"]
-    assert through["cfg"] == ["34 Any Switch (rgthree)", "33 PrimitiveFloat"]
+    assert through["cfg_scale"] == ["34 Any Switch (rgthree)", "33 PrimitiveFloat"]
+    assert through["sampler"] == ["35 PrimitiveString"]
 
 
 def test_switch_selects_by_number_whatever_the_node_is_called() -> None:

@@ -8,6 +8,12 @@ itself come from string nodes); ``model`` through LoRA loaders to the checkpoint
 UNet loader; the latent input to the empty-latent size. Every sampler is kept in
 ``generation_params["samplers"]``; the first of the chain (the one no other sampler
 feeds) is primary and gives the prompt and the top-level params.
+
+Values reached through nodes that only pass them on (switches, reroutes, primitives,
+pipes, contexts) are found by a bounded walk over the graph's links, whatever the
+nodes are called (:meth:`_Walker.search`); the path each value came by is kept in
+``resolved_through``. The graphs are read from PNG chunks and from the EXIF fields
+JPEG/WebP savers use (:func:`graph_texts`).
 """
 
 from __future__ import annotations
@@ -314,14 +320,15 @@ def _sampler_facts(walker: _Walker, node_id: str) -> dict[str, Any]:
 
     through: dict[str, list[str]] = {}
 
-    def pick(*names: str) -> Any:
+    def pick(field: str, *names: str) -> Any:
+        """The first of ``names`` any source has, noting the path under ``field``."""
         for src in sources:
             for name in names:
                 if name in src:
                     value, path = walker.resolve(src[name], names)
                     if value is not None:
                         if path:
-                            through[names[0]] = path
+                            through[field] = path
                         return value
         return None
 
@@ -351,12 +358,12 @@ def _sampler_facts(walker: _Walker, node_id: str) -> dict[str, Any]:
         "prompt": "\n".join(positive) or None,
         "negative_prompt": "\n".join(negative) or None,
         "model": model,
-        "seed": to_int(pick("seed", "noise_seed")),
-        "steps": to_int(pick("steps")),
-        "sampler": pick("sampler_name"),
-        "scheduler": pick("scheduler"),
-        "cfg_scale": to_float(pick("cfg")),
-        "denoise": to_float(pick("denoise")),
+        "seed": to_int(pick("seed", "seed", "noise_seed")),
+        "steps": to_int(pick("steps", "steps")),
+        "sampler": pick("sampler", "sampler_name"),
+        "scheduler": pick("scheduler", "scheduler"),
+        "cfg_scale": to_float(pick("cfg_scale", "cfg")),
+        "denoise": to_float(pick("denoise", "denoise")),
         "width": width,
         "height": height,
         "loras": loras,
