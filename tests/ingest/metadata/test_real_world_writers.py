@@ -326,6 +326,18 @@ def test_draw_things_png_xmp(tmp_path: Path) -> None:
     assert parsed.generation_params["loras"] == [{"name": "hyper_sd_lora_f16.ckpt", "weight": 0.8}]
 
 
+def test_draw_things_jpeg_xmp_and_exif_user_comment(tmp_path: Path) -> None:
+    path = tmp_path / "dt.jpg"
+    Image.new("RGB", (24, 32)).save(path, xmp=draw_things_xmp(DRAW_THINGS).encode())
+    assert read(path).ai_source == "drawthings"
+    exif = Image.Exif()
+    exif[0x0131] = "Draw Things"
+    exif[0x8769] = {0x9286: unicode_comment(json.dumps(DRAW_THINGS))}
+    parsed = read(save(tmp_path / "dt_exif.jpg", exif))
+    assert_facts(parsed, "drawthings", "a cozy cabin in the woods, volumetric light", seed=2718,
+                 cfg_scale=3.5, model="flux_1_schnell_q8p.ckpt")  # fmt: skip
+
+
 def test_stability_matrix_png(tmp_path: Path) -> None:
     params_json = {
         "PositivePrompt": "a castle on a hill, matte painting", "NegativePrompt": "text",
