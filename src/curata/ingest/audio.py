@@ -40,8 +40,8 @@ def _texts(value: Any) -> list[str]:
         return []
     if hasattr(value, "text"):  # ID3 frames
         value = value.text
-    if hasattr(value, "value") and not isinstance(value, str):  # APEv2 values
-        value = str(value.value if hasattr(value, "value") else value).split("\x00")
+    if hasattr(value, "value") and not isinstance(value, str):  # APEv2: "a\0b"
+        value = str(value.value).split("\x00")
     items = value if isinstance(value, list | tuple) else [value]
     texts = (str(v).strip().strip("\x00").strip()[:MAX_TAG_VALUE] for v in items)
     return list(dict.fromkeys(t for t in texts if t))[:MAX_TAG_VALUES]
