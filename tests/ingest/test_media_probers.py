@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import wave
@@ -12,19 +13,31 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from mutagen.aiff import AIFF
 from mutagen.easyid3 import EasyID3
-from mutagen.flac import FLAC
+from mutagen.flac import FLAC, Picture
+from mutagen.id3 import APIC, ID3, TPE1
+from mutagen.mp4 import MP4, MP4Cover
+from PIL import Image
 from pypdf import PdfWriter
 
 from curata.ingest.probe import probe_file
 from curata.ingest.video import FRAME_POSITIONS
 
 
-def write_clip(path: Path, seconds: float = 2.0, fps: int = 10, dark_start: float = 0.0) -> Path:
-    """An MPEG-4 clip of a moving pattern (black for the first ``dark_start`` seconds)."""
-    with av.open(str(path), "w") as out:
+def write_clip(
+    path: Path,
+    seconds: float = 2.0,
+    fps: int = 10,
+    dark_start: float = 0.0,
+    codec: str = "mpeg4",
+    container: str | None = None,
+) -> Path:
+    """A clip of a moving pattern (black for the first ``dark_start`` seconds), MPEG-4
+    or ``codec`` in ``container`` (or the one the name says)."""
+    with av.open(str(path), "w", format=container) as out:
         out.metadata["creation_time"] = "2024-05-06T07:08:09.000000Z"
-        stream = out.add_stream("mpeg4", rate=fps)
+        stream = out.add_stream(codec, rate=fps)
         stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
         yy, xx = np.mgrid[0:120, 0:160]
         for i in range(int(seconds * fps)):
@@ -45,14 +58,19 @@ def write_clip(path: Path, seconds: float = 2.0, fps: int = 10, dark_start: floa
     return path
 
 
-def write_audio(path: Path, codec: str, seconds: float = 1.5, rate: int = 44100) -> Path:
-    """A stereo tone encoded by PyAV (``libmp3lame``, ``flac``, ``aac``)."""
-    with av.open(str(path), "w") as out:
+def write_audio(
+    path: Path, codec: str, seconds: float = 1.5, rate: int = 44100, container: str | None = None
+) -> Path:
+    """A stereo tone encoded by PyAV (``libmp3lame``, ``flac``, ``aac``, ``wmav2``,
+    ``libopus``, ``wavpack``, ``pcm_s16be``), in ``container`` or the one the name says."""
+    with av.open(str(path), "w", format=container) as out:
         stream = out.add_stream(codec, rate=rate)
         stream.layout = "stereo"
+        if codec == "wmav2":
+            stream.codec_context.bit_rate = 128_000  # the encoder has no default
         t = np.arange(int(seconds * rate)) / rate
         tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-        fmt = "fltp" if codec in ("libmp3lame", "aac") else "s16"
+        fmt = "fltp" if codec in ("libmp3lame", "aac", "wmav2") else "s16"
         samples = np.stack([tone, tone])
         if fmt == "s16":
             samples = (samples * 32767).astype(np.int16).T.reshape(1, -1)
@@ -164,8 +182,8 @@ def test_flac_with_vorbis_comments(tmp_path: Path) -> None:
 def test_audio_only_mp4_is_audio(tmp_path: Path) -> None:
     result = probe_file(str(write_audio(tmp_path / "voice.mp4", "aac")))
     assert result.error is None
-    assert result.media_type == "audio"
-    assert result.facts["codec"] == "aac"
+    assert (result.media_type, result.file_format) == ("audio", "m4a")
+    assert result.facts["codec"] == "mp4a.40.2"  # read by mutagen, as for any .m4a
     assert result.duration == pytest.approx(1.5, abs=0.1)
 
 
@@ -214,3 +232,105 @@ def test_office_zip_kinds_and_unknown_binaries(tmp_path: Path) -> None:
     assert probe_file(str(epub)).file_format == "epub"
     unknown = probe_file(str(blob))
     assert (unknown.media_type, unknown.file_format, unknown.error) == ("unknown", "unknown", None)
+
+
+def jpeg_bytes(color: tuple[int, int, int], size: int = 64) -> bytes:
+    """A cover picture: a gradient in ``color`` (so it has a pHash worth the name)."""
+    ramp = np.linspace(0.2, 1.0, size)[None, :, None] * np.array(color)[None, None, :]
+    pixels = np.repeat(ramp, size, axis=0).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_m4a_in_an_mp4_container_with_cover_art_is_audio(tmp_path: Path) -> None:
+    """ffmpeg/iTunes-style: AAC in an ``isom`` MP4 plus a ``covr`` atom, which ffmpeg
+    shows as an attached-picture video stream (issue 14: it was "no decodable frame")."""
+    path = write_audio(tmp_path / "song.m4a", "aac", container="mp4")
+    tags = MP4(str(path))
+    tags["covr"] = [MP4Cover(jpeg_bytes((200, 40, 40)), MP4Cover.FORMAT_JPEG)]
+    tags["\xa9ART"] = ["Ana", "Bo"]
+    tags.save()
+    with av.open(str(path)) as container:  # the cover is a picture stream, as in the wild
+        assert container.streams.video[0].disposition & av.stream.Disposition.attached_pic
+    result = probe_file(str(path))
+    assert result.error is None
+    assert (result.media_type, result.file_format) == ("audio", "m4a")
+    assert result.phash is not None and result.facts["cover"] == "64x64"
+    assert result.tags == ["artist:ana", "artist:bo"]
+    assert result.duration == pytest.approx(1.5, abs=0.1)
+
+
+def test_mp3_cover_art_gives_the_hashes(tmp_path: Path) -> None:
+    path = write_audio(tmp_path / "cover.mp3", "libmp3lame")
+    tags = ID3()
+    tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="front",
+                  data=jpeg_bytes((30, 90, 200))))  # fmt: skip
+    tags.save(str(path))
+    result = probe_file(str(path))
+    assert result.error is None and result.media_type == "audio"
+    assert result.phash is not None and result.dhash is not None
+
+
+def test_flac_multi_valued_artist_and_picture(tmp_path: Path) -> None:
+    path = write_audio(tmp_path / "duo.flac", "flac")
+    tags = FLAC(str(path))
+    tags["ARTIST"] = ["Simon", "Garfunkel"]
+    tags["GENRE"] = ["Folk", "Rock", "Folk"]
+    picture = Picture()
+    picture.type, picture.mime, picture.data = 3, "image/jpeg", jpeg_bytes((40, 160, 60))
+    tags.add_picture(picture)
+    tags.save()
+    result = probe_file(str(path))
+    assert result.tags == ["artist:simon", "artist:garfunkel", "genre:folk", "genre:rock"]
+    assert result.phash is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "container", "fmt"),
+    [
+        ("clip.ogv", "libvpx", "ogg", "ogv"),
+        ("clip.webm", "libvpx-vp9", "webm", "webm"),
+        ("clip.mkv", "mpeg4", "matroska", "mkv"),
+        ("clip.mov", "mpeg4", "mov", "mov"),
+        ("clip.avi", "mpeg4", "avi", "avi"),
+        ("clip.wmv", "wmv2", "asf", "wmv"),
+    ],
+)
+def test_video_containers_are_video_with_frames_and_duration(
+    tmp_path: Path, name: str, codec: str, container: str, fmt: str
+) -> None:
+    path = write_clip(tmp_path / name, codec=codec, container=container)
+    result = probe_file(str(path))
+    assert result.error is None
+    assert (result.media_type, result.file_format) == ("video", fmt)
+    assert result.duration == pytest.approx(2.0, abs=0.2)
+    assert len(result.frame_hashes) == len(FRAME_POSITIONS) and result.phash is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "container", "fmt", "rate"),
+    [
+        ("tone.aiff", "pcm_s16be", "aiff", "aiff", 44100),
+        ("tone.wma", "wmav2", "asf", "wma", 44100),
+        ("tone.opus", "libopus", "ogg", "opus", 48000),
+        ("tone.wv", "wavpack", "wv", "wavpack", 44100),
+        ("tone.weba", "libopus", "webm", "webm", 48000),
+    ],
+)
+def test_audio_formats_are_audio(
+    tmp_path: Path, name: str, codec: str, container: str, fmt: str, rate: int
+) -> None:
+    result = probe_file(str(write_audio(tmp_path / name, codec, rate=rate, container=container)))
+    assert result.error is None
+    assert (result.media_type, result.file_format) == ("audio", fmt)
+    assert result.duration == pytest.approx(1.5, abs=0.1)
+
+
+def test_aiff_id3_tags(tmp_path: Path) -> None:
+    path = write_audio(tmp_path / "tagged.aiff", "pcm_s16be", container="aiff")
+    tags = AIFF(str(path))
+    tags.add_tags()
+    tags.tags.add(TPE1(encoding=3, text=["First", "Second"]))
+    tags.save()
+    assert probe_file(str(path)).tags == ["artist:first", "artist:second"]

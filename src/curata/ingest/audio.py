@@ -1,51 +1,63 @@
-"""Audio files via mutagen: duration, bit rate, sample rate, channels, and the
-artist/album/title/genre/year tags as tag pairs (``artist:<name>``, ``year:1999``)."""
+"""Audio files via mutagen: duration, bit rate, sample rate, channels, the
+artist/album/title/genre/year tags as tag pairs (``artist:<name>``, ``year:1999``; one
+pair per value of a multi-valued tag) and the embedded cover art (ID3 ``APIC``, MP4
+``covr``, FLAC and Vorbis-comment pictures, APE/WavPack ``Cover Art``), whose
+perceptual hashes stand for the file."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 from typing import Any
 
 import mutagen
+from mutagen.flac import Picture
+from PIL import Image
 
+from curata.ingest.hashing import perceptual_hashes
 from curata.models.probe import ProbeResult
 
-# tag pair key -> (easy/Vorbis/MP4-easy names, ID3 frame, MP4 atom)
+# tag pair key -> (easy/Vorbis/APE/ASF names, ID3 frame, MP4 atom)
 TAG_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "artist": (("artist", "albumartist"), "TPE1", "\xa9ART"),
-    "album": (("album",), "TALB", "\xa9alb"),
+    "artist": (("artist", "albumartist", "Author"), "TPE1", "\xa9ART"),
+    "album": (("album", "WM/AlbumTitle"), "TALB", "\xa9alb"),
     "title": (("title",), "TIT2", "\xa9nam"),
-    "genre": (("genre",), "TCON", "\xa9gen"),
-    "year": (("date", "year", "originaldate"), "TDRC", "\xa9day"),
+    "genre": (("genre", "WM/Genre"), "TCON", "\xa9gen"),
+    "year": (("date", "year", "originaldate", "WM/Year"), "TDRC", "\xa9day"),
 }
 MAX_TAG_VALUE = 200
 
 
-def _first_text(value: Any) -> str | None:
-    """The first text of a mutagen tag value (lists, ID3 frames, MP4 values)."""
+MAX_TAG_VALUES = 20
+MAX_COVER_BYTES = 16 * 1024 * 1024
+
+
+def _texts(value: Any) -> list[str]:
+    """Every text of a mutagen tag value (lists, ID3 frames, MP4 and APE values)."""
     if value is None:
-        return None
+        return []
     if hasattr(value, "text"):  # ID3 frames
         value = value.text
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    if value is None:
-        return None
-    text = str(value).strip().strip("\x00")
-    return text[:MAX_TAG_VALUE] or None
+    if hasattr(value, "value") and not isinstance(value, str):  # APEv2: "a\0b"
+        value = str(value.value).split("\x00")
+    items = value if isinstance(value, list | tuple) else [value]
+    texts = (str(v).strip().strip("\x00").strip()[:MAX_TAG_VALUE] for v in items)
+    return list(dict.fromkeys(t for t in texts if t))[:MAX_TAG_VALUES]
 
 
-def _lookup(tags: Any, names: tuple[str, ...]) -> str | None:
+def _lookup(tags: Any, names: tuple[str, ...]) -> list[str]:
+    """The values of the first of ``names`` the tags carry."""
     for name in names:
         try:
             if name in tags:
-                found = _first_text(tags[name])
+                found = _texts(tags[name])
                 if found:
                     return found
         except (KeyError, ValueError, TypeError):
             continue
-    return None
+    return []
 
 
 def tag_pairs(tags: Any) -> list[str]:
@@ -54,16 +66,54 @@ def tag_pairs(tags: Any) -> list[str]:
         return []
     pairs = []
     for key, (names, id3_frame, mp4_atom) in TAG_FIELDS.items():
-        value = _lookup(tags, (*names, *(n.upper() for n in names), id3_frame, mp4_atom))
-        if value is None:
-            continue
-        if key == "year":
-            year = re.match(r"\s*(\d{4})", value)
-            if year is None:
-                continue
-            value = year.group(1)
-        pairs.append(f"{key}:{value}")
-    return pairs
+        titled = tuple(n.title() for n in names)  # APEv2 and ASF spell them "Artist"
+        for value in _lookup(tags, (*names, *(n.upper() for n in names), *titled, id3_frame,
+                                    mp4_atom)):  # fmt: skip
+            if key == "year":
+                year = re.match(r"\s*(\d{4})", value)
+                if year is None:
+                    continue
+                value = year.group(1)
+            pairs.append(f"{key}:{value}")
+    return list(dict.fromkeys(pairs))
+
+
+def _cover_bytes(audio: Any) -> bytes | None:
+    """The bytes of the first embedded picture, in each tag system's own place."""
+    pictures = list(getattr(audio, "pictures", None) or [])  # FLAC
+    tags = audio.tags
+    if tags is not None:
+        try:
+            if hasattr(tags, "getall"):  # ID3
+                pictures += tags.getall("APIC")
+            for name in ("covr", "Cover Art (Front)"):
+                if name in tags:
+                    pictures += list(tags[name]) if isinstance(tags[name], list) else [tags[name]]
+            for block in tags.get("metadata_block_picture", []) if hasattr(tags, "get") else []:
+                pictures.append(Picture(base64.b64decode(block)))
+        except (KeyError, ValueError, TypeError, binascii.Error, mutagen.MutagenError):
+            pass
+    for picture in pictures:
+        data = getattr(picture, "data", None) or getattr(picture, "value", None) or picture
+        if isinstance(data, bytes) and data:
+            if b"\x00" in data[:64] and not data.startswith((b"\xff\xd8", b"\x89PNG")):
+                data = data[data.index(b"\x00") + 1 :]  # APEv2: "name\0image bytes"
+            return data if len(data) <= MAX_COVER_BYTES else None
+    return None
+
+
+def _cover_hashes(result: ProbeResult, audio: Any) -> None:
+    data = _cover_bytes(audio)
+    if data is None:
+        return
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.draft("RGB", (256, 256))
+            im.load()
+            result.facts["cover"] = f"{im.width}x{im.height}"
+            result.phash, result.dhash = perceptual_hashes(im.convert("RGB"))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        result.notes.append("embedded cover art is not a readable image")
 
 
 def probe_audio(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
@@ -84,5 +134,6 @@ def probe_audio(result: ProbeResult, source: io.BytesIO | str, metadata: bool = 
         "bits_per_sample": getattr(info, "bits_per_sample", None) or None,
     }
     result.facts.update({k: v for k, v in facts.items() if v is not None})
+    _cover_hashes(result, audio)
     if metadata:
         result.tags += tag_pairs(audio.tags)

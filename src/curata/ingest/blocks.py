@@ -1,7 +1,8 @@
 """Raw metadata blocks of an image, as text, for the generation-metadata parsers.
 
 Keys name where a block came from: ``png:<keyword>`` for PNG text chunks (early and
-late ones), ``exif:<TagName>``, ``xmp``, ``comment``. Values are text; binary blocks
+late ones), ``exif:<TagName>`` (``UserComment`` from the Exif sub-IFD or, as some
+writers put it, IFD0), ``xmp``, ``comment``. Values are text; binary blocks
 are decoded as their format prescribes and never raise.
 """
 
@@ -72,10 +73,12 @@ def read_blocks(im: Image.Image) -> dict[str, str]:
         if value:
             blocks[f"exif:{name}"] = value
     ifd = exif.get_ifd(_EXIF_IFD)
-    if _USER_COMMENT in ifd:
-        comment = decode_user_comment(ifd[_USER_COMMENT])
-        if comment:
-            blocks["exif:UserComment"] = comment
+    # Some writers put UserComment in IFD0 instead of the Exif sub-IFD.
+    for where in (ifd, exif):
+        if _USER_COMMENT in where and "exif:UserComment" not in blocks:
+            comment = decode_user_comment(where[_USER_COMMENT])
+            if comment:
+                blocks["exif:UserComment"] = comment
     if _XP_COMMENT in exif:
         value = _text(exif[_XP_COMMENT])
         if value:

@@ -38,6 +38,32 @@ def _ftyp(head: bytes) -> Sniffed | None:
     return Sniffed(MediaType.VIDEO, _FTYP_VIDEO.get(brand, "mp4"))
 
 
+# First packet of an Ogg stream's first page -> the stream is video
+_OGG_VIDEO = (b"\x80theora", b"OVP80", b"BBCD\x00", b"\x80daala")
+_OGG_AUDIO = {b"OpusHead": "opus"}
+_ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_QUICKTIME_ATOMS = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+
+
+def _ogg(head: bytes) -> Sniffed:
+    """Ogg by its first stream's codec: Theora (or VP8, Dirac, Daala) is video; Vorbis,
+    Opus, FLAC and Speex are audio. The first packet starts after the page header
+    (27 bytes) and its segment table."""
+    start = 27 + (head[26] if len(head) > 26 else 0)
+    packet = head[start:]
+    if packet.startswith(_OGG_VIDEO):
+        return Sniffed(MediaType.VIDEO, "ogv")
+    for signature, name in _OGG_AUDIO.items():
+        if packet.startswith(signature):
+            return Sniffed(MediaType.AUDIO, name)
+    return Sniffed(MediaType.AUDIO, "ogg")
+
+
+def _matroska(head: bytes) -> Sniffed:
+    """Matroska or WebM by the EBML header's DocType; its streams decide video or audio."""
+    return Sniffed(MediaType.VIDEO, "webm" if b"\x42\x82\x84webm" in head else "mkv")
+
+
 def _riff(head: bytes) -> Sniffed | None:
     kind = head[8:12]
     if kind == b"WEBP":
@@ -59,10 +85,11 @@ _SIGNATURES: tuple[tuple[bytes, Sniffed], ...] = (
     (b"BM", Sniffed(MediaType.IMAGE, "bmp")),
     (b"\x00\x00\x01\x00", Sniffed(MediaType.IMAGE, "ico")),
     (b"8BPS", Sniffed(MediaType.IMAGE, "psd")),
-    (b"\x1aE\xdf\xa3", Sniffed(MediaType.VIDEO, "mkv")),
     (b"fLaC", Sniffed(MediaType.AUDIO, "flac")),
-    (b"OggS", Sniffed(MediaType.AUDIO, "ogg")),
     (b"ID3", Sniffed(MediaType.AUDIO, "mp3")),
+    (b"MAC ", Sniffed(MediaType.AUDIO, "ape")),
+    (b"wvpk", Sniffed(MediaType.AUDIO, "wavpack")),
+    (_ASF, Sniffed(MediaType.VIDEO, "asf")),  # WMV or WMA: the streams decide
     (b"%PDF-", Sniffed(MediaType.DOCUMENT, "pdf")),
     (b"PK\x03\x04", Sniffed(MediaType.DOCUMENT, "zip")),
 )
@@ -88,10 +115,18 @@ def sniff(head: bytes, suffix: str = "") -> Sniffed:
     for signature, found in _SIGNATURES:
         if head.startswith(signature):
             return found
+    if head.startswith(b"OggS"):
+        return _ogg(head)
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return _matroska(head)
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+        return Sniffed(MediaType.AUDIO, "aiff")
     if head[4:8] == b"ftyp":
         found = _ftyp(head)
         if found:
             return found
+    if head[4:8] in _QUICKTIME_ATOMS and head[0] < 0x20:  # QuickTime without ftyp
+        return Sniffed(MediaType.VIDEO, "mov")
     if head.startswith(b"RIFF"):
         found = _riff(head)
         if found:

@@ -1,5 +1,8 @@
 """Video files via PyAV: stream facts, a representative frame's hashes, frame hashes.
 
+Only moving pictures make a video: a container whose only picture stream is an
+attached cover (``attached_pic``) is audio (see :func:`_as_audio`).
+
 Frames are taken at fixed fractions of the duration (:data:`FRAME_POSITIONS`); each
 one's pHash is kept (``ProbeResult.frame_hashes``, stored in ``frame_hashes``) for
 video similarity, and the most detailed of them (highest grey-level spread, so not a
@@ -17,6 +20,7 @@ import av
 import numpy as np
 from PIL import Image
 
+from curata.ingest.audio import probe_audio
 from curata.ingest.hashing import perceptual_hashes, phash_of
 from curata.models.assets import MediaType
 from curata.models.probe import ProbeResult
@@ -93,19 +97,44 @@ def _detail(im: Image.Image) -> float:
     return float(np.asarray(im.convert("L"), dtype=np.float32).std())
 
 
+# The format an audio-only (or a video) file in a shared container is known by.
+AUDIO_FORMATS = {"mp4": "m4a", "mov": "m4a", "asf": "wma", "mkv": "mka"}
+VIDEO_FORMATS = {"asf": "wmv"}
+
+
+def _is_picture(stream: av.VideoStream) -> bool:
+    """A cover image (``attached_pic``: MP4 ``covr``, ID3 ``APIC``, Matroska attachment
+    shown as a stream), not moving pictures."""
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
+
+
+def cover_image(container: av.container.InputContainer) -> Image.Image | None:
+    """The first attached cover picture of a container, decoded."""
+    for stream in container.streams.video:
+        if not _is_picture(stream):
+            continue
+        try:
+            for frame in container.decode(stream):
+                return frame.to_image()
+        except av.FFmpegError:
+            return None
+    return None
+
+
 def probe_video(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
     try:
         container = av.open(source)
     except av.FFmpegError as exc:
         raise ValueError(f"not a readable {result.file_format} video ({exc})") from exc
     with container:
-        if not container.streams.video:
+        moving = [s for s in container.streams.video if not _is_picture(s)]
+        if not moving:
             if container.streams.audio:
-                result.media_type = MediaType.AUDIO.value
-                _audio_facts(result, container)
+                _as_audio(result, container, source, metadata)
                 return
             raise ValueError("no video or audio stream")
-        stream = container.streams.video[0]
+        stream = moving[0]
+        result.file_format = VIDEO_FORMATS.get(result.file_format or "", result.file_format)
         duration = (
             container.duration / av.time_base
             if container.duration
@@ -142,8 +171,31 @@ def probe_video(result: ProbeResult, source: io.BytesIO | str, metadata: bool = 
     result.phash, result.dhash = perceptual_hashes(representative)
 
 
+def _as_audio(
+    result: ProbeResult,
+    container: av.container.InputContainer,
+    source: io.BytesIO | str,
+    metadata: bool,
+) -> None:
+    """An audio file in a video container (``.m4a``/``.mp4`` holding AAC and maybe a
+    cover, WMA in ASF, Matroska/WebM audio): audio, read by mutagen where it can (its
+    tags and facts), else from the container; the cover gives the hashes."""
+    result.media_type = MediaType.AUDIO.value
+    result.file_format = AUDIO_FORMATS.get(result.file_format or "", result.file_format)
+    cover = cover_image(container)
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    try:
+        probe_audio(result, source, metadata)
+    except ValueError:
+        _audio_facts(result, container)
+    if cover is not None and result.phash is None:
+        result.phash, result.dhash = perceptual_hashes(cover)
+        result.facts["cover"] = f"{cover.width}x{cover.height}"
+
+
 def _audio_facts(result: ProbeResult, container: av.container.InputContainer) -> None:
-    """An audio-only file in a video container (e.g. ``.mp4`` holding only AAC)."""
+    """Stream facts of an audio-only container that mutagen does not read."""
     stream = container.streams.audio[0]
     duration = container.duration / av.time_base if container.duration else None
     result.duration = round(duration, 3) if duration else None

@@ -244,7 +244,10 @@ def test_any_graph_parses_without_raising(graph: dict[str, Any]) -> None:
 @pytest.mark.parametrize("text", ["", "not json", "[1, 2]"])
 def test_prompt_chunks_that_are_no_json_object_are_not_comfyui(text: str) -> None:
     parsed = parse_metadata({"png:prompt": text})
-    assert (parsed.ai_source, parsed.warnings) == (None, [])
+    assert parsed.ai_source is None
+    # JSON that no parser reads is named as kept raw (issue 14), never as a ComfyUI error
+    expected = ["png:prompt: not understood as generation metadata; kept raw"]
+    assert parsed.warnings == (expected if text.startswith("[") else [])
 
 
 @pytest.mark.parametrize("text", ['{"a": 1}', "{" * 5000, '{"1": {"class_type": "X"}'])

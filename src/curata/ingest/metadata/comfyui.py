@@ -8,11 +8,19 @@ itself come from string nodes); ``model`` through LoRA loaders to the checkpoint
 UNet loader; the latent input to the empty-latent size. Every sampler is kept in
 ``generation_params["samplers"]``; the first of the chain (the one no other sampler
 feeds) is primary and gives the prompt and the top-level params.
+
+Values reached through nodes that only pass them on (switches, reroutes, primitives,
+pipes, contexts) are found by a bounded walk over the graph's links, whatever the
+nodes are called (:meth:`_Walker.search`); the path each value came by is kept in
+``resolved_through``. The graphs are read from PNG chunks and from the EXIF fields
+JPEG/WebP savers use (:func:`graph_texts`).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from curata.ingest.metadata.comfyui_workflow import to_api_graph
@@ -48,7 +56,13 @@ _NOT_CONDITIONING = {
     "upscale_model",
     *_LATENT_KEYS,
 }
-_MAX_DEPTH = 200
+_NOT_MODEL = frozenset(
+    {"clip", "vae", "positive", "negative", "image", "images", "pixels", "mask", *_LATENT_KEYS}
+)
+_NOT_SCALAR = frozenset({"model", "clip", "vae", "image", "images", "pixels", "mask"})
+_SCALAR_KEYS = ("value", "seed", "noise_seed", "int", "float", "number", "string")
+_MAX_DEPTH = 64
+MAX_WALK = 2000
 
 
 def is_link(value: Any) -> bool:
@@ -59,6 +73,41 @@ def is_link(value: Any) -> bool:
         and not isinstance(value[0], bool)
         and isinstance(value[1], int)
     )
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, int | float | str) and not isinstance(value, bool)
+
+
+def _is_selector(key: str) -> bool:
+    lowered = key.lower()
+    return "select" in lowered or "index" in lowered
+
+
+def selected_link(inputs: dict[str, Any]) -> Any:
+    """The linked input a switch node picks: the one whose name ends in the number of
+    its literal ``select``/``index`` input (``input2`` for ``select: 2``)."""
+    choice = next(
+        (to_int(v) for k, v in inputs.items() if _is_selector(k) and to_int(v) is not None),
+        None,
+    )
+    if choice is None:
+        return None
+    for key, value in inputs.items():
+        digits = re.search(r"(\d+)$", key)
+        if is_link(value) and digits and int(digits.group(1)) == choice:
+            return value
+    return None
+
+
+def passed_on(inputs: dict[str, Any], prefer: tuple[str, ...], avoid: frozenset[str]) -> list[Any]:
+    """The linked inputs a walk continues through, in the order they are tried."""
+    first = [inputs[k] for k in prefer if is_link(inputs.get(k))]
+    selected = selected_link(inputs)
+    if selected is not None:
+        first.append(selected)
+    rest = [v for k, v in inputs.items() if is_link(v) and k.lower() not in avoid]
+    return first + [v for v in rest if v not in first]
 
 
 class _Walker:
@@ -105,19 +154,60 @@ class _Walker:
                 out += self.strings(item, seen)
         return out
 
-    def scalar(self, value: Any, names: tuple[str, ...], depth: int = 0) -> Any:
-        """A number or name that may arrive through a primitive node's link."""
+    def search(
+        self,
+        link: Any,
+        found: Callable[[dict[str, Any]], Any],
+        prefer: tuple[str, ...] = (),
+        avoid: frozenset[str] = frozenset(),
+    ) -> tuple[Any, list[str]]:
+        """A bounded depth-first walk up the graph from ``link``: the first value
+        ``found(inputs)`` gives and the path of nodes taken (``"12 ImpactSwitch"``, ...).
+
+        A node that does not have the value passes the walk on through its linked
+        inputs: those named in ``prefer`` first, then the one a literal
+        ``select``/``index`` input picks (a switch), then the others in order, never
+        those named in ``avoid``. Whatever the node's class, only the graph's structure
+        decides; cycles end (each node is visited once) and so does a walk of
+        :data:`MAX_WALK` nodes or :data:`_MAX_DEPTH` levels."""
+        stack: list[tuple[Any, tuple[str, ...]]] = [(link, ())]
+        seen: set[str] = set()
+        while stack and len(seen) < MAX_WALK:
+            current, path = stack.pop()
+            target = self.target(current)
+            if target is None or target[0] in seen:
+                continue
+            node_id, node = target
+            seen.add(node_id)
+            here = (*path, f"{node_id} {node.get('class_type', '?')}")
+            inputs = self.inputs(node)
+            value = found(inputs)
+            if value is not None:
+                return value, list(here)
+            if len(here) < _MAX_DEPTH:
+                nexts = passed_on(inputs, prefer, avoid)
+                stack.extend((n, here) for n in reversed(nexts))
+        return None, []
+
+    def resolve(self, value: Any, names: tuple[str, ...]) -> tuple[Any, list[str]]:
+        """A number or name, literal or arriving through links (primitives, switches,
+        reroutes, pipes), and the path it came by."""
         if not is_link(value):
-            return value
-        found = self.target(value)
-        if found is None or depth > _MAX_DEPTH:
-            return None
-        inputs = self.inputs(found[1])
-        for key in (*names, "value", "seed", "noise_seed", "int", "float", "number", "string"):
-            if key in inputs:
-                return self.scalar(inputs[key], names, depth + 1)
-        links = [v for v in inputs.values() if is_link(v)]
-        return self.scalar(links[0], names, depth + 1) if len(links) == 1 else None
+            return value, []
+        keys = (*names, *_SCALAR_KEYS)
+
+        def found(inputs: dict[str, Any]) -> Any:
+            for key in keys:
+                if key in inputs and _is_scalar(inputs[key]):
+                    return inputs[key]
+            literals = [v for k, v in inputs.items() if _is_scalar(v) and not _is_selector(k)]
+            links = [v for v in inputs.values() if is_link(v)]
+            return literals[0] if len(literals) == 1 and not links else None
+
+        return self.search(value, found, keys, _NOT_SCALAR)
+
+    def scalar(self, value: Any, names: tuple[str, ...]) -> Any:
+        return self.resolve(value, names)[0]
 
     def conditioning_texts(self, link: Any, polarity: str) -> list[str]:
         """Texts of every encoder feeding a conditioning input, in graph order."""
@@ -135,8 +225,11 @@ class _Walker:
             if texts:
                 out += texts
                 continue
+            selected = selected_link(inputs)
             if is_link(inputs.get(polarity)):
                 nexts = [inputs[polarity]]
+            elif selected is not None:
+                nexts = [selected]
             else:
                 nexts = [
                     v
@@ -146,28 +239,26 @@ class _Walker:
             stack.extend(reversed(nexts))
         return out
 
-    def model(self, link: Any) -> tuple[str | None, list[dict[str, Any]]]:
-        """The checkpoint/UNet name behind a ``model`` input and the LoRAs on the way."""
-        loras: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        current = link
-        while (found := self.target(current)) is not None and found[0] not in seen:
-            node_id, node = found
-            seen.add(node_id)
-            inputs = self.inputs(node)
+    def model(self, link: Any) -> tuple[str | None, list[dict[str, Any]], list[str]]:
+        """The checkpoint/UNet name behind a ``model`` input, the LoRAs loaded on the way
+        to it and the path taken."""
+
+        def found(inputs: dict[str, Any]) -> str | None:
             for key in _MODEL_KEYS:
                 name = self.scalar(inputs.get(key), (key,))
                 if isinstance(name, str) and name:
-                    return name, loras
+                    return name
+            return None
+
+        name, path = self.search(link, found, ("model",), _NOT_MODEL)
+        loras: list[dict[str, Any]] = []
+        for step in path:
+            inputs = self.inputs(self.graph[step.split(" ", 1)[0]])
             lora = self.scalar(inputs.get("lora_name"), ("lora_name",))
             if isinstance(lora, str) and lora:
                 weight = to_float(self.scalar(inputs.get("strength_model"), ("strength_model",)))
                 loras.append(drop_empty({"name": lora, "weight": weight}))
-            links = [v for v in inputs.values() if is_link(v)]
-            current = inputs.get("model") if is_link(inputs.get("model")) else None
-            if current is None and len(links) == 1:
-                current = links[0]
-        return None, loras
+        return name, loras, path
 
     def latent_size(self, link: Any) -> tuple[int | None, int | None]:
         seen: set[str] = set()
@@ -183,6 +274,9 @@ class _Walker:
             if width and height:
                 return width, height
             current = next((inputs[k] for k in _LATENT_KEYS if is_link(inputs.get(k))), None)
+            if current is None:
+                links = [v for v in inputs.values() if is_link(v)]
+                current = selected_link(inputs) or (links[0] if len(links) == 1 else None)
         return None, None
 
 
@@ -224,12 +318,17 @@ def _sampler_facts(walker: _Walker, node_id: str) -> dict[str, Any]:
         if found is not None:
             sources.append(walker.inputs(found[1]))
 
-    def pick(*names: str) -> Any:
+    through: dict[str, list[str]] = {}
+
+    def pick(field: str, *names: str) -> Any:
+        """The first of ``names`` any source has, noting the path under ``field``."""
         for src in sources:
             for name in names:
                 if name in src:
-                    value = walker.scalar(src[name], names)
+                    value, path = walker.resolve(src[name], names)
                     if value is not None:
+                        if path:
+                            through[field] = path
                         return value
         return None
 
@@ -248,7 +347,9 @@ def _sampler_facts(walker: _Walker, node_id: str) -> dict[str, Any]:
         )
     )
     model_link = next((s["model"] for s in sources if is_link(s.get("model"))), None)
-    model, loras = walker.model(model_link)
+    model, loras, model_path = walker.model(model_link)
+    if len(model_path) > 1:
+        through["model"] = model_path
     latent = next((inputs[k] for k in _LATENT_KEYS if is_link(inputs.get(k))), None)
     width, height = walker.latent_size(latent)
     return {
@@ -257,15 +358,16 @@ def _sampler_facts(walker: _Walker, node_id: str) -> dict[str, Any]:
         "prompt": "\n".join(positive) or None,
         "negative_prompt": "\n".join(negative) or None,
         "model": model,
-        "seed": to_int(pick("seed", "noise_seed")),
-        "steps": to_int(pick("steps")),
-        "sampler": pick("sampler_name"),
-        "scheduler": pick("scheduler"),
-        "cfg_scale": to_float(pick("cfg")),
-        "denoise": to_float(pick("denoise")),
+        "seed": to_int(pick("seed", "seed", "noise_seed")),
+        "steps": to_int(pick("steps", "steps")),
+        "sampler": pick("sampler", "sampler_name"),
+        "scheduler": pick("scheduler", "scheduler"),
+        "cfg_scale": to_float(pick("cfg_scale", "cfg")),
+        "denoise": to_float(pick("denoise", "denoise")),
         "width": width,
         "height": height,
         "loras": loras,
+        "resolved_through": through,
     }
 
 
@@ -343,34 +445,76 @@ def parse_workflow_text(text: str, source: str) -> ParsedMetadata:
     return parse_graph(graph, source, text, warnings)
 
 
-def _strip_prefix(text: str | None, prefix: str) -> str | None:
-    if text and text.startswith(prefix):
-        return text[len(prefix) :]
-    return None
+_EXIF_FIELDS = ("exif:Model", "exif:Make", "exif:ImageDescription", "exif:UserComment")
 
 
 def _json_text(text: str | None) -> str | None:
     return text if text and text.lstrip().startswith("{") else None
 
 
+def _prefixed(text: str, kind: str) -> str | None:
+    """``Prompt: {...}`` / ``workflow:{...}`` (any case) -> the JSON text."""
+    head = text[: len(kind) + 1]
+    if head.lower() == f"{kind}:":
+        return _json_text(text[len(kind) + 1 :].lstrip())
+    return None
+
+
+def _comment_graphs(text: str) -> dict[str, str]:
+    """A ``UserComment`` holding ``{"prompt": graph, "workflow": graph}`` (values as
+    objects or JSON text), or one API graph alone."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    if is_api_graph(data):
+        return {"prompt": text}
+    out = {}
+    for kind in ("prompt", "workflow"):
+        value = data.get(kind) if isinstance(data, dict) else None
+        if isinstance(value, str) and _json_text(value):
+            out[kind] = value
+        elif isinstance(value, dict) and (kind == "workflow" or is_api_graph(value)):
+            out[kind] = json.dumps(value)
+    return out
+
+
+def graph_texts(blocks: Blocks) -> dict[str, tuple[str, str]]:
+    """``{"prompt"|"workflow": (json text, block)}``: PNG chunks, then the EXIF fields
+    ComfyUI and the JPEG/WebP save nodes write (``prompt:``/``Workflow:`` prefixed
+    JSON in ``Model``/``Make``/``ImageDescription``, or JSON in ``UserComment``)."""
+    found: dict[str, tuple[str, str]] = {}
+    for kind in ("prompt", "workflow"):
+        text = _json_text(blocks.get(f"png:{kind}"))
+        if text:
+            found[kind] = (text, f"png:{kind}")
+    for key in _EXIF_FIELDS:
+        text = (blocks.get(key) or "").strip()
+        if not text:
+            continue
+        for kind in ("prompt", "workflow"):
+            graph = _prefixed(text, kind)
+            if graph:
+                found.setdefault(kind, (graph, key))
+        if key == "exif:UserComment" and text.startswith("{"):
+            for kind, graph in _comment_graphs(text).items():
+                found.setdefault(kind, (graph, key))
+    return found
+
+
 def parse(blocks: Blocks) -> ParsedMetadata | None:
-    prompt = _json_text(blocks.get("png:prompt")) or _json_text(
-        _strip_prefix(blocks.get("exif:Model"), "prompt:")
-    )
-    workflow = _json_text(blocks.get("png:workflow")) or _json_text(
-        _strip_prefix(blocks.get("exif:Make"), "workflow:")
-    )
-    prompt_source = "png:prompt" if blocks.get("png:prompt") else "exif:Model"
-    workflow_source = "png:workflow" if blocks.get("png:workflow") else "exif:Make"
-    if prompt:
+    found = graph_texts(blocks)
+    workflow = found.get("workflow")
+    if "prompt" in found:
+        prompt, prompt_source = found["prompt"]
         try:
             return parse_prompt_text(prompt, prompt_source)
         except MetadataError:
-            if not workflow:
+            if workflow is None:
                 raise
-            result = parse_workflow_text(workflow, workflow_source)
+            result = parse_workflow_text(*workflow)
             result.warnings.insert(0, f"{prompt_source}: unreadable, read the workflow instead")
             return result
-    if workflow:
-        return parse_workflow_text(workflow, workflow_source)
+    if workflow is not None:
+        return parse_workflow_text(*workflow)
     return None

@@ -27,7 +27,15 @@ DALL_E = "dall-e"
 FIREFLY = "firefly"
 FLUX = "flux"
 STABLE_DIFFUSION = "stable-diffusion"
-IMAGEN = "imagen"
+IMAGEN = "imagen"  # Google's generators (Imagen, Gemini)
+SWARMUI = "swarmui"
+RUINEDFOOOCUS = "ruinedfooocus"
+DIFFUSERS = "diffusers"
+DRAWTHINGS = "drawthings"
+STABILITY_MATRIX = "stability-matrix"
+TENSORART = "tensorart"
+EASYDIFFUSION = "easydiffusion"
+MICROSOFT = "microsoft"
 UNKNOWN_AI = "unknown-ai"  # marked as AI-made, by a tool nothing names
 AI_SOURCES = (
     AUTOMATIC1111,
@@ -41,6 +49,14 @@ AI_SOURCES = (
     FLUX,
     STABLE_DIFFUSION,
     IMAGEN,
+    SWARMUI,
+    RUINEDFOOOCUS,
+    DIFFUSERS,
+    DRAWTHINGS,
+    STABILITY_MATRIX,
+    TENSORART,
+    EASYDIFFUSION,
+    MICROSOFT,
     UNKNOWN_AI,
 )
 

@@ -1,9 +1,12 @@
-"""Images from hosted services (Midjourney, DALL-E/OpenAI, Adobe Firefly, Flux, ...).
+"""Images from hosted services (Midjourney, DALL-E/OpenAI, Adobe Firefly, Flux, Google,
+Microsoft, Stability, ...).
 
 Services write little or no generation metadata; what they leave is provenance:
 IPTC/XMP ``DigitalSourceType`` = ``trainedAlgorithmicMedia``, a ``Credit`` or
 creator-tool naming the service, a ``Description`` carrying a Midjourney ``Job ID``,
-and C2PA manifests whose claim generator or software agent names the service.
+and C2PA manifests whose claim generator or software agent names the service (or,
+when the manifest flags the image as AI-made, only the company: Google -> ``imagen``,
+Microsoft -> ``microsoft``, Adobe -> ``firefly``, Stability -> ``stable-diffusion``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from curata.ingest.metadata.result import (
     FIREFLY,
     FLUX,
     IMAGEN,
+    MICROSOFT,
     MIDJOURNEY,
     STABLE_DIFFUSION,
     UNKNOWN_AI,
@@ -35,16 +39,27 @@ _SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (IMAGEN, re.compile(r"imagen|gemini|google ai", re.I)),
     (STABLE_DIFFUSION, re.compile(r"stable[ _-]?diffusion|stability ai|dreamstudio", re.I)),
 )
+# Company names that say which service made an image only in a C2PA manifest that also
+# flags the image as AI-made (the same companies sign camera and editor manifests).
+_VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (IMAGEN, re.compile(r"\bgoogle\b", re.I)),
+    (MICROSOFT, re.compile(r"microsoft|bing image creator|\bdesigner\b|copilot", re.I)),
+    (FIREFLY, re.compile(r"\badobe\b", re.I)),
+    (STABLE_DIFFUSION, re.compile(r"\bstability\b", re.I)),
+)
+_C2PA_EVIDENCE = ("c2pa:claim_generator", "c2pa:software_agent")
 _JOB_ID = re.compile(
     r"Job ID:\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", re.I
 )
 _MJ_PARAMS = {"ar": "aspect_ratio", "v": "version", "s": "stylize", "c": "chaos", "q": "quality"}
 
 
-def service_of(text: str | None) -> str | None:
+def service_of(text: str | None, vendors: bool = False) -> str | None:
+    """The service a text names; with ``vendors``, also the company names of
+    :data:`_VENDORS` (for C2PA claim generators of AI-flagged images)."""
     if not text:
         return None
-    for name, pattern in _SERVICES:
+    for name, pattern in _SERVICES + (_VENDORS if vendors else ()):
         if pattern.search(text):
             return name
     return None
@@ -108,7 +123,8 @@ def parse(blocks: Blocks, xmp: XmpFacts | None) -> ParsedMetadata | None:
     if job is not None:
         service, where = MIDJOURNEY, job[0]
     for key, text in evidence:
-        if service is None and (found := service_of(text)):
+        vendors = ai_flag is not None and key in _C2PA_EVIDENCE
+        if service is None and (found := service_of(text, vendors)):
             service, where = found, key
     if service is None and ai_flag is None:
         return None
