@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
+
+from curata.models import ScanProgress
 
 KILL_FILES = 400
 CALLER_FILES = 1000
@@ -250,3 +254,103 @@ def test_a_notebook_cell_scans_on_all_cores(tmp_path: Path, many: Path) -> None:
     out = subprocess.run([sys.executable, str(kernel), str(cell)], env=_env(),
                          capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip
     _check_scan_output(out)
+
+
+def _scan_cli(db: Path, folder: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "curata", "--database", str(db), "scan", str(folder), *extra]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (needs root); the test is skipped where it cannot be mounted."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_full_disk_during_a_scan_is_one_line_and_keeps_what_was_committed(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for i in range(60):  # 60 x 24 kB of text blocks: more than the 1 MiB disk holds
+        info = PngImagePlugin.PngInfo()
+        info.add_text("notes", os.urandom(12_000).hex())
+        Image.new("RGB", (8, 8), (i, 0, 0)).save(folder / f"{i:02d}.png", pnginfo=info)
+    db = small_disk / "catalog.db"
+    out = subprocess.run(_scan_cli(db, folder, "--batch-size", "3"), env=_env(),
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 10, out.stderr  # InsufficientStorage.exit_code
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "disk full" in lines[0] and str(db) in lines[0], out.stderr
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for part in small_disk.iterdir():
+        shutil.copy(part, copy / part.name)
+    with sqlite3.connect(copy / "catalog.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = conn.execute("SELECT count(*) FROM locations").fetchone()[0]
+        assert 0 < rows < 60
+
+
+def test_an_early_ctrl_c_is_one_line_without_a_traceback(tmp_path: Path, many: Path) -> None:
+    db = tmp_path / "early.db"
+    proc = subprocess.Popen(_scan_cli(db, many), env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not db.exists() and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends the whole group on Ctrl-C
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "interrupted" in out + err
+
+
+def test_an_interrupted_cli_scan_says_how_many_files_were_cataloged(
+    tmp_path: Path, media: Path
+) -> None:
+    db = tmp_path / "interrupted.db"
+    proc = subprocess.Popen(_scan_cli(db, media, "--batch-size", "10", "--workers", "2"),
+                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _count(db) < 20 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    cataloged = _count(db)
+    assert cataloged < KILL_FILES
+    assert f"{cataloged} of {KILL_FILES} files cataloged; the next scan continues" in out, out
+
+
+def test_the_last_progress_event_of_a_stopped_scan_counts_the_files_read(
+    tmp_path: Path, media: Path
+) -> None:
+    from curata import Curata
+
+    stop = threading.Event()
+    events: list[ScanProgress] = []
+
+    def progress(event: ScanProgress) -> None:
+        events.append(event)
+        if event.files_done >= 30:
+            stop.set()
+
+    with Curata(tmp_path / "stopped.db") as cur:
+        summary = cur.scan([media], progress=progress, workers=2, batch_size=10, stop=stop).data
+    assert summary is not None and summary.interrupted
+    last = events[-1]
+    assert last.phase == "done" and last.files_total == KILL_FILES
+    assert 30 <= last.files_done == summary.new + summary.failed < KILL_FILES

@@ -202,12 +202,13 @@ class Scanner:
         summary.unchanged = work.unchanged
         self._record_problems(discovery.problems, summary)
         with _ctrl_c_sets(self.stop):
-            self._read(work.to_read, project_id, summary)
+            state = self._read(work.to_read, project_id, summary)
         summary.interrupted = self.stop.is_set()
         if not summary.interrupted:
             summary.missing = self._mark_missing(work.known, discovery)
         summary.seconds = round(time.monotonic() - started, 3)
-        self.progress(ScanProgress(phase="done", files_done=len(work.to_read)))
+        state.phase, state.current = "done", None
+        self.progress(state)
         return summary
 
     def _record_problems(self, problems: list[WalkProblem], summary: ScanSummary) -> None:
@@ -219,7 +220,11 @@ class Scanner:
                 ingest_errors.record(conn, path_to_db(problem.path), problem.reason, now)
         summary.failed += len(problems)
 
-    def _read(self, files: list[FoundFile], project_id: str | None, summary: ScanSummary) -> None:
+    def _read(
+        self, files: list[FoundFile], project_id: str | None, summary: ScanSummary
+    ) -> ScanProgress:
+        """Probe and record ``files``; the progress at the end counts the files read
+        (fewer than ``files_total`` after a stop)."""
         total_bytes = sum(f.size for f in files)
         state = ScanProgress(phase="reading", files_total=len(files), bytes_total=total_bytes)
         self.progress(state)
@@ -238,6 +243,7 @@ class Scanner:
                 self.progress(state.model_copy())
         self._flush(batch, project_id, summary)
         self.progress(state.model_copy())
+        return state
 
     def _flush(
         self, batch: list[ProbeResult], project_id: str | None, summary: ScanSummary
