@@ -354,3 +354,26 @@ def test_the_last_progress_event_of_a_stopped_scan_counts_the_files_read(
     last = events[-1]
     assert last.phase == "done" and last.files_total == KILL_FILES
     assert 30 <= last.files_done == summary.new + summary.failed < KILL_FILES
+
+
+def test_a_reader_killed_mid_scan_fails_only_its_file(tmp_path: Path, media: Path) -> None:
+    """As the out-of-memory killer would: the scan goes on with a fresh reader."""
+    from curata import Curata
+
+    killed: list[int] = []
+
+    def progress(event: ScanProgress) -> None:
+        if event.files_done >= 10 and not killed:
+            readers = [
+                p for p in _descendants(os.getpid()) if "curata.ingest.workers" in _cmdline(p)
+            ]
+            os.kill(readers[0], signal.SIGKILL)
+            killed.append(readers[0])
+
+    with Curata(tmp_path / "reader.db") as cur:
+        summary = cur.scan([media], progress=progress, workers=2, batch_size=5).data
+        errors = cur.ingest_errors().data
+    assert killed and summary is not None and not summary.interrupted
+    assert summary.failed == 1 and summary.new == KILL_FILES - 1
+    assert errors is not None and len(errors) == 1
+    assert "reader process died on this file (signal 9 (SIGKILL))" in errors[0].reason
