@@ -79,9 +79,12 @@ class _Reader:
         args = [sys.executable, "-P", "-m", "curata.ingest.workers", str(os.getpid())]
         if not metadata:
             args.append("--no-metadata")
-        self.proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env()
-        )
+        try:
+            self.proc = subprocess.Popen(
+                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env()
+            )
+        except OSError as exc:
+            raise CurataError(f"cannot start a reader process ({sys.executable}): {exc}") from exc
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin = self.proc.stdin
         self.fd = self.proc.stdout.fileno()
