@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from curata.errors import CatalogError
+from curata.errors import CatalogError, InsufficientStorage
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "curata_write"
@@ -55,6 +57,17 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def disk_full(exc: SQLAlchemyError) -> bool:
+    """The database failed because its disk (or quota) is full: SQLite's SQLITE_FULL,
+    PostgreSQL's ``disk_full`` (53100), or ENOSPC underneath either."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    if getattr(orig, "sqlstate", None) == "53100" or getattr(orig, "pgcode", None) == "53100":
+        return True
+    return isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class Catalog:
@@ -100,9 +113,20 @@ class Catalog:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction: committed on success, rolled back on any exception."""
-        with self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
-            yield conn
+        """One write transaction: committed on success, rolled back on any exception.
+        A full disk is an :class:`InsufficientStorage` naming the catalog."""
+        try:
+            with self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            if not disk_full(exc):
+                raise
+            where = str(self.path) if self.path else repr(self)
+            raise InsufficientStorage(
+                f"disk full: cannot write the catalog {where}; the last transaction was"
+                " rolled back, what was committed before is intact",
+                field="database",
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()

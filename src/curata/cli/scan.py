@@ -19,7 +19,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from curata.cli.app import JSON_OPTION, app, console, handle_errors, open_curata, print_json
+from curata.cli.app import (
+    JSON_OPTION,
+    app,
+    console,
+    err_console,
+    handle_errors,
+    open_curata,
+    print_json,
+)
 from curata.models import ScanProgress, ScanSummary
 
 
@@ -68,8 +76,15 @@ def _render(summary: ScanSummary) -> None:
         )
     )
     console.print(table)
-    rate = summary.files_seen / summary.seconds if summary.seconds else 0
-    console.print(f"{summary.files_seen} files in {summary.seconds:.2f}s ({rate:,.0f} files/s)")
+    if summary.interrupted:
+        done = summary.unchanged + summary.new + summary.changed + summary.moved
+        console.print(
+            f"{done} of {summary.files_seen} files cataloged; the next scan continues"
+            f" ({summary.seconds:.2f}s)"
+        )
+    else:
+        rate = summary.files_seen / summary.seconds if summary.seconds else 0
+        console.print(f"{summary.files_seen} files in {summary.seconds:.2f}s ({rate:,.0f} files/s)")
     if summary.failed:
         console.print("[yellow]see [bold]curata errors[/] for the files that failed[/]")
 
@@ -96,19 +111,25 @@ def scan(
 
     Ctrl-C stops after the current batch; run the same command again to finish.
     """
-    cur = open_curata(ctx)
-    show_bar = sys.stderr.isatty() and not as_json
     args = {
         "project": project,
         "include_hidden": include_hidden,
         "workers": workers,
         "batch_size": batch_size,
     }
-    if show_bar:
-        with Progress(*_Bar.columns, console=console, transient=True) as progress:
-            summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data
-    else:
-        summary = cur.scan([str(p) for p in paths], **args).data
+    try:
+        cur = open_curata(ctx)
+        if sys.stderr.isatty() and not as_json:
+            with Progress(*_Bar.columns, console=console, transient=True) as progress:
+                summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data
+        else:
+            summary = cur.scan([str(p) for p in paths], **args).data
+    except KeyboardInterrupt:  # before reading began, or a second Ctrl-C while reading
+        err_console.print(
+            "scan interrupted; what was cataloged is kept and the next scan continues",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     assert summary is not None
     if as_json:
         print_json(summary)

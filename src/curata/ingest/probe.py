@@ -7,6 +7,7 @@ blocks. It never raises for a bad file: the reason goes into ``ProbeResult.error
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -23,6 +24,7 @@ from curata.ingest.documents import probe_document
 from curata.ingest.embedded import embedded_blocks
 from curata.ingest.file_metadata import read_metadata
 from curata.ingest.hashing import perceptual_hashes
+from curata.ingest.limits import cap_blocks, cap_result
 from curata.ingest.magic import EXTENSIONS, HEAD_SIZE, sniff
 from curata.ingest.video import probe_video
 from curata.models.assets import MediaType
@@ -33,6 +35,9 @@ IN_MEMORY_LIMIT = 256 * 1024 * 1024
 # The reduced decode keeps at least this many pixels on the short side for hashing.
 HASH_DECODE_SIZE = 256
 _CHUNK = 1024 * 1024
+# Files from this size up that store less than an eighth of their bytes are refused.
+SPARSE_MIN_SIZE = 64 * 1024 * 1024
+_MAX_EXTENTS = 4096
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
 _OFFSET_TIME_ORIGINAL = 36881
@@ -124,6 +129,37 @@ def _check_claimed_image(result: ProbeResult, suffix: str) -> None:
         )
 
 
+def _stored_bytes(path: str, size: int) -> int:
+    """Bytes of ``path`` that are data, not holes (``size`` where holes are not reported)."""
+    stored, offset = 0, 0
+    with open(path, "rb") as fh:
+        fd = fh.fileno()
+        for _ in range(_MAX_EXTENTS):
+            try:
+                start = os.lseek(fd, offset, os.SEEK_DATA)
+            except OSError as exc:  # ENXIO: only holes up to the end
+                return stored if exc.errno == errno.ENXIO else size
+            offset = os.lseek(fd, start, os.SEEK_HOLE)
+            stored += offset - start
+            if offset >= size:
+                return stored
+    return size
+
+
+def _refuse_sparse(path: str, st: os.stat_result) -> None:
+    """A large file that is mostly holes (a 10 GB file of nothing named ``.png``) is not
+    read: hashing it would read gigabytes of zeros the disk does not hold."""
+    if st.st_size < SPARSE_MIN_SIZE or not hasattr(os, "SEEK_HOLE"):
+        return
+    if getattr(st, "st_blocks", st.st_size) * 512 * 8 >= st.st_size:
+        return
+    stored = _stored_bytes(path, st.st_size)
+    if stored * 8 < st.st_size:
+        raise ProbeError(
+            f"sparse file: {st.st_size:,} bytes of which {stored:,} are stored; not read"
+        )
+
+
 def _read_and_hash(path: str, size: int) -> tuple[str, bytes | None, bytes]:
     """SHA-256 of the file, its bytes when small enough to keep, and its first bytes."""
     digest = hashlib.sha256()
@@ -162,6 +198,7 @@ def probe_file(path: str, metadata: bool = True) -> ProbeResult:
     try:
         if st.st_size == 0:
             raise ProbeError("empty file (0 bytes)")
+        _refuse_sparse(path, st)
         result.content_hash, data, head = _read_and_hash(path, st.st_size)
         if data is not None and len(data) != st.st_size:
             raise ProbeError("file changed while it was being read")
@@ -174,6 +211,7 @@ def probe_file(path: str, metadata: bool = True) -> ProbeResult:
         if prober is not None:
             prober(result, source, metadata)
         if metadata:
+            result.blocks = cap_blocks(result.blocks, result.warnings)  # what parsers read
             read_metadata(result, source)
     except ProbeError as exc:
         result.error = str(exc)
@@ -181,6 +219,7 @@ def probe_file(path: str, metadata: bool = True) -> ProbeResult:
         result.error = _os_reason(exc)
     except (ValueError, SyntaxError, EOFError, MemoryError, Image.DecompressionBombError) as exc:
         result.error = f"cannot decode: {exc}"
+    cap_result(result)
     return result
 
 

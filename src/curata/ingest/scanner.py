@@ -5,7 +5,7 @@ Plain stages, each a function, so each can be tested and reused:
 1. :func:`discover` walks the roots (stat only);
 2. :func:`plan` compares what it found with the catalog: files whose size, mtime and
    sidecars (``.json``/``.txt``/``.xmp`` beside them) are unchanged are not read again;
-3. :func:`probe_stream` probes the rest in a process pool (pure, no catalog access);
+3. :func:`probe_stream` probes the rest in reader processes (pure, no catalog access);
 4. results are recorded in batches, one transaction per batch. A scan killed at any
    moment leaves whole batches only; running it again redoes just the rest.
 5. Only after a complete pass, cataloged files that are gone are marked missing.
@@ -13,13 +13,11 @@ Plain stages, each a function, so each can be tested and reused:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -36,14 +34,14 @@ from curata.ingest.sidecars import (
     stat_lookup,
 )
 from curata.ingest.walker import FoundFile, WalkProblem, walk
+from curata.ingest.workers import probe_parallel
 from curata.models.probe import ProbeResult
 from curata.models.scan import ScanProgress, ScanSummary
 
 ProgressCallback = Callable[[ScanProgress], None]
 
-# Below this many files to read, a process pool costs more than it saves.
+# Below this many files to read, reader processes cost more than it saves.
 POOL_THRESHOLD = 24
-FILES_PER_TASK = 4
 BATCH_SIZE = 200
 BATCH_SECONDS = 1.0
 
@@ -149,47 +147,19 @@ def plan(catalog: Catalog, roots: Sequence[str], discovery: Discovery) -> Plan:
     return Plan(to_read, len(discovery.files) - len(to_read), known)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops after the current batch."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _probe_many(paths: list[str], metadata: bool = True) -> list[ProbeResult]:
-    return [probe_file(p, metadata) for p in paths]
-
-
 def probe_stream(
     paths: Sequence[str], workers: int, stop: threading.Event, metadata: bool = True
 ) -> Iterator[ProbeResult]:
-    """Probe results as they complete; a bounded number of tasks is in flight.
+    """Probe results as they complete, from ``workers`` reader processes (see
+    :mod:`curata.ingest.workers`), or in this process for a few files.
     ``metadata=False`` skips the generation-metadata step (see :func:`probe_file`)."""
-    if workers <= 1 or len(paths) < POOL_THRESHOLD:
-        for p in paths:
-            if stop.is_set():
-                return
-            yield probe_file(p, metadata)
+    if workers > 1 and len(paths) >= POOL_THRESHOLD:
+        yield from probe_parallel(paths, workers, stop, metadata)
         return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["curata.ingest.probe"])
-    chunks = iter(
-        [list(paths[i : i + FILES_PER_TASK]) for i in range(0, len(paths), FILES_PER_TASK)]
-    )
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_sigint)
-    pending: set[Future[list[ProbeResult]]] = set()
-    try:
-        while True:
-            while not stop.is_set() and len(pending) < workers * 4:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                pending.add(pool.submit(_probe_many, chunk, metadata))
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield from fut.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    for p in paths:
+        if stop.is_set():
+            return
+        yield probe_file(p, metadata)
 
 
 class Scanner:
@@ -232,12 +202,13 @@ class Scanner:
         summary.unchanged = work.unchanged
         self._record_problems(discovery.problems, summary)
         with _ctrl_c_sets(self.stop):
-            self._read(work.to_read, project_id, summary)
+            state = self._read(work.to_read, project_id, summary)
         summary.interrupted = self.stop.is_set()
         if not summary.interrupted:
             summary.missing = self._mark_missing(work.known, discovery)
         summary.seconds = round(time.monotonic() - started, 3)
-        self.progress(ScanProgress(phase="done", files_done=len(work.to_read)))
+        state.phase, state.current = "done", None
+        self.progress(state)
         return summary
 
     def _record_problems(self, problems: list[WalkProblem], summary: ScanSummary) -> None:
@@ -249,7 +220,11 @@ class Scanner:
                 ingest_errors.record(conn, path_to_db(problem.path), problem.reason, now)
         summary.failed += len(problems)
 
-    def _read(self, files: list[FoundFile], project_id: str | None, summary: ScanSummary) -> None:
+    def _read(
+        self, files: list[FoundFile], project_id: str | None, summary: ScanSummary
+    ) -> ScanProgress:
+        """Probe and record ``files``; the progress at the end counts the files read
+        (fewer than ``files_total`` after a stop)."""
         total_bytes = sum(f.size for f in files)
         state = ScanProgress(phase="reading", files_total=len(files), bytes_total=total_bytes)
         self.progress(state)
@@ -268,6 +243,7 @@ class Scanner:
                 self.progress(state.model_copy())
         self._flush(batch, project_id, summary)
         self.progress(state.model_copy())
+        return state
 
     def _flush(
         self, batch: list[ProbeResult], project_id: str | None, summary: ScanSummary
