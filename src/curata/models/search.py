@@ -163,8 +163,11 @@ def _listed(value: Any) -> Any:
 #: The values wanted for one key of ``tag_values``: one or a list of them.
 TagValues = Annotated[
     list[Annotated[str, AfterValidator(tag_value)]],
-    BeforeValidator(_listed, json_schema_input_type=str | list[str]),
     Field(min_length=1, max_length=MAX_TAGS),
+    BeforeValidator(
+        _listed,
+        json_schema_input_type=str | Annotated[list[str], Field(min_length=1, max_length=MAX_TAGS)],
+    ),
 ]
 
 
@@ -186,10 +189,14 @@ def _normal_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if values is None else {tag_key(k): v for k, v in values.items()}
 
 
-def _by_key(value_type: Any) -> Any:
-    """A mapping from tag keys (checked first, then normalized) to ``value_type``."""
+def _by_key(value_type: Any, most: int) -> Any:
+    """A mapping of at most ``most`` tag keys (checked first, then normalized) to
+    ``value_type``."""
     return Annotated[
-        dict[str, value_type], BeforeValidator(_keys_first), AfterValidator(_normal_keys)
+        dict[str, value_type],
+        Field(max_length=most),
+        BeforeValidator(_keys_first),
+        AfterValidator(_normal_keys),
     ]
 
 
@@ -203,9 +210,9 @@ def _pattern(ignore_case: bool) -> Any:
     return Annotated[str, AfterValidator(check)]
 
 
-TagValuesByKey = _by_key(TagValues)
-RangesByKey = _by_key(RangeFilter)
-PatternsByKey = _by_key(_pattern(ignore_case=True))
+TagValuesByKey = _by_key(TagValues, MAX_TAGS)
+RangesByKey = _by_key(RangeFilter, MAX_TAGS)
+PatternsByKey = _by_key(_pattern(ignore_case=True), MAX_PATTERNS)
 FilenamePattern = _pattern(ignore_case=False)
 # An entry of a list of words (formats, sources, metadata keys, prompt keywords).
 Word = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
@@ -231,9 +238,9 @@ class SearchFilters(StrictModel):
     any_tags: TagList | None = Field(None, description="any of")
     exclude_tags: TagList | None = Field(None, description="none of")
 
-    tag_values: TagValuesByKey | None = Field(None, max_length=MAX_TAGS)
-    tag_ranges: RangesByKey | None = Field(None, max_length=MAX_TAGS)
-    tag_patterns: PatternsByKey | None = Field(None, max_length=MAX_PATTERNS)
+    tag_values: TagValuesByKey | None = None
+    tag_ranges: RangesByKey | None = None
+    tag_patterns: PatternsByKey | None = None
 
     ai_source: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
     project: Word | None = None
