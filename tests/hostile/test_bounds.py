@@ -479,3 +479,18 @@ def test_lone_surrogate_tag_over_http_is_422(cur: Curata, tmp_path: Path) -> Non
         )
         assert search.status_code == 422, search.text
         assert search.json()["error"]["field"] == "filters.tags.0"
+
+
+def test_busy_pattern_search_over_http_is_503(cur: Curata, tmp_path: Path) -> None:
+    _catalog_with_long_tag(cur)
+    with LiveServer(create_app(cur, cache_dir=tmp_path / "cache")) as live, ExitStack() as slots:
+        for _ in range(regexes.REGEX_SLOTS):
+            slots.enter_context(regexes.LIMITER.slot("held by the test", 0.0))
+        body = {"filters": {"filename_pattern": "^img"}}
+        busy = httpx.post(f"{live.url}/search", json=body, timeout=60)
+        assert busy.status_code == 503, busy.text
+        error = busy.json()["error"]
+        assert (error["code"], error["field"]) == ("busy", "filters.filename_pattern")
+        assert "retry later" in error["message"]
+        plain = httpx.post(f"{live.url}/search", json={"filters": {"tags": ["portrait"]}})
+        assert plain.status_code == 200
