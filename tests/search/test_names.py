@@ -41,8 +41,10 @@ NAME = st.text(alphabet="ab x.\n\t_CATdog0123", max_size=8)
 def test_joined_search_equals_searching_each_name(names: list[str], pattern: str) -> None:
     compiled = compile_pattern(pattern, ignore_case=False)
     expected = [i for i, n in enumerate(names) if compiled.search(n)]
-    budget = RegexBudget(Pattern("filters.filename_pattern", compiled))
-    assert JoinedNames.of(names).matching(budget).tolist() == expected
+    found = JoinedNames.of(names).matching(
+        Pattern("filters.filename_pattern", compiled), RegexBudget()
+    )
+    assert found.tolist() == expected
 
 
 @pytest.mark.parametrize(
@@ -55,5 +57,5 @@ def test_linewise_patterns(pattern: str, expected: bool) -> None:
 
 def test_a_match_running_across_names_does_not_hide_the_next_name() -> None:
     compiled = compile_pattern("a[^z]*b", ignore_case=False)
-    budget = RegexBudget(Pattern("filters.filename_pattern", compiled))
-    assert JoinedNames.of(["a", "xab", "b"]).matching(budget).tolist() == [1]
+    pattern = Pattern("filters.filename_pattern", compiled)
+    assert JoinedNames.of(["a", "xab", "b"]).matching(pattern, RegexBudget()).tolist() == [1]

@@ -103,7 +103,7 @@ def test_unparseable_body_is_422(http: httpx.Client) -> None:
 def test_tag_with_empty_value_names_the_tag(http: httpx.Client) -> None:
     response = http.post("/assets/tags", json={"assets": ["ab" * 32], "tags": ["style:"]})
     assert response.status_code == 422
-    assert response.json()["error"]["field"] == "tags"
+    assert response.json()["error"]["field"] == "tags.0"
 
 
 def test_stats_and_ingest_errors(http: httpx.Client, scanned: Curata) -> None:

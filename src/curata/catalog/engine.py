@@ -16,11 +16,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from curata.errors import CatalogError, InsufficientStorage
+from curata.errors import Busy, CatalogError, InsufficientStorage
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "curata_write"
+# Seconds a caller waits for a free connection of the pool before ``Busy`` (503).
+POOL_TIMEOUT = 10.0
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -78,8 +81,11 @@ class Catalog:
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        in_memory = self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")
+        self.pool_timeout = POOL_TIMEOUT
+        pooling = {} if in_memory else {"pool_timeout": self.pool_timeout}  # memory: one connection
         try:
-            self.engine = create_engine(self.url, echo=echo, future=True)
+            self.engine = create_engine(self.url, echo=echo, future=True, **pooling)
             if self.dialect == "sqlite":
                 _configure_sqlite(self.engine)
             self._migrate()
@@ -105,10 +111,21 @@ class Catalog:
             command.upgrade(_alembic_config(conn), "head")
             conn.commit()
 
+    def _connect(self) -> Connection:
+        """A connection from the pool; ``Busy`` when every one stays in use for
+        ``pool_timeout`` seconds (too many requests at once), never a raw pool error."""
+        try:
+            return self.engine.connect()
+        except PoolTimeout:
+            raise Busy(
+                f"every connection to the catalog stayed in use for {self.pool_timeout:g} s "
+                "(too many requests at once); retry later"
+            ) from None
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for reading; its implicit transaction is rolled back at the end."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             yield conn
 
     @contextmanager
@@ -116,7 +133,7 @@ class Catalog:
         """One write transaction: committed on success, rolled back on any exception.
         A full disk is an :class:`InsufficientStorage` naming the catalog."""
         try:
-            with self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            with self._connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
             if not disk_full(exc):

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from curata.models.common import StrictModel
+from curata.models.common import AssetRefs, StrictModel, TagList
+from curata.models.common import normalize_tag as normalize_tag  # its historical home
 
 
 class MediaType(StrEnum):
@@ -67,29 +68,12 @@ class IngestErrorRecord(BaseModel):
     level: str = "error"
 
 
-def normalize_tag(tag: str) -> str:
-    text = " ".join(tag.strip().split()).lower()
-    if not text:
-        raise ValueError("a tag cannot be empty")
-    if ":" in text:
-        key, _, value = text.partition(":")
-        key, value = key.strip(), value.strip()
-        if not key or not value:
-            raise ValueError(f"tag {tag!r}: a pair needs a key and a value ('key:value')")
-        text = f"{key}:{value}"
-    return text
-
-
 class TagRequest(StrictModel):
-    """Add or remove tags on assets. Tags are case-insensitive; ``key:value`` makes a pair."""
+    """Add or remove tags on assets. Tags are case-insensitive; ``key:value`` makes a pair.
+    At most 1000 assets and 1000 tags of 1 to 200 characters each."""
 
-    assets: list[str] = Field(min_length=1, description="content hashes or cataloged paths")
-    tags: list[str] = Field(min_length=1)
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, tags: list[str]) -> list[str]:
-        return list(dict.fromkeys(normalize_tag(t) for t in tags))
+    assets: AssetRefs = Field(description="content hashes or cataloged paths")
+    tags: TagList = Field(min_length=1)
 
 
 class TagUpdateResult(BaseModel):
@@ -99,5 +83,5 @@ class TagUpdateResult(BaseModel):
 
 
 class RateRequest(StrictModel):
-    assets: list[str] = Field(min_length=1, description="content hashes or cataloged paths")
+    assets: AssetRefs = Field(description="content hashes or cataloged paths (at most 1000)")
     rating: int = Field(ge=0, le=5)

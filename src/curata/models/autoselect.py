@@ -360,10 +360,10 @@ class FetchRequest(StrictModel):
 
     into: str = Field(..., min_length=1, description="The item's folder.")
     media_type: ArtMediaType = ArtMediaType.MOVIE
-    tmdb_id: int | None = Field(None, gt=0)
-    tvdb_id: int | None = Field(None, gt=0)
+    tmdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
+    tvdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
     musicbrainz_id: str | None = None
-    theaudiodb_id: int | None = Field(None, gt=0)
+    theaudiodb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
     use_fanart: bool = False
     preferred_language: str = "en"
     fallback_languages: list[str] = Field(default_factory=lambda: ["en"])

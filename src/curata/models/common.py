@@ -1,12 +1,86 @@
-"""Shared base models and the result envelope every ``Curata`` method returns."""
+"""Shared base models, bounded field types and the result envelope every ``Curata``
+method returns."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import unicodedata
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+MAX_TAG_LENGTH = 200
+MAX_TAGS = 1000  # tags in one list of a request
+MAX_ASSETS = 1000  # assets named by one tag or rating request
+MAX_OFFSET = 10**9  # the furthest page offset a request may ask for
+MAX_REF_LENGTH = 4096  # a content hash, a prefix of one or a cataloged path
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for an error message: escaped, and cut when long."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
+
+
+def _clean(text: str, what: str) -> str:
+    """``text`` with its whitespace collapsed and lower-cased; a ``ValueError`` when it
+    is empty, longer than :data:`MAX_TAG_LENGTH` or holds a control character or an
+    unpaired surrogate (which cannot be stored or sent as UTF-8)."""
+    if len(text) > 4 * MAX_TAG_LENGTH:
+        raise ValueError(f"{what} is {len(text)} characters long; at most {MAX_TAG_LENGTH}")
+    clean = " ".join(text.split()).lower()
+    if not clean:
+        raise ValueError(f"{what} cannot be empty")
+    if len(clean) > MAX_TAG_LENGTH:
+        raise ValueError(f"{what} is {len(clean)} characters long; at most {MAX_TAG_LENGTH}")
+    for char in clean:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            kind = "an unpaired surrogate" if unicodedata.category(char) == "Cs" else "a control"
+            raise ValueError(f"{what} {_shown(clean)} holds {kind} character U+{ord(char):04X}")
+    return clean
+
+
+def normalize_tag(tag: str) -> str:
+    """A tag in catalog form: whitespace collapsed, lower case, ``key:value`` pairs with
+    a non-empty key and value around the first colon; 1 to :data:`MAX_TAG_LENGTH`
+    characters, no control characters, no unpaired surrogates. ``ValueError`` says why a
+    tag is refused."""
+    text = _clean(tag, "a tag")
+    if ":" in text:
+        key, _, value = text.partition(":")
+        key, value = key.strip(), value.strip()
+        if not key or not value:
+            raise ValueError(f"tag {_shown(text)}: a pair needs a key and a value ('key:value')")
+        text = f"{key}:{value}"
+    return text
+
+
+def tag_key(key: str) -> str:
+    """A pair's key as filters name it: a cleaned tag text without a colon."""
+    text = _clean(key, "a tag key")
+    if ":" in text:
+        raise ValueError(f"tag key {_shown(text)} cannot hold ':'")
+    return text
+
+
+def tag_value(value: str) -> str:
+    """A pair's value as filters name it (the part after the key's colon)."""
+    return _clean(value, "a tag value")
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+#: One tag, normalized (:func:`normalize_tag`).
+Tag = Annotated[str, AfterValidator(normalize_tag)]
+#: Tags of a request: at most :data:`MAX_TAGS`, each a :data:`Tag`, without repeats.
+TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
+#: The assets a request names (content hashes, prefixes or paths): 1 to :data:`MAX_ASSETS`.
+AssetRefs = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=MAX_REF_LENGTH)]],
+    Field(min_length=1, max_length=MAX_ASSETS),
+]
 
 
 class StrictModel(BaseModel):

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field, field_validator
 from curata.models.common import StrictModel
 from curata.slug import SLUG_PATTERN
 
+MAX_AMOUNT = 1e15  # a budget, in its currency
+
 
 class ProjectStatus(StrEnum):
     ACTIVE = "active"
@@ -20,7 +22,7 @@ class ProjectStatus(StrEnum):
 class Budget(StrictModel):
     """An amount of money and its currency (ISO 4217 code, e.g. ``USD``)."""
 
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, le=MAX_AMOUNT)
     currency: str = Field("USD", min_length=3, max_length=8)
 
     @field_validator("amount")

@@ -1,10 +1,11 @@
 """The search API's types (spec: ``search-api.md``) and saved searches.
 
 Requests are strict: unknown fields, unknown enum values, empty or inverted ranges,
-dates that are not ISO 8601, ``limit`` above 1000, a negative ``offset`` and regexes
-that do not compile or are too long are rejected with the field path named. Values
-are normalized on the way in (tags lower-cased, formats without a leading dot), so
-the engine compares like with like.
+dates that are not ISO 8601, ``limit`` above 1000, an ``offset`` outside 0..10**9,
+tags that are not :data:`~curata.models.common.Tag` and regexes that do not compile
+or are too large (:mod:`curata.models.patterns`, checked before compiling) are
+rejected with the field path named. Values are normalized on the way in (tags
+lower-cased, formats without a leading dot), so the engine compares like with like.
 """
 
 from __future__ import annotations
@@ -12,17 +13,35 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
 import regex
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from curata.models.assets import Asset, MediaType, normalize_tag
-from curata.models.common import StrictModel
+from curata.models.assets import Asset, MediaType
+from curata.models.common import (
+    MAX_OFFSET,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    StrictModel,
+    TagList,
+    tag_key,
+    tag_value,
+)
+from curata.models.patterns import MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH
+from curata.models.patterns import compile_pattern
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
-MAX_PATTERN_LENGTH = 256
 MAX_LIST_LENGTH = 1000
+MAX_PATTERNS = 16  # keys of tag_patterns
 TOP_TAG_FACETS = 50
 
 # Spellings of a format people type, mapped to the canonical names the catalog stores.
@@ -136,23 +155,67 @@ class DateRange(StrictModel):
         )
 
 
-def compile_pattern(pattern: str, *, ignore_case: bool) -> regex.Pattern[str]:
-    """A compiled regex, or a ``ValueError`` saying why the pattern is refused."""
-    if not pattern:
-        raise ValueError("the pattern is empty")
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise ValueError(
-            f"the pattern is {len(pattern)} characters long; at most {MAX_PATTERN_LENGTH}"
-        )
-    flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
-    try:
-        return regex.compile(pattern, flags)
-    except (regex.error, OverflowError, RecursionError) as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
+def _listed(value: Any) -> Any:
+    """A single tag value stands for a list of one."""
+    return [value] if isinstance(value, str) else value
 
 
-def _tag_list(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(normalize_tag(v) for v in values))
+#: The values wanted for one key of ``tag_values``: one or a list of them.
+TagValues = Annotated[
+    list[Annotated[str, AfterValidator(tag_value)]],
+    Field(min_length=1, max_length=MAX_TAGS),
+    BeforeValidator(
+        _listed,
+        json_schema_input_type=str | Annotated[list[str], Field(min_length=1, max_length=MAX_TAGS)],
+    ),
+]
+
+
+def _keys_first(values: Any) -> Any:
+    """Check the keys of a ``tag_*`` mapping before its values are read, so that an
+    error about a value never quotes a key that is not a valid one."""
+    if isinstance(values, dict):
+        for position, key in enumerate(values):
+            if not isinstance(key, str):
+                raise ValueError(f"key {position + 1} is not text")
+            try:
+                tag_key(key)
+            except ValueError as exc:
+                raise ValueError(f"key {position + 1}: {exc}") from None
+    return values
+
+
+def _normal_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else {tag_key(k): v for k, v in values.items()}
+
+
+def _by_key(value_type: Any, most: int) -> Any:
+    """A mapping of at most ``most`` tag keys (checked first, then normalized) to
+    ``value_type``."""
+    return Annotated[
+        dict[str, value_type],
+        Field(max_length=most),
+        BeforeValidator(_keys_first),
+        AfterValidator(_normal_keys),
+    ]
+
+
+def _pattern(ignore_case: bool) -> Any:
+    """A regex that :func:`compile_pattern` accepts (kept as text)."""
+
+    def check(pattern: str) -> str:
+        compile_pattern(pattern, ignore_case=ignore_case)
+        return pattern
+
+    return Annotated[str, AfterValidator(check)]
+
+
+TagValuesByKey = _by_key(TagValues, MAX_TAGS)
+RangesByKey = _by_key(RangeFilter, MAX_TAGS)
+PatternsByKey = _by_key(_pattern(ignore_case=True), MAX_PATTERNS)
+FilenamePattern = _pattern(ignore_case=False)
+# An entry of a list of words (formats, sources, metadata keys, prompt keywords).
+Word = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
 
 
 def _word(value: str, what: str) -> str:
@@ -166,33 +229,28 @@ class SearchFilters(StrictModel):
     """Every filter of the spec; all given filters must hold (AND)."""
 
     media_type: MediaType | None = None
-    file_formats: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH)
+    file_formats: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
     file_size: RangeFilter | None = None
     dimensions: DimensionFilter | None = None
     quality_rating: RangeFilter | None = None
 
-    tags: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH, description="all of")
-    any_tags: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH, description="any of")
-    exclude_tags: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH, description="none of")
+    tags: TagList | None = Field(None, description="all of")
+    any_tags: TagList | None = Field(None, description="any of")
+    exclude_tags: TagList | None = Field(None, description="none of")
 
-    tag_values: dict[str, str | list[str]] | None = None
-    tag_ranges: dict[str, RangeFilter] | None = None
-    tag_patterns: dict[str, str] | None = None
+    tag_values: TagValuesByKey | None = None
+    tag_ranges: RangesByKey | None = None
+    tag_patterns: PatternsByKey | None = None
 
-    ai_source: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH)
-    project: str | None = None
-    content_hash: str | None = None
-    has_metadata: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH)
+    ai_source: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
+    project: Word | None = None
+    content_hash: Word | None = None
+    has_metadata: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
 
     date_range: DateRange | None = None
 
-    filename_pattern: str | None = None
-    prompt_keywords: list[str] | None = Field(None, max_length=MAX_LIST_LENGTH)
-
-    @field_validator("tags", "any_tags", "exclude_tags")
-    @classmethod
-    def _tags(cls, values: list[str] | None) -> list[str] | None:
-        return None if values is None else _tag_list(values)
+    filename_pattern: FilenamePattern | None = None
+    prompt_keywords: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
 
     @field_validator("file_formats")
     @classmethod
@@ -239,58 +297,8 @@ class SearchFilters(StrictModel):
             raise ValueError("a content hash is 6 to 64 hexadecimal digits (a prefix matches)")
         return text
 
-    @field_validator("tag_values")
-    @classmethod
-    def _tag_values(cls, values: dict[str, str | list[str]] | None) -> dict[str, list[str]] | None:
-        if values is None:
-            return None
-        out: dict[str, list[str]] = {}
-        for key, wanted in values.items():
-            items = [wanted] if isinstance(wanted, str) else wanted
-            if not items:
-                raise ValueError(f"{key}: give at least one value")
-            out[_key(key)] = [_value(v, key) for v in items]
-        return out  # type: ignore[return-value]
-
-    @field_validator("tag_ranges")
-    @classmethod
-    def _tag_ranges(cls, values: dict[str, RangeFilter] | None) -> dict[str, RangeFilter] | None:
-        return None if values is None else {_key(k): v for k, v in values.items()}
-
-    @field_validator("tag_patterns")
-    @classmethod
-    def _tag_patterns(cls, values: dict[str, str] | None) -> dict[str, str] | None:
-        if values is None:
-            return None
-        out = {}
-        for key, pattern in values.items():
-            try:
-                compile_pattern(pattern, ignore_case=True)
-            except ValueError as exc:
-                raise ValueError(f"{key}: {exc}") from None
-            out[_key(key)] = pattern
-        return out
-
-    @field_validator("filename_pattern")
-    @classmethod
-    def _filename(cls, value: str | None) -> str | None:
-        if value is not None:
-            compile_pattern(value, ignore_case=False)
-        return value
-
     def is_empty(self) -> bool:
         return not self.model_dump(exclude_none=True)
-
-
-def _key(key: str) -> str:
-    text = " ".join(key.strip().split()).lower()
-    if not text or ":" in text:
-        raise ValueError(f"tag key {key!r} must be non-empty and without ':'")
-    return text
-
-
-def _value(value: str, key: str) -> str:
-    return normalize_tag(f"{key}:{value}").partition(":")[2]
 
 
 class SearchRequest(StrictModel):
@@ -298,7 +306,7 @@ class SearchRequest(StrictModel):
     sort_by: SortField = SortField.CREATED_DATE
     order: SortOrder = SortOrder.DESC
     limit: int = Field(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     facets: bool = Field(True, description="compute facets of the result set")
 
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from curata.models.assets import normalize_tag
-from curata.models.common import StrictModel
+from curata.models.common import MAX_OFFSET, StrictModel, TagList
 from curata.models.stats import CountEntry
 from curata.slug import SLUG_PATTERN
 
 MAX_NAME = 200
+MAX_HISTORY_PAGE = 10_000  # history records in one page
 
 
 class SelectionPurpose(StrEnum):
@@ -61,14 +61,6 @@ class GroupAction(StrEnum):
     RENAME = "rename"
     DELETE = "delete"
     MOVE = "move"
-
-
-def _tags(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(normalize_tag(t) for t in values))
-
-
-# Tags, normalized (lower case, ``key:value`` pairs tidied) and without repeats.
-TagList = Annotated[list[str], AfterValidator(_tags)]
 
 
 def _text(value: str | None, what: str) -> str | None:
@@ -376,8 +368,8 @@ class SelectionHistoryRequest(StrictModel):
     project_id: str = Field(min_length=1)
     selection_id: str = Field(min_length=1)
     action: str | None = None
-    limit: int | None = Field(None, ge=1)
-    offset: int = Field(0, ge=0)
+    limit: int | None = Field(None, ge=1, le=MAX_HISTORY_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     @field_validator("action")
     @classmethod

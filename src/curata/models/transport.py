@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from curata.models.autoselect import Strategy
-from curata.models.common import StrictModel
+from curata.models.common import MAX_OFFSET, StrictModel
 from curata.models.search import MAX_LIMIT, SearchFilters
 from curata.models.similarity import DuplicatesRequest, SimilarRequest
 
@@ -28,7 +28,9 @@ class RunSavedSearchRequest(SavedSearchRef):
     limit: int | None = Field(
         None, ge=0, le=MAX_LIMIT, description="page size; default: the stored request's"
     )
-    offset: int | None = Field(None, ge=0, description="default: the stored request's")
+    offset: int | None = Field(
+        None, ge=0, le=MAX_OFFSET, description="default: the stored request's"
+    )
 
 
 class SimilarQuery(SimilarRequest):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import search as store
@@ -16,29 +17,38 @@ from curata.models.search import SearchFilters, SearchRequest, SearchResponse
 from curata.search import snapshot
 from curata.search.evaluate import evaluate
 from curata.search.facets import facets
-from curata.search.index import index_for
-from curata.search.query import compile_filters
+from curata.search.index import SearchIndex, index_for
+from curata.search.query import Query, compile_filters
 from curata.search.ranking import page
+from curata.search.regexes import regex_slot
+
+
+def _evaluated(catalog: Catalog, conn: Connection, query: Query) -> tuple[SearchIndex, np.ndarray]:
+    """The index, in step with the catalog as ``conn`` sees it, and the sorted ids of the
+    assets matching ``query`` (the evaluator takes the index's lock for its look-ups)."""
+    index = index_for(catalog)
+    store.consistent_reads(conn)
+    with index.lock:
+        snapshot.warm_start(index, conn, snapshot.snapshot_path(catalog))
+        index.sync(conn)
+    return index, evaluate(index, conn, query)
 
 
 def search(catalog: Catalog, request: SearchRequest) -> SearchResponse:
-    """The spec's ``search_assets``: the page of results, the total and the facets."""
+    """The spec's ``search_assets``: the page of results, the total and the facets.
+    A search with patterns first takes a slot of the regex limiter
+    (:mod:`curata.search.regexes`), before it holds a database connection."""
     started = time.perf_counter()
     query = compile_filters(request.filters)
-    index = index_for(catalog)
-    saved_at = snapshot.snapshot_path(catalog)
-    with catalog.read() as conn:
-        store.consistent_reads(conn)
+    with regex_slot(query), catalog.read() as conn:
+        index, rows = _evaluated(catalog, conn, query)
         with index.lock:
-            snapshot.warm_start(index, conn, saved_at)
-            index.sync(conn)
-            rows = evaluate(index, conn, query)
             ids = page(
                 index, conn, rows, request.sort_by, request.order, request.offset, request.limit
             )
             found = facets(index, rows) if request.facets else None
         results = load_assets(conn, ids)
-    snapshot.persist(index, catalog, saved_at)
+    snapshot.persist(index, catalog, snapshot.snapshot_path(catalog))
     return SearchResponse(
         total_count=len(rows),
         results=results,
@@ -57,12 +67,8 @@ def matching_ids(catalog: Catalog, filters: SearchFilters | dict[str, Any]) -> n
         except ValidationError as exc:
             raise invalid_from_pydantic(exc, "filters") from None
     query = compile_filters(filters)
-    index = index_for(catalog)
-    saved_at = snapshot.snapshot_path(catalog)
-    with catalog.read() as conn, index.lock:
-        store.consistent_reads(conn)
-        snapshot.warm_start(index, conn, saved_at)
-        index.sync(conn)
-        ids = evaluate(index, conn, query).copy()
-    snapshot.persist(index, catalog, saved_at)
+    with regex_slot(query), catalog.read() as conn:
+        index, rows = _evaluated(catalog, conn, query)
+        ids = rows.copy()
+    snapshot.persist(index, catalog, snapshot.snapshot_path(catalog))
     return ids

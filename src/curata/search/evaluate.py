@@ -8,6 +8,11 @@ source, project, dates) are then vectorized comparisons on the candidates - or o
 columns when nothing narrowed the set first. Exclusions follow, and the regexes over
 file names run last, on the fewest strings: the candidates' names or the distinct
 names, whichever is smaller.
+
+Regexes never run under the index's lock: the evaluator takes the lock for its
+look-ups and releases it while patterns match (the strings they match are taken out
+first: tag values by id, joined file names by term), so a hostile pattern that runs
+to its time bound holds up no other search.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy import Connection
 from curata.catalog import search as store
 from curata.search import kernels
 from curata.search.index import SearchIndex
-from curata.search.query import Pattern, Query, Range, TagTerm
+from curata.search.query import Query, Range, TagTerm
 from curata.search.regexes import RegexBudget
 from curata.search.relation import contains, distinct
 
@@ -50,11 +55,47 @@ class Evaluator:
     def __init__(self, index: SearchIndex, conn: Connection) -> None:
         self.index = index
         self.conn = conn
+        self.budget = RegexBudget()
 
     def run(self, q: Query) -> np.ndarray:
-        """Sorted ids (int32) of the assets matching every filter of ``q``."""
+        """Sorted ids (int32) of the assets matching every filter of ``q``. Takes the
+        index's lock itself (the caller must not hold it) and releases it while the
+        patterns match."""
+        lock = self.index.lock
+        with lock:
+            values = {key: self._values_with_key(key) for key in q.tag_patterns}
+        with self.budget.running():
+            tag_hits = {
+                key: [t for t, v in values[key] if self.budget.search(pattern, v)]
+                for key, pattern in q.tag_patterns.items()
+            }
+        with lock:
+            candidates = self._filtered(q, tag_hits)
+            if q.filename is None or not len(candidates):
+                return candidates
+            names = self.index.term_index(self.conn, "names")
+            positions, terms = names.relation.gather(candidates)
+            own = len(terms) * 2 < len(names.vocab)
+            joined = names.joined(terms) if own else names.joined()
+        with self.budget.running():
+            hits = joined.matching(q.filename, self.budget)
+        if own:  # over the candidates' own names: no look-up left
+            return candidates[distinct(positions[hits])]
+        with lock:
+            matched = names.relation.any_of(hits.tolist())
+            return candidates[_member(matched, candidates, self.index.capacity)]
+
+    def _values_with_key(self, key: str) -> list[tuple[int, str]]:
+        """``(tag id, value)`` of every pair with this key."""
+        values = self.index.tag_dict.values
+        return [(t, values[t]) for t in self.index.tag_dict.with_key(key)]
+
+    def _filtered(self, q: Query, tag_hits: dict[str, list[int]]) -> np.ndarray:
+        """The assets matching every filter but the file name pattern, given the tags
+        each tag pattern matched."""
         idx = self.index
         sets = self._positive_sets(q)
+        sets.extend(idx.tags.any_of(hits) for hits in tag_hits.values())
         candidates: np.ndarray | None = None
         if sets:
             sets.sort(key=len)
@@ -67,8 +108,6 @@ class Evaluator:
         if q.none_tags and len(candidates):
             excluded = self._term_union(q.none_tags)
             candidates = candidates[~_member(excluded, candidates, idx.capacity)]
-        if q.filename is not None and len(candidates):
-            candidates = self._filenames(q.filename, candidates)
         return candidates
 
     # --- sets named by the filters themselves ----------------------------------------
@@ -92,9 +131,6 @@ class Evaluator:
             sets.append(self._term_union(TagTerm(key, v) for v in values))
         for key, r in q.tag_ranges.items():
             sets.append(self._tags_where(key, lambda t, r=r: r.contains(tag_dict.numbers.get(t))))
-        for key, pattern in q.tag_patterns.items():
-            budget = RegexBudget(pattern)
-            sets.append(self._tags_where(key, lambda t, b=budget: b.search(tag_dict.values[t])))
         if q.prompt_words:
             prompts = idx.term_index(self.conn, "prompt")
             sets.extend(prompts.posting(w) for w in q.prompt_words)
@@ -150,22 +186,6 @@ class Evaluator:
                 break
             candidates = candidates[test(column[candidates])]
         return candidates
-
-    # --- file names ----------------------------------------------------------------
-
-    def _filenames(self, pattern: Pattern, candidates: np.ndarray) -> np.ndarray:
-        """Candidates with a file name (of any location) the pattern finds: over the
-        candidates' own names when they are fewer than half the distinct names, else
-        over the distinct names once."""
-        names = self.index.term_index(self.conn, "names")
-        budget = RegexBudget(pattern)
-        positions, terms = names.relation.gather(candidates)
-        if len(terms) * 2 < len(names.vocab):
-            hits = names.joined(terms).matching(budget)
-            return candidates[distinct(positions[hits])]
-        hits = names.joined().matching(budget)
-        matched = names.relation.any_of(hits.tolist())
-        return candidates[_member(matched, candidates, self.index.capacity)]
 
 
 def evaluate(index: SearchIndex, conn: Connection, q: Query) -> np.ndarray:

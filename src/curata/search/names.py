@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import regex
 
+from curata.search.query import Pattern
 from curata.search.regexes import RegexBudget
 from curata.search.relation import distinct
 
@@ -53,20 +54,22 @@ class JoinedNames:
         array[:] = names
         return cls(array, lengths, not any("\n" in n for n in names))
 
-    def matching(self, budget: RegexBudget) -> np.ndarray:
-        """Indices of the names the budget's pattern finds a match in."""
-        compiled = budget.pattern.compiled
+    def matching(self, pattern: Pattern, budget: RegexBudget) -> np.ndarray:
+        """Indices of the names ``pattern`` finds a match in (within ``budget``)."""
+        compiled = pattern.compiled
         if not self.clean or not linewise(compiled.pattern):
-            keep = [i for i, name in enumerate(self.names) if budget.search(name)]
+            keep = [i for i, name in enumerate(self.names) if budget.search(pattern, name)]
             return np.array(keep, np.int64)
         multiline = regex.compile(compiled.pattern, compiled.flags | regex.MULTILINE)
-        lines = self._candidate_lines(budget, multiline)
-        keep = [i for i in lines.tolist() if budget.search(self.names[i])]
+        lines = self._candidate_lines(pattern, budget, multiline)
+        keep = [i for i in lines.tolist() if budget.search(pattern, self.names[i])]
         return np.array(keep, np.int64)
 
-    def _candidate_lines(self, budget: RegexBudget, multiline: regex.Pattern[str]) -> np.ndarray:
+    def _candidate_lines(
+        self, pattern: Pattern, budget: RegexBudget, multiline: regex.Pattern[str]
+    ) -> np.ndarray:
         end = int(self.starts[-1])
-        spans = [s for s in budget.spans(multiline, self.text, 0) if s[0] < end]
+        spans = [s for s in budget.spans(pattern, multiline, self.text, 0) if s[0] < end]
         if not spans:
             return np.zeros(0, np.int64)
         at = np.array(spans, np.int64)
@@ -77,7 +80,7 @@ class JoinedNames:
         found: list[int] = []
         pos = 0
         while pos < end:
-            first = budget.spans(multiline, self.text, pos, first_only=True)
+            first = budget.spans(pattern, multiline, self.text, pos, first_only=True)
             if not first or first[0][0] >= end:
                 break
             line = int(np.searchsorted(self.starts, first[0][0], side="right") - 1)

@@ -23,6 +23,8 @@ from curata.models import (
     SimilarToSelection,
     SimilarToSelectionRequest,
 )
+from curata.models.common import MAX_OFFSET
+from curata.models.selections import MAX_HISTORY_PAGE
 from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
@@ -99,8 +101,8 @@ def selection_history(
     selection_id: SelectionId,
     curata: CurataDep,
     action: Annotated[str | None, Query(description="only records of this action")] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_HISTORY_PAGE)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnvelopeResponse:
     return envelope(curata.selection_history(project_id, selection_id, action, limit, offset))
 
