@@ -74,3 +74,12 @@ def test_cover_art_that_is_no_image_is_a_note(tmp_path: Path) -> None:
     assert result.error is None and result.media_type == "audio"
     assert result.phash is None
     assert "embedded cover art is not a readable image" in result.notes
+
+
+def test_a_huge_invalid_tag_is_named_briefly_in_its_warning() -> None:
+    from curata.ingest.metadata.dispatch import normalize_tags
+
+    warnings: list[str] = []
+    assert normalize_tags(["ok", "x\x00" * 500_000], warnings) == ["ok"]
+    assert len(warnings) == 1 and len(warnings[0]) < 300
+    assert "1000000 characters" in warnings[0]

@@ -185,7 +185,8 @@ def normalize_tags(tags: list[str], warnings: list[str]) -> list[str]:
         try:
             out.append(normalize_tag(tag))
         except ValueError as exc:
-            warnings.append(f"tag {tag!r} skipped: {exc}")
+            shown = tag if len(tag) <= 40 else f"{tag[:40]}... ({len(tag)} characters)"
+            warnings.append(f"tag {shown!r} skipped: {exc}")
     return list(dict.fromkeys(out))
 
 
