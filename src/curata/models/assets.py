@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
 from curata.models.common import StrictModel
+from curata.models.paths import DisplayText, FsPath, JsonDict
 
 
 class MediaType(StrEnum):
@@ -28,7 +28,7 @@ class Asset(BaseModel):
     """An asset as the search API returns it (spec: ``Asset``)."""
 
     content_hash: str
-    file_path: str
+    file_path: FsPath
     media_type: MediaType
     file_size: int
     file_format: str | None = None
@@ -39,11 +39,11 @@ class Asset(BaseModel):
     created_at: datetime | None = None
     modified_at: datetime | None = None
     discovered_at: datetime | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonDict = Field(default_factory=dict)
 
 
 class AssetLocation(BaseModel):
-    path: str
+    path: FsPath
     file_size: int
     mtime: float
     missing: bool = False
@@ -56,13 +56,13 @@ class AssetDetail(Asset):
     locations: list[AssetLocation] = Field(default_factory=list)
     phash: str | None = None
     dhash: str | None = None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[DisplayText] = Field(default_factory=list)
     raw_blocks: dict[str, str] = Field(default_factory=dict)
 
 
 class IngestErrorRecord(BaseModel):
-    path: str
-    reason: str
+    path: FsPath
+    reason: DisplayText
     occurred_at: datetime
     level: str = "error"
 
@@ -83,7 +83,7 @@ def normalize_tag(tag: str) -> str:
 class TagRequest(StrictModel):
     """Add or remove tags on assets. Tags are case-insensitive; ``key:value`` makes a pair."""
 
-    assets: list[str] = Field(min_length=1, description="content hashes or cataloged paths")
+    assets: list[FsPath] = Field(min_length=1, description="content hashes or cataloged paths")
     tags: list[str] = Field(min_length=1)
 
     @field_validator("tags")
@@ -99,5 +99,5 @@ class TagUpdateResult(BaseModel):
 
 
 class RateRequest(StrictModel):
-    assets: list[str] = Field(min_length=1, description="content hashes or cataloged paths")
+    assets: list[FsPath] = Field(min_length=1, description="content hashes or cataloged paths")
     rating: int = Field(ge=0, le=5)
