@@ -18,11 +18,11 @@ from curata.models import (
     TagRequest,
     TagUpdateResult,
 )
+from curata.models.paths import FsPath
 
 
 class GetAssetArguments(StrictModel):
-    asset: str = Field(
-        min_length=1,
+    asset: FsPath = Field(
         description="A content hash (64 hex digits), a unique prefix of one (6+ digits), "
         "or the path of a cataloged file.",
     )

@@ -109,7 +109,7 @@ class AssetCandidate(StrictModel):
     provider: str | None = Field(
         None, description="Provider name; filled from the key of provider_results."
     )
-    url: FsPath = Field(..., min_length=1, description="Download URL, or a local file path.")
+    url: FsPath = Field(..., description="Download URL, or a local file path.")
     asset_type: AssetType
     width: int | None = Field(None, ge=0, le=MAX_EDGE)
     height: int | None = Field(None, ge=0, le=MAX_EDGE)
@@ -359,7 +359,7 @@ class PriorityResetRequest(StrictModel):
 class FetchRequest(StrictModel):
     """``fetch_artwork``: pick the best art for one item and download it under Kodi names."""
 
-    into: FsPath = Field(..., min_length=1, description="The item's folder.")
+    into: FsPath = Field(..., description="The item's folder.")
     media_type: ArtMediaType = ArtMediaType.MOVIE
     tmdb_id: int | None = Field(None, gt=0)
     tvdb_id: int | None = Field(None, gt=0)
@@ -407,7 +407,7 @@ class FetchResult(BaseModel):
 
 
 class LockRequest(StrictModel):
-    folder: FsPath = Field(..., min_length=1)
+    folder: FsPath
     asset_types: list[AssetType] = Field(..., min_length=1)
     locked: bool = True
 

@@ -23,9 +23,8 @@ import binascii
 import os
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, GetJsonSchemaHandler, PlainSerializer
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, PydanticSerializationError, to_json
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticSerializationError, to_json
 
 #: Lone surrogates: undecodable bytes 0x80-0xFF as :func:`os.fsdecode` represents them
 #: (U+DC80-U+DCFF), and any other a JSON text may have smuggled in.
@@ -47,6 +46,7 @@ PATH_OBJECT_SCHEMA: dict[str, Any] = {
     "required": ["text", "base64"],
     "additionalProperties": False,
 }
+PATH_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "minLength": 1}, PATH_OBJECT_SCHEMA]}
 
 
 def is_text(value: str) -> bool:
@@ -88,6 +88,8 @@ def path_from_json(value: Any) -> Any:
             raise ValueError("'base64' is not valid base64") from None
         value = os.fsdecode(raw)
     if isinstance(value, str):
+        if not value:
+            raise ValueError("a path cannot be empty")
         if "\x00" in value:
             raise ValueError("a path cannot contain NUL")
         if not is_text(value):
@@ -100,24 +102,15 @@ def path_from_json(value: Any) -> Any:
     return value
 
 
-class _PathSchema:
-    """JSON schema of :data:`FsPath`: the string (with the field's own constraints, such
-    as ``minLength``) or the path object."""
-
-    def __get_pydantic_json_schema__(
-        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        text = handler(core_schema) if handler.mode == "validation" else {"type": "string"}
-        return {"anyOf": [text, PATH_OBJECT_SCHEMA]}
-
-
 #: A filesystem path (or a reference that may be one: a content hash or a cataloged
-#: path): ``str`` in Python, :func:`path_to_json` in JSON, either form accepted.
+#: path): a non-empty ``str`` in Python, :func:`path_to_json` in JSON, either form
+#: accepted. Give it no pydantic string constraints (``min_length``...): pydantic
+#: checks those on a copy that cannot hold lone surrogates, and refuses the name.
 FsPath = Annotated[
     str,
     BeforeValidator(path_from_json),
     PlainSerializer(path_to_json, return_type=str | dict[str, str], when_used="json"),
-    _PathSchema(),
+    WithJsonSchema(PATH_SCHEMA),
 ]
 
 

@@ -37,7 +37,7 @@ class SelectionExportRequest(StrictModel):
 
     project_id: str = Field(min_length=1)
     selection_id: str = Field(min_length=1)
-    export_path: FsPath = Field(min_length=1)
+    export_path: FsPath
     mode: ExportMode = ExportMode.COPY
     layout: ExportLayout = ExportLayout.BY_GROUP
     overwrite: bool = False

@@ -113,7 +113,7 @@ class SelectionItemInput(ItemFields):
     fields given are changed; ``null`` clears one). ``asset_hash`` is a content hash, a
     unique prefix of one (6+ hex digits) or a cataloged path."""
 
-    asset_hash: FsPath = Field(min_length=1)
+    asset_hash: FsPath
 
 
 # Fields of SelectionUpdateRequest that each action uses (others must be left out).

@@ -43,7 +43,7 @@ class SimilarRequest(StrictModel):
     prefixed ``phash:`` (e.g. ``phash:9fee256238984d71``).
     """
 
-    target: FsPath = Field(min_length=1)
+    target: FsPath
     threshold: int = Field(DEFAULT_THRESHOLD, ge=0, le=MAX_DISTANCE)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     invariant: bool = Field(
