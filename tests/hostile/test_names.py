@@ -213,6 +213,29 @@ def test_selection_add_show_update_remove_and_history(cur: Curata, lib: Library)
     assert path_from_json(item["file_path"]) == lib.cafe
 
 
+@pytest.mark.postgres
+def test_postgresql_stores_the_names_in_items_history_and_errors(
+    pg_database: str, lib: Library
+) -> None:
+    """PostgreSQL refuses lone surrogates, also as JSON escapes: every column holding a
+    name goes through the codec."""
+    with Curata(database=pg_database) as cur:
+        cur.scan([lib.root], workers=1)
+        sid = new_selection(cur, "names")
+        meta = {"original": lib.cafe}
+        items = [{"asset_hash": lib.nested, "custom_metadata": meta}]
+        cur.update_selection({"project_id": "names", "selection_id": sid, "action": "add_items",
+                              "items": items})  # fmt: skip
+        (item,) = cur.get_selection("names", sid).data.items  # type: ignore[union-attr]
+        assert (item.file_path, item.custom_metadata) == (lib.nested, meta)
+        cur.update_selection({"project_id": "names", "selection_id": sid,
+                              "action": "remove_items", "asset_hashes": [lib.nested]})  # fmt: skip
+        history = cur.selection_history("names", sid).data
+        (before,) = history[-1].before.values()  # type: ignore[index, union-attr]
+        assert before["file_path"] == lib.nested and before["custom_metadata"] == meta
+        assert [e.path for e in cur.ingest_errors().data or []] == [lib.broken]
+
+
 def test_export_writes_the_files_and_a_manifest_that_round_trips(
     cur: Curata, lib: Library, tmp_path: Path
 ) -> None:
@@ -296,6 +319,16 @@ def test_http_the_object_form_is_accepted_back(http: httpx.Client, lib: Library)
     assert history[-1]["before"][asset["content_hash"]]["file_path"] == form
     bad = http.post("/assets/tags", json={"assets": [{"text": "x", "base64": "%%"}], "tags": ["a"]})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "assets.0"
+
+
+def test_http_errors_that_quote_such_a_name_are_still_json(
+    http: httpx.Client, lib: Library
+) -> None:
+    missing = path_to_json(name(bytes(lib.root) + b"/gone-\xe9"))
+    refused = http.post("/scans", json={"paths": [missing]})  # was: 500 (the message)
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["field"] == "paths" and "gone-\ufffd" in error["message"]
 
 
 def test_the_page_shows_the_text_of_a_path_object() -> None:
