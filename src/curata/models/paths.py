@@ -13,7 +13,8 @@ export manifests) is:
 Every field that accepts a path accepts both forms and turns the object back into the
 exact ``str``, so a path read from a response can be sent back unchanged.
 :data:`FsPath` is that type; :data:`JsonDict` and :data:`JsonData` keep free-form values
-(metadata, history records) serializable when a file name found its way into them.
+(metadata, history records) serializable when a file name found its way into them, and
+:data:`DisplayText` free text that may quote one (notes, reasons).
 """
 
 from __future__ import annotations
