@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from curata.models.paths import display
+
 
 class CurataError(Exception):
     """Base class of every error curata raises on purpose."""
@@ -17,6 +19,9 @@ class CurataError(Exception):
     code = "error"
 
     def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        # Text for people in every transport: a file name that is not UTF-8 in it shows
+        # U+FFFD, so the error can always be encoded (HTTP, MCP, the terminal).
+        message = display(message)
         super().__init__(message)
         self.message = message
         self.field = field

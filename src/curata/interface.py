@@ -86,6 +86,7 @@ from curata.models.similarity import (
     SimilarRequest,
     SimilarResult,
 )
+from curata.models.transport import AssetRef
 from curata.roots import Confinement
 from curata.search import engine as search_engine
 from curata.search import saved as saved_searches
@@ -169,12 +170,12 @@ class Curata:
         )
         return Response.ok(summary, "scan interrupted" if summary.interrupted else "scan complete")
 
-    def get_asset(self, hash_or_path: str) -> Response[AssetDetail]:
-        """Everything known about one asset, by content hash, unique prefix, or path."""
+    def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
+        """Everything known about one asset, by content hash, unique prefix, or path
+        (either JSON form of a path, :mod:`curata.models.paths`)."""
+        ref = parse_request(AssetRef, {"asset": hash_or_path}).asset
         with self.catalog.read() as conn:
-            return Response.ok(
-                asset_store.load_detail(conn, asset_store.resolve(conn, hash_or_path))
-            )
+            return Response.ok(asset_store.load_detail(conn, asset_store.resolve(conn, ref)))
 
     def tag_assets(
         self, request: TagRequest | dict[str, Any], *, remove: bool = False
@@ -413,9 +414,12 @@ class Curata:
         )
         return Response.ok(selection_service.list_selections(self.catalog, req))
 
-    def selections_containing(self, asset: str) -> Response[list[SelectionMembership]]:
+    def selections_containing(
+        self, asset: str | dict[str, str]
+    ) -> Response[list[SelectionMembership]]:
         """The selections (of any project) that hold an asset (hash, prefix or path)."""
-        return Response.ok(selection_service.selections_containing(self.catalog, asset))
+        ref = parse_request(AssetRef, {"asset": asset}).asset
+        return Response.ok(selection_service.selections_containing(self.catalog, ref))
 
     def selection_history(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 _TWO64 = 1 << 64
 _TWO63 = 1 << 63
@@ -58,6 +59,7 @@ def path_to_db(path: str) -> str:
 
 
 def path_from_db(text: str) -> str:
+    """The path :func:`path_to_db` stored; a ``U+F8FF`` it did not write is kept as is."""
     if _ESC not in text:
         return text
     out = []
@@ -69,9 +71,42 @@ def path_from_db(text: str) -> str:
                 out.append(_ESC)
                 i += 2
                 continue
-            out.append(chr(0xDC00 + int(text[i + 1 : i + 3], 16)))
-            i += 3
-            continue
+            code = text[i + 1 : i + 3]
+            if len(code) == 2 and code in _BYTE_CODES:
+                out.append(chr(0xDC00 + int(code, 16)))
+                i += 3
+                continue
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+_BYTE_CODES = frozenset(f"{b:02x}" for b in range(0x80, 0x100))
+
+
+def json_to_db(value: Any) -> Any:
+    """A JSON column's value with every string (and key) through :func:`path_to_db`, so
+    file names that are not UTF-8 can be stored (PostgreSQL refuses lone surrogates)."""
+    if isinstance(value, str):
+        return path_to_db(value)
+    if isinstance(value, dict):
+        return {
+            (path_to_db(k) if isinstance(k, str) else k): json_to_db(v) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [json_to_db(v) for v in value]
+    return value
+
+
+def json_from_db(value: Any) -> Any:
+    """The value :func:`json_to_db` stored."""
+    if isinstance(value, str):
+        return path_from_db(value)
+    if isinstance(value, dict):
+        return {
+            (path_from_db(k) if isinstance(k, str) else k): json_from_db(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [json_from_db(v) for v in value]
+    return value

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from curata.catalog.codec import epoch_to_datetime, path_from_db
+from curata.catalog.codec import epoch_to_datetime, path_from_db, path_to_db
 from curata.catalog.schema import ingest_errors
 from curata.catalog.sqlutil import under_root
 from curata.models.assets import IngestErrorRecord
@@ -22,14 +22,20 @@ def record(
     file_size: int | None = None,
     mtime: float | None = None,
 ) -> None:
-    """Replace the path's records of this level with one new record. ``file_size`` and
-    ``mtime`` let the next scan skip the file while it stays as it was."""
+    """Replace the path's records of this level with one new record (``path`` as stored,
+    through ``codec.path_to_db``). ``file_size`` and ``mtime`` let the next scan skip the
+    file while it stays as it was."""
     conn.execute(
         delete(ingest_errors).where(ingest_errors.c.path == path, ingest_errors.c.level == level)
     )
     conn.execute(
         insert(ingest_errors).values(
-            path=path, reason=reason, occurred_at=at, level=level, file_size=file_size, mtime=mtime
+            path=path,
+            reason=path_to_db(reason),
+            occurred_at=at,
+            level=level,
+            file_size=file_size,
+            mtime=mtime,
         )
     )
 
@@ -53,7 +59,12 @@ def listing(
         query = query.where(ingest_errors.c.level == level)
     query = query.order_by(ingest_errors.c.path).limit(limit)
     return [
-        IngestErrorRecord(path=p, reason=r, occurred_at=epoch_to_datetime(t), level=lv)  # type: ignore[arg-type]
+        IngestErrorRecord(
+            path=path_from_db(p),
+            reason=path_from_db(r),
+            occurred_at=epoch_to_datetime(t),  # type: ignore[arg-type]
+            level=lv,
+        )
         for p, r, t, lv in conn.execute(query)
     ]
 

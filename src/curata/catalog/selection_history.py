@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from curata.catalog.codec import json_from_db, json_to_db, path_from_db, path_to_db
 from curata.catalog.schema import selection_exports, selection_history
 from curata.catalog.selections import aware
 from curata.models.selections import ExportRecord, HistoryEntry
@@ -39,7 +40,16 @@ def append(
         "after": after,
     }
     new_id = conn.execute(
-        insert(selection_history).values(**values).returning(selection_history.c.id)
+        insert(selection_history)
+        .values(
+            {
+                **values,
+                "notes": None if notes is None else path_to_db(notes),
+                "before": json_to_db(before),
+                "after": json_to_db(after),
+            }
+        )
+        .returning(selection_history.c.id)
     ).scalar_one()
     return HistoryEntry(id=new_id, **{k: v for k, v in values.items() if k != "selection_id"})
 
@@ -51,9 +61,9 @@ def _entry(row: Any) -> HistoryEntry:
         actor=row.actor,
         action=row.action,
         asset_hashes=row.asset_hashes or [],
-        notes=row.notes,
-        before=row.before,
-        after=row.after,
+        notes=None if row.notes is None else path_from_db(row.notes),
+        before=json_from_db(row.before),
+        after=json_from_db(row.after),
     )
 
 
@@ -105,7 +115,9 @@ def record_export(
         "actor": actor,
     }
     new_id = conn.execute(
-        insert(selection_exports).values(**values).returning(selection_exports.c.id)
+        insert(selection_exports)
+        .values({**values, "path": path_to_db(path), "settings": json_to_db(settings)})
+        .returning(selection_exports.c.id)
     ).scalar_one()
     return ExportRecord(id=new_id, **{k: v for k, v in values.items() if k != "selection_id"})
 
@@ -120,9 +132,9 @@ def exports(conn: Connection, selection_id: str) -> list[ExportRecord]:
         ExportRecord(
             id=r.id,
             at=aware(r.at),
-            path=r.path,
+            path=path_from_db(r.path),
             item_count=r.item_count,
-            settings=r.settings or {},
+            settings=json_from_db(r.settings or {}),
             actor=r.actor,
         )
         for r in rows

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from curata.catalog.codec import path_from_db
+from curata.catalog.codec import json_from_db, json_to_db, path_from_db, path_to_db
 from curata.catalog.schema import (
     assets,
     locations,
@@ -172,9 +172,29 @@ def next_position(conn: Connection, selection_id: str) -> int:
     return 0 if top is None else top + 1
 
 
+def _stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Item values as the table holds them: ``file_path`` and ``custom_metadata`` through
+    the path codec (file names that are not UTF-8)."""
+    out = dict(values)
+    if out.get("file_path") is not None:
+        out["file_path"] = path_to_db(out["file_path"])
+    if "custom_metadata" in out:
+        out["custom_metadata"] = json_to_db(out["custom_metadata"])
+    return out
+
+
+def _loaded(name: str, value: Any) -> Any:
+    """A stored item value as :func:`_stored` was given it."""
+    if name == "file_path" and value is not None:
+        return path_from_db(value)
+    if name == "custom_metadata":
+        return json_from_db(value or {})
+    return value
+
+
 def insert_items(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     for chunk in chunks(list(rows), 500):
-        conn.execute(insert(selection_items), list(chunk))
+        conn.execute(insert(selection_items), [_stored(row) for row in chunk])
 
 
 def delete_items(conn: Connection, selection_id: str, asset_ids: Sequence[int]) -> None:
@@ -194,7 +214,7 @@ def update_item(
         update(selection_items)
         .where(selection_items.c.selection_id == selection_id)
         .where(selection_items.c.asset_id == asset_id)
-        .values(**values)
+        .values(**_stored(values))
     )
 
 
@@ -254,7 +274,7 @@ def _items_query(selection_id: str) -> Any:
 def _item(row: Any) -> SelectionItem:
     return SelectionItem(
         asset_hash=row.content_hash,
-        file_path=row.file_path,
+        file_path=_loaded("file_path", row.file_path),
         selection_reason=row.selection_reason,
         quality_notes=row.quality_notes,
         usage_notes=row.usage_notes,
@@ -262,7 +282,7 @@ def _item(row: Any) -> SelectionItem:
         role=row.role,
         group=row.group_name,
         position=row.position,
-        custom_metadata=row.custom_metadata or {},
+        custom_metadata=_loaded("custom_metadata", row.custom_metadata),
         added_at=aware(row.added_at),
         added_by=row.added_by,
     )
@@ -278,7 +298,7 @@ def item_values(conn: Connection, selection_id: str, asset_id: int) -> dict[str,
     row = conn.execute(
         _items_query(selection_id).where(selection_items.c.asset_id == asset_id)
     ).one()
-    out = {name: getattr(row, name) for name in ITEM_FIELDS}
+    out = {name: _loaded(name, getattr(row, name)) for name in ITEM_FIELDS}
     out["group"] = row.group_name
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 
 from curata.errors import CurataError
 from curata.interface import Curata
+from curata.models.paths import display, json_safe
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,8 +32,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _Shown:
+    """``sys.stdout`` or ``sys.stderr`` (looked up on each use) showing each lone
+    surrogate as U+FFFD: file names that are not UTF-8 print on any terminal, and
+    ``--json`` carries their exact bytes instead (:mod:`curata.models.paths`)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def write(self, text: str) -> int:
+        return getattr(sys, self._name).write(display(text))
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(getattr(sys, self._name), attr)
+
+
+console = Console(file=_Shown("stdout"))  # type: ignore[arg-type]
+err_console = Console(file=_Shown("stderr"))  # type: ignore[arg-type]
 
 JSON_OPTION = typer.Option(False, "--json", help="Print the full result as JSON.")
 
@@ -79,7 +98,7 @@ def to_jsonable(value: Any) -> Any:
         return value.model_dump(mode="json")
     if isinstance(value, list):
         return [to_jsonable(v) for v in value]
-    return value
+    return json_safe(value)
 
 
 def print_json(value: Any) -> None:

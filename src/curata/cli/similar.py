@@ -101,7 +101,8 @@ def write_report(result: DuplicatesResult, path: Path) -> None:
         raise InvalidRequest(f"{path}: folder {folder} does not exist", field="report")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        # A CSV row holds a name that is not UTF-8 as its exact bytes (JSON: its path form).
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as fh:
             if suffix == ".json":
                 json.dump(result.model_dump(mode="json"), fh, indent=2, ensure_ascii=False)
             else:

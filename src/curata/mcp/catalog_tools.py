@@ -18,14 +18,7 @@ from curata.models import (
     TagRequest,
     TagUpdateResult,
 )
-
-
-class GetAssetArguments(StrictModel):
-    asset: str = Field(
-        min_length=1,
-        description="A content hash (64 hex digits), a unique prefix of one (6+ digits), "
-        "or the path of a cataloged file.",
-    )
+from curata.models.transport import AssetRef
 
 
 class TagArguments(TagRequest):
@@ -63,7 +56,7 @@ TOOLS = (
             "generation metadata (prompt, model, seed, ...) and perceptual hashes. Use it "
             "after a search to inspect a result in detail."
         ),
-        arguments=GetAssetArguments,
+        arguments=AssetRef,
         result=AssetDetail,
         run=lambda cur, args, _r: cur.get_asset(args.asset),
     ),

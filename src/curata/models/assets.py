@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from curata.models.common import AssetRefs, StrictModel, TagList
 from curata.models.common import normalize_tag as normalize_tag  # its historical home
+from curata.models.paths import DisplayText, FsPath, JsonDict
 
 
 class MediaType(StrEnum):
@@ -29,7 +29,7 @@ class Asset(BaseModel):
     """An asset as the search API returns it (spec: ``Asset``)."""
 
     content_hash: str
-    file_path: str
+    file_path: FsPath
     media_type: MediaType
     file_size: int
     file_format: str | None = None
@@ -40,11 +40,11 @@ class Asset(BaseModel):
     created_at: datetime | None = None
     modified_at: datetime | None = None
     discovered_at: datetime | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonDict = Field(default_factory=dict)
 
 
 class AssetLocation(BaseModel):
-    path: str
+    path: FsPath
     file_size: int
     mtime: float
     missing: bool = False
@@ -57,13 +57,13 @@ class AssetDetail(Asset):
     locations: list[AssetLocation] = Field(default_factory=list)
     phash: str | None = None
     dhash: str | None = None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[DisplayText] = Field(default_factory=list)
     raw_blocks: dict[str, str] = Field(default_factory=dict)
 
 
 class IngestErrorRecord(BaseModel):
-    path: str
-    reason: str
+    path: FsPath
+    reason: DisplayText
     occurred_at: datetime
     level: str = "error"
 

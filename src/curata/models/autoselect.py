@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from curata.models.common import StrictModel
+from curata.models.paths import FsPath
 
 
 class ArtMediaType(StrEnum):
@@ -108,7 +109,7 @@ class AssetCandidate(StrictModel):
     provider: str | None = Field(
         None, description="Provider name; filled from the key of provider_results."
     )
-    url: str = Field(..., min_length=1, description="Download URL, or a local file path.")
+    url: FsPath = Field(..., description="Download URL, or a local file path.")
     asset_type: AssetType
     width: int | None = Field(None, ge=0, le=MAX_EDGE)
     height: int | None = Field(None, ge=0, le=MAX_EDGE)
@@ -358,7 +359,7 @@ class PriorityResetRequest(StrictModel):
 class FetchRequest(StrictModel):
     """``fetch_artwork``: pick the best art for one item and download it under Kodi names."""
 
-    into: str = Field(..., min_length=1, description="The item's folder.")
+    into: FsPath = Field(..., description="The item's folder.")
     media_type: ArtMediaType = ArtMediaType.MOVIE
     tmdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
     tvdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
@@ -392,25 +393,25 @@ class FetchedArt(BaseModel):
         description="'downloaded', 'replaced', 'kept', 'locked', 'none', 'failed', or "
         "'would be downloaded' / 'would be replaced' in a dry run.",
     )
-    path: str | None = None
+    path: FsPath | None = None
     provider: str | None = None
     url: str | None = None
     reason: str = ""
 
 
 class FetchResult(BaseModel):
-    folder: str
+    folder: FsPath
     items: list[FetchedArt] = Field(default_factory=list)
     selection: AutoSelectResult | None = None
     notes: list[str] = Field(default_factory=list, description="Providers that had nothing.")
 
 
 class LockRequest(StrictModel):
-    folder: str = Field(..., min_length=1)
+    folder: FsPath
     asset_types: list[AssetType] = Field(..., min_length=1)
     locked: bool = True
 
 
 class LockState(BaseModel):
-    folder: str
+    folder: FsPath
     locked: list[AssetType] = Field(default_factory=list)

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from curata.models.paths import FsPath
+
 T = TypeVar("T")
 
 MAX_TAG_LENGTH = 200
@@ -76,9 +78,19 @@ def _distinct(values: list[str]) -> list[str]:
 Tag = Annotated[str, AfterValidator(normalize_tag)]
 #: Tags of a request: at most :data:`MAX_TAGS`, each a :data:`Tag`, without repeats.
 TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
+
+
 #: The assets a request names (content hashes, prefixes or paths): 1 to :data:`MAX_ASSETS`.
+def _ref_length(ref: str) -> str:
+    if len(ref) > MAX_REF_LENGTH:
+        raise ValueError(f"an asset reference is at most {MAX_REF_LENGTH} characters")
+    return ref
+
+
+#: Assets named by a request: content hashes, prefixes or cataloged paths (any name,
+#: :data:`~curata.models.paths.FsPath`), 1 to ``MAX_ASSETS`` of them.
 AssetRefs = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=MAX_REF_LENGTH)]],
+    list[Annotated[FsPath, AfterValidator(_ref_length)]],
     Field(min_length=1, max_length=MAX_ASSETS),
 ]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from curata.models.common import StrictModel
+from curata.models.paths import FsPath
 
 
 class ScanRequest(StrictModel):
     """What to scan (the arguments of ``Curata.scan`` that transports pass on)."""
 
-    paths: list[str] = Field(min_length=1, description="files or folders to catalog")
+    paths: list[FsPath] = Field(min_length=1, description="files or folders to catalog")
     project: str | None = Field(None, description="project to file new assets under")
     include_hidden: bool = Field(False, description="also walk hidden folders and files")
 
@@ -23,11 +24,11 @@ class ScanProgress(BaseModel):
     files_total: int | None = None
     bytes_done: int = 0
     bytes_total: int | None = None
-    current: str | None = None
+    current: FsPath | None = None
 
 
 class ScanSummary(BaseModel):
-    roots: list[str] = Field(default_factory=list)
+    roots: list[FsPath] = Field(default_factory=list)
     project: str | None = None
     new: int = 0
     changed: int = 0

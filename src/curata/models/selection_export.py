@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from curata.models.assets import Asset
 from curata.models.common import StrictModel
+from curata.models.paths import FsPath
 
 
 class ExportMode(StrEnum):
@@ -36,7 +37,7 @@ class SelectionExportRequest(StrictModel):
 
     project_id: str = Field(min_length=1)
     selection_id: str = Field(min_length=1)
-    export_path: str = Field(min_length=1)
+    export_path: FsPath
     mode: ExportMode = ExportMode.COPY
     layout: ExportLayout = ExportLayout.BY_GROUP
     overwrite: bool = False
@@ -64,8 +65,8 @@ class ExportedItem(BaseModel):
     quality_notes: str | None = None
     usage_notes: str | None = None
     tags: list[str] = Field(default_factory=list)
-    source_path: str | None = None
-    exported_path: str | None = Field(None, description="relative to the export folder")
+    source_path: FsPath | None = None
+    exported_path: FsPath | None = Field(None, description="relative to the export folder")
     bytes: int | None = None
     sha256: str | None = None
     missing: bool = False
@@ -74,8 +75,8 @@ class ExportedItem(BaseModel):
 class SelectionExportResult(BaseModel):
     project_id: str
     selection_id: str
-    export_path: str
-    zip_path: str | None = None
+    export_path: FsPath
+    zip_path: FsPath | None = None
     mode: ExportMode
     layout: ExportLayout
     exported_at: datetime
@@ -101,7 +102,7 @@ class SimilarToItem(KeyAccess):
     """A selection item a candidate is within the threshold of."""
 
     hash: str
-    path: str | None = None
+    path: FsPath | None = None
     role: str | None = None
     reason: str | None = None
     distance: int

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from curata.models.common import MAX_OFFSET, StrictModel, TagList
+from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
 from curata.models.stats import CountEntry
 from curata.slug import SLUG_PATTERN
 
@@ -76,14 +77,14 @@ class ItemFields(StrictModel):
     """What a selection records about an item. ``role`` is one of :class:`ItemRole` or
     any free text; ``group`` names a group of the selection (created when missing)."""
 
-    file_path: str | None = None
+    file_path: FsPath | None = None
     selection_reason: str | None = None
     quality_notes: str | None = None
     usage_notes: str | None = None
     tags: TagList = Field(default_factory=list)
     role: str | None = None
     group: str | None = None
-    custom_metadata: dict[str, Any] = Field(default_factory=dict)
+    custom_metadata: JsonDict = Field(default_factory=dict)
 
     @field_validator("role")
     @classmethod
@@ -104,7 +105,7 @@ class SelectionItemInput(ItemFields):
     fields given are changed; ``null`` clears one). ``asset_hash`` is a content hash, a
     unique prefix of one (6+ hex digits) or a cataloged path."""
 
-    asset_hash: str = Field(min_length=1)
+    asset_hash: FsPath
 
 
 # Fields of SelectionUpdateRequest that each action uses (others must be left out).
@@ -177,7 +178,7 @@ class SelectionUpdateRequest(StrictModel):
     from_search: dict[str, Any] | None = None
     saved_search: str | None = Field(None, min_length=1)
     item_defaults: ItemFields | None = None
-    asset_hashes: list[str] | None = None
+    asset_hashes: list[FsPath] | None = None
     status: SelectionStatus | None = None
     group_action: GroupAction | None = None
     group: str | None = None
@@ -249,7 +250,7 @@ class SelectionItem(BaseModel):
     """An item of a selection, as stored."""
 
     asset_hash: str
-    file_path: str | None = None
+    file_path: FsPath | None = None
     selection_reason: str | None = None
     quality_notes: str | None = None
     usage_notes: str | None = None
@@ -257,7 +258,7 @@ class SelectionItem(BaseModel):
     role: str | None = None
     group: str | None = None
     position: int
-    custom_metadata: dict[str, Any] = Field(default_factory=dict)
+    custom_metadata: JsonDict = Field(default_factory=dict)
     added_at: datetime
     added_by: str | None = None
 
@@ -277,17 +278,17 @@ class HistoryEntry(BaseModel):
     actor: str | None = None
     action: str
     asset_hashes: list[str] = Field(default_factory=list)
-    notes: str | None = None
-    before: Any = None
-    after: Any = None
+    notes: DisplayText | None = None
+    before: JsonData = None
+    after: JsonData = None
 
 
 class ExportRecord(BaseModel):
     id: int
     at: datetime
-    path: str
+    path: FsPath
     item_count: int
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: JsonDict = Field(default_factory=dict)
     actor: str | None = None
 
 
@@ -300,9 +301,9 @@ class SelectionSummary(BaseModel):
     purpose: SelectionPurpose
     status: SelectionStatus
     description: str | None = None
-    criteria: dict[str, Any] = Field(default_factory=dict)
+    criteria: JsonDict = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)
-    constraints: dict[str, Any] = Field(default_factory=dict)
+    constraints: JsonDict = Field(default_factory=dict)
     created_by: str | None = None
     created_at: datetime
     updated_at: datetime

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from curata.models.assets import Asset
 from curata.models.common import StrictModel
+from curata.models.paths import FsPath
 
 DEFAULT_THRESHOLD = 10
 MAX_DISTANCE = 64
@@ -42,7 +43,7 @@ class SimilarRequest(StrictModel):
     prefixed ``phash:`` (e.g. ``phash:9fee256238984d71``).
     """
 
-    target: str = Field(min_length=1)
+    target: FsPath
     threshold: int = Field(DEFAULT_THRESHOLD, ge=0, le=MAX_DISTANCE)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     invariant: bool = Field(
@@ -57,7 +58,7 @@ class SimilarTarget(BaseModel):
     kind: Literal["asset", "file", "hash"]
     phash: str
     content_hash: str | None = None
-    path: str | None = None
+    path: FsPath | None = None
 
 
 class SimilarMatch(BaseModel):
@@ -84,7 +85,7 @@ class DuplicateMember(BaseModel):
     """One member of a group: an asset (near-duplicates) or a location (exact copies)."""
 
     content_hash: str
-    path: str
+    path: FsPath
     keeper: bool = False
     distance: int = Field(0, description="Hamming distance to the keeper's pHash")
     width: int | None = None

@@ -11,8 +11,18 @@ from pydantic import Field
 
 from curata.models.autoselect import Strategy
 from curata.models.common import MAX_OFFSET, StrictModel
+from curata.models.paths import FsPath
 from curata.models.search import MAX_LIMIT, SearchFilters
 from curata.models.similarity import DuplicatesRequest, SimilarRequest
+
+
+class AssetRef(StrictModel):
+    """Names one asset (``Curata.get_asset``, ``selections_containing``)."""
+
+    asset: FsPath = Field(
+        description="A content hash (64 hex digits), a unique prefix of one (6+ digits), "
+        "or the path of a cataloged file."
+    )
 
 
 class SavedSearchRef(StrictModel):

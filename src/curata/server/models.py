@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from curata.models import ScanProgress, ScanSummary
+from curata.models.paths import FsPath
 from curata.models.transport import SimilarQuery
 
 
@@ -52,7 +53,7 @@ class ScanJob(BaseModel):
 
     id: str
     state: ScanState
-    paths: list[str]
+    paths: list[FsPath]
     project: str | None = None
     started_at: datetime
     finished_at: datetime | None = None

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from curata.models.assets import Asset
+from curata.models.paths import json_safe
 from curata.models.selection_export import ExportedItem
 from curata.models.selections import SelectionItem, SelectionSummary
 
@@ -56,7 +57,8 @@ class ExportFacts:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    """JSON with file names that are not UTF-8 in their path form (``{text, base64}``)."""
+    return (json.dumps(json_safe(value), indent=2, ensure_ascii=False, default=str) + "\n").encode()
 
 
 def manifest_json(facts: ExportFacts) -> bytes:
@@ -87,7 +89,7 @@ def manifest_csv(facts: ExportFacts) -> bytes:
         row["tags"] = ";".join(item.tags)
         row["missing"] = "yes" if item.missing else ""
         writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-    return out.getvalue().encode()
+    return out.getvalue().encode("utf-8", "surrogateescape")  # names as their exact bytes
 
 
 def sidecar(asset: Asset, item: SelectionItem, exported: ExportedItem) -> bytes:

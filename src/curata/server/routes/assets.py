@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
+from curata.models.paths import display
 from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, ThumbnailsDep, envelope
 from curata.server.errors import error_responses
 from curata.server.files import THUMBNAIL_SIZES, cataloged_file, media_type_of
@@ -74,7 +75,8 @@ def asset_file(hash: AssetHash, curata: CurataDep) -> FileResponse:
     asset = curata.get_asset(hash).data
     assert asset is not None
     path = cataloged_file(asset)
-    return FileResponse(path, media_type=media_type_of(asset, path), filename=path.name)
+    # A header carries text: a name that is not UTF-8 is offered with U+FFFD in it.
+    return FileResponse(path, media_type=media_type_of(asset, path), filename=display(path.name))
 
 
 @router.get(

@@ -50,6 +50,11 @@ function el(tag, props, ...children) {
   return node;
 }
 
+// A path is a string, or {text, base64} when the file's name is not UTF-8 (docs/api.md).
+function pathText(path) {
+  return typeof path === "string" ? path : path.text;
+}
+
 function words(value) {
   return value.split(",").map((w) => w.trim()).filter(Boolean);
 }
@@ -96,9 +101,10 @@ async function runSearch(offset) {
 function renderGrid(container, entries) {
   container.replaceChildren();
   for (const { asset, caption } of entries) {
-    const img = el("img", { alt: asset.file_path, loading: "lazy" });
+    const path = pathText(asset.file_path);
+    const img = el("img", { alt: path, loading: "lazy" });
     const card = el("figure", { className: "card", tabIndex: 0 }, img,
-      el("figcaption", { textContent: caption || asset.file_path.split("/").pop() }));
+      el("figcaption", { textContent: caption || path.split("/").pop() }));
     card.addEventListener("click", () => showDetail(asset.content_hash));
     container.append(card);
     blobUrl(`/assets/${asset.content_hash}/thumbnail?size=256`).then((url) => {
@@ -139,10 +145,11 @@ function renderFacets(facets) {
 async function showDetail(hash) {
   try {
     const asset = await api("GET", `/assets/${hash}`);
-    $("detail-title").textContent = asset.file_path.split("/").pop();
+    const path = pathText(asset.file_path);
+    $("detail-title").textContent = path.split("/").pop();
     $("detail-image").src = (await blobUrl(`/assets/${hash}/thumbnail?size=1024`)) || "";
     const rows = [
-      ["hash", asset.content_hash], ["path", asset.file_path],
+      ["hash", asset.content_hash], ["path", path],
       ["type", `${asset.media_type} (${asset.file_format || "?"})`],
       ["size", `${asset.file_size.toLocaleString()} bytes`],
       ["rating", asset.quality_rating ?? ""], ["AI source", asset.ai_source || ""],
