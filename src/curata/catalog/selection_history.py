@@ -1,4 +1,4 @@
-"""The append-only history of selections and the record of their exports.
+"""The append-only history of selections and the listing of their exports.
 
 There is deliberately no function here that updates or deletes a history record.
 """
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from curata.catalog.codec import path_from_db
 from curata.catalog.schema import selection_exports, selection_history
 from curata.catalog.selections import aware
 from curata.models.selections import ExportRecord, HistoryEntry
@@ -86,41 +87,20 @@ def count(conn: Connection, selection_id: str, action: str | None = None) -> int
     return conn.execute(query).scalar_one()
 
 
-def record_export(
-    conn: Connection,
-    selection_id: str,
-    *,
-    at: datetime,
-    path: str,
-    item_count: int,
-    settings: dict[str, Any],
-    actor: str | None,
-) -> ExportRecord:
-    values = {
-        "selection_id": selection_id,
-        "at": at,
-        "path": path,
-        "item_count": item_count,
-        "settings": settings,
-        "actor": actor,
-    }
-    new_id = conn.execute(
-        insert(selection_exports).values(**values).returning(selection_exports.c.id)
-    ).scalar_one()
-    return ExportRecord(id=new_id, **{k: v for k, v in values.items() if k != "selection_id"})
-
-
 def exports(conn: Connection, selection_id: str) -> list[ExportRecord]:
     rows = conn.execute(
         select(selection_exports)
-        .where(selection_exports.c.selection_id == selection_id)
+        .where(
+            selection_exports.c.selection_id == selection_id,
+            selection_exports.c.state == "complete",  # not an export still pending
+        )
         .order_by(selection_exports.c.id)
     )
     return [
         ExportRecord(
             id=r.id,
             at=aware(r.at),
-            path=r.path,
+            path=path_from_db(r.path),
             item_count=r.item_count,
             settings=r.settings or {},
             actor=r.actor,
