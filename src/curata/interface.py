@@ -340,14 +340,17 @@ class Curata:
         """Pick the best art for one item from the providers and download it into its
         folder under Kodi names; art already there and locked art are never replaced."""
         result = fetch_service.fetch_artwork(
-            parse_request(FetchRequest, request), self._artwork.priorities()
+            parse_request(FetchRequest, request),
+            self._artwork.priorities(),
+            confinement=self.confinement,
         )
         done = sum(1 for i in result.items if i.action in ("downloaded", "replaced"))
         return Response.ok(result, f"{done} file(s) written")
 
     def lock_artwork(self, request: LockRequest | dict[str, Any]) -> Response[LockState]:
         """Lock (or unlock) asset types in an item folder: fetch never replaces them."""
-        return Response.ok(fetch_service.set_locks(parse_request(LockRequest, request)))
+        req = parse_request(LockRequest, request)
+        return Response.ok(fetch_service.set_locks(req, self.confinement))
 
     # --- projects and selections ----------------------------------------------------
 

@@ -143,11 +143,11 @@ class ExportPaths:
             os.rename(self.target, self.previous)
             crash_point("moved-aside")
         os.rename(self.staging, self.target)
-        crash_point("renamed")
         if self.zip:
             if self.zip_target.exists() or self.zip_target.is_symlink():
                 os.rename(self.zip_target, self.previous_zip)
             os.rename(self.staging_zip, self.zip_target)
+        crash_point("renamed")
 
     def placed(self, manifest_sha256: str) -> bool:
         """Whether the target (and zip) in place are this export's, proven by their marker."""
