@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +67,15 @@ def build(
         {"project_id": PROJECT, "selection_id": sid, "action": "add_items", "items": items}
     )
     return Setup(cur, db, library, files, sid)
+
+
+@pytest.fixture
+def etc_target() -> Iterator[Path]:
+    """A path in /etc that no export may create (removed afterwards should one be)."""
+    path = Path("/etc") / f"curata-test-{uuid.uuid4().hex[:8]}"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+    path.with_name(path.name + ".zip").unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -263,16 +274,18 @@ def test_a_cataloged_zip_original_is_never_overwritten(tmp_path: Path) -> None:
     setup.cur.close()
 
 
-def test_a_confined_caller_writes_only_under_its_export_roots(env: Setup, tmp_path: Path) -> None:
+def test_a_confined_caller_writes_only_under_its_export_roots(
+    env: Setup, tmp_path: Path, etc_target: Path
+) -> None:
     exports = tmp_path / "exports"
     exports.mkdir()
     (exports / "escape").symlink_to("/etc")
     confined = env.cur.confined(Confinement.of([env.library], [exports]))
-    for target in ("/etc/curata-export-test", exports / "escape" / "x", exports / ".." / "x"):
+    for target in (etc_target, exports / "escape" / etc_target.name, exports / ".." / "x"):
         with pytest.raises(Forbidden) as exc:
             confined.export_selection(request(env.sid, target))
         assert exc.value.field == "export_path" and "export roots" in exc.value.message
-    assert not Path("/etc/curata-export-test").exists() and not (tmp_path / "x").exists()
+    assert not etc_target.exists() and not (tmp_path / "x").exists()
     with pytest.raises(Forbidden) as exc:  # the zip would land beside the root, outside it
         confined.export_selection(request(env.sid, exports, zip=True))
     assert exc.value.field == "zip"
@@ -280,14 +293,16 @@ def test_a_confined_caller_writes_only_under_its_export_roots(env: Setup, tmp_pa
     assert Path(done.export_path) == real(exports / "deck") and Path(done.zip_path).is_file()
 
 
-def test_a_confined_server_refuses_exports_outside_its_roots(env: Setup, tmp_path: Path) -> None:
+def test_a_confined_server_refuses_exports_outside_its_roots(
+    env: Setup, tmp_path: Path, etc_target: Path
+) -> None:
     exports = tmp_path / "exports"
     (exports / "notes").mkdir(parents=True)
     (exports / "notes" / "thesis.txt").write_text("mine")
     confined = env.cur.confined(Confinement.of([env.library], [exports]))
     app = create_app(confined, cache_dir=tmp_path / "cache")
     with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as http:
-        refused = http.post("/selections/export", json=request(env.sid, "/etc/curata-x"))
+        refused = http.post("/selections/export", json=request(env.sid, etc_target))
         assert refused.status_code == 403, refused.text
         assert refused.json()["error"]["field"] == "export_path"
         notes = http.post(
@@ -303,7 +318,7 @@ def test_a_confined_server_refuses_exports_outside_its_roots(env: Setup, tmp_pat
         assert done.status_code == 200, done.text
     assert (exports / "notes" / "thesis.txt").read_text() == "mine"
     assert (exports / "deck" / "manifest.json").is_file()
-    assert not Path("/etc/curata-x").exists()
+    assert not etc_target.exists()
 
 
 def test_a_confined_caller_fetches_artwork_only_into_its_roots(env: Setup, tmp_path: Path) -> None:
@@ -312,9 +327,11 @@ def test_a_confined_caller_fetches_artwork_only_into_its_roots(env: Setup, tmp_p
     with pytest.raises(Forbidden) as exc:
         confined.fetch_artwork({"into": str(outside), "tmdb_id": 550})
     assert exc.value.field == "into" and not outside.parent.exists()
+    other = tmp_path / "other"
+    other.mkdir()
     with pytest.raises(Forbidden) as exc:
-        confined.lock_artwork({"folder": "/etc", "asset_types": ["poster"]})
-    assert exc.value.field == "folder" and not Path("/etc/.curata-artwork.json").exists()
+        confined.lock_artwork({"folder": str(other), "asset_types": ["poster"]})
+    assert exc.value.field == "folder" and list(other.iterdir()) == []
     item = env.library / "Movie (1999)"
     item.mkdir()
     state = confined.lock_artwork({"folder": str(item), "asset_types": ["poster"]}).data

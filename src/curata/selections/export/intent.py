@@ -63,20 +63,24 @@ def begin(
         "manifest_sha256": manifest_sha256,
         "zip": paths.zip,
     }
-    with _LOCK:
+    with _LOCK:  # before the row exists: a recovery in another thread must skip it
         _IN_FLIGHT.add(str(paths.staging))
-    with catalog.write() as conn:
-        return export_store.insert_pending(
-            conn,
-            selection_id,
-            at=at,
-            path=str(paths.target),
-            staging=str(paths.staging),
-            previous=str(paths.previous),
-            item_count=item_count,
-            settings={**settings, "intent": intent},
-            actor=actor,
-        )
+    try:
+        with catalog.write() as conn:
+            return export_store.insert_pending(
+                conn,
+                selection_id,
+                at=at,
+                path=str(paths.target),
+                staging=str(paths.staging),
+                previous=str(paths.previous),
+                item_count=item_count,
+                settings={**settings, "intent": intent},
+                actor=actor,
+            )
+    except BaseException:
+        end(paths)
+        raise
 
 
 def end(paths: ExportPaths) -> None:

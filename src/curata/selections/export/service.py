@@ -321,23 +321,23 @@ def _export(
         if req.zip:
             _write_zip(staging, paths)
         targets.check_replaceable(target, req.overwrite)
+        actor = actor_or_default(req.actor)
+        hashes = [e.item.asset_hash for e in entries if e.relative is not None]
+        recorded = {**settings, "missing": len(facts.missing)}
+        export_id = intent.begin(
+            catalog,
+            paths,
+            project_id=req.project_id,
+            selection_id=snap.selection.id,
+            at=exported_at,
+            item_count=len(hashes),
+            settings=recorded,
+            actor=actor,
+            manifest_sha256=digest,
+        )
     except BaseException:
         staging.discard()
         raise
-    actor = actor_or_default(req.actor)
-    hashes = [e.item.asset_hash for e in entries if e.relative is not None]
-    recorded = {**settings, "missing": len(facts.missing)}
-    export_id = intent.begin(
-        catalog,
-        paths,
-        project_id=req.project_id,
-        selection_id=snap.selection.id,
-        at=exported_at,
-        item_count=len(hashes),
-        settings=recorded,
-        actor=actor,
-        manifest_sha256=digest,
-    )
     try:
         crash_point("pending")
         paths.publish(replace=req.overwrite)

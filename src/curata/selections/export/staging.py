@@ -173,9 +173,11 @@ class ExportPaths:
         _rename_back(self.previous_zip, self.zip_target)
 
     def finish(self) -> None:
-        """The export is recorded: delete what it replaced."""
-        _remove(self.previous)
-        _remove(self.previous_zip)
+        """The export is recorded: delete what it replaced (a leftover that cannot be
+        deleted now is removed by the next export to the target)."""
+        for path in (self.previous, self.previous_zip):
+            with contextlib.suppress(OSError):
+                _remove(path)
 
 
 def crash_point(name: str) -> None:
