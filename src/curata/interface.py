@@ -94,6 +94,7 @@ from curata.selections import projects as project_service
 from curata.selections import service as selection_service
 from curata.selections import similar as similar_service
 from curata.selections import update as selection_update
+from curata.selections.export import intent as export_intent
 from curata.selections.export import service as export_service
 from curata.similarity import service as similarity_service
 
@@ -123,6 +124,7 @@ class Curata:
         self.catalog = Catalog(resolve_database_url(database))
         #: None for a trusted caller (Python, the CLI); the servers' clients get one.
         self.confinement = confinement
+        export_intent.recover(self.catalog)  # settle an export a dead process left pending
 
     def confined(self, confinement: Confinement) -> Curata:
         """The same catalog, for clients that may reach only ``confinement``'s roots
@@ -339,14 +341,17 @@ class Curata:
         """Pick the best art for one item from the providers and download it into its
         folder under Kodi names; art already there and locked art are never replaced."""
         result = fetch_service.fetch_artwork(
-            parse_request(FetchRequest, request), self._artwork.priorities()
+            parse_request(FetchRequest, request),
+            self._artwork.priorities(),
+            confinement=self.confinement,
         )
         done = sum(1 for i in result.items if i.action in ("downloaded", "replaced"))
         return Response.ok(result, f"{done} file(s) written")
 
     def lock_artwork(self, request: LockRequest | dict[str, Any]) -> Response[LockState]:
         """Lock (or unlock) asset types in an item folder: fetch never replaces them."""
-        return Response.ok(fetch_service.set_locks(parse_request(LockRequest, request)))
+        req = parse_request(LockRequest, request)
+        return Response.ok(fetch_service.set_locks(req, self.confinement))
 
     # --- projects and selections ----------------------------------------------------
 
@@ -477,7 +482,11 @@ class Curata:
         stop: threading.Event | None = None,
     ) -> Response[SelectionExportResult]:
         """Write the selection's files, manifests, README and contact sheet to a folder that
-        appears only when complete and verified; the selection becomes ``exported``."""
+        appears only when complete and verified; the selection becomes ``exported``.
+        Never into a scanned folder or over the catalog; ``overwrite`` replaces only an
+        earlier curata export; a confined facade writes only under its export roots."""
         req = parse_request(SelectionExportRequest, request)
-        result = export_service.export_selection(self.catalog, req, progress, stop)
+        result = export_service.export_selection(
+            self.catalog, req, progress, stop, self.confinement
+        )
         return Response.ok(result, f"exported {result.exported_count} item(s)")

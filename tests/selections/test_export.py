@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from curata import Curata
-from curata.errors import Conflict, Interrupted, InvalidRequest, NotFound
+from curata.errors import Conflict, Forbidden, Interrupted, InvalidRequest, NotFound
 from tests.selections.conftest import PROJECT, Library, add, new_selection
 
 
@@ -101,9 +101,12 @@ def test_copy_by_group_writes_verified_files_and_documents(
     )
     assert check.returncode == 0, check.stdout + check.stderr
     listed = len((target / "checksums.sha256").read_text().splitlines())
-    assert (
-        listed == result.files_written - 1 == sum(1 for p in target.rglob("*") if p.is_file()) - 1
-    )
+    on_disk = sum(1 for p in target.rglob("*") if p.is_file())
+    assert listed == result.files_written - 2 == on_disk - 2  # not itself nor the marker
+    stamp = json.loads((target / ".curata-export.json").read_text())
+    assert stamp["format"] == "curata-export-marker/1" and stamp["selection_id"] == curated
+    assert stamp["manifest_sha256"] == sha(target / "manifest.json")
+    assert stamp["checksums_sha256"] == sha(target / "checksums.sha256")
 
     sel = cur.get_selection(PROJECT, curated).data
     assert sel.status.value == "exported"
@@ -139,7 +142,7 @@ def test_flat_hardlink_symlink_and_zip(
     ]
 
 
-def test_non_empty_target_needs_overwrite(
+def test_non_empty_target_needs_overwrite_and_an_earlier_export(
     cur: Curata, curated: str, tmp_path: Path, lib: Library
 ) -> None:
     target = tmp_path / "out"
@@ -148,13 +151,20 @@ def test_non_empty_target_needs_overwrite(
     with pytest.raises(Conflict) as exc:
         export(cur, curated, target)
     assert exc.value.field == "export_path"
+    with pytest.raises(Conflict) as exc:
+        export(cur, curated, target, overwrite=True)
+    assert "was not written by curata" in exc.value.message
+    assert (target / "old.txt").read_text() == "old"
     assert cur.get_selection(PROJECT, curated).data.status.value == "draft"
-    export(cur, curated, target, overwrite=True)
-    assert not (target / "old.txt").exists() and (target / "manifest.json").is_file()
-    assert leftovers(target) == []
-    with pytest.raises(InvalidRequest) as exc:
+    (target / "old.txt").unlink()
+    first = export(cur, curated, target)
+    second = export(cur, curated, target, overwrite=True, layout="flat")
+    assert second.exported_at > first.exported_at and (target / "manifest.json").is_file()
+    assert not (target / "Heroes").exists() and leftovers(target) == []
+    assert len(cur.get_selection(PROJECT, curated).data.exports) == 2
+    with pytest.raises(Forbidden) as exc:
         export(cur, curated, lib.root, overwrite=True)
-    assert "never replaces" in exc.value.message
+    assert "never writes" in exc.value.message and exc.value.field == "export_path"
     (tmp_path / "file").write_text("x")
     with pytest.raises(InvalidRequest):
         export(cur, curated, tmp_path / "file")

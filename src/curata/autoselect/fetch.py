@@ -41,7 +41,7 @@ from curata.autoselect.providers.tmdb import TMDBClient
 from curata.autoselect.providers.tvdb import TVDBClient
 from curata.autoselect.select import Pick, select_best_assets
 from curata.autoselect.service import to_result
-from curata.errors import CurataError, InvalidRequest, NotFound
+from curata.errors import CurataError, Forbidden, InvalidRequest, NotFound
 from curata.models.autoselect import (
     ArtMediaType,
     AssetCandidate,
@@ -51,6 +51,7 @@ from curata.models.autoselect import (
     LockRequest,
     LockState,
 )
+from curata.roots import Confinement, containing_root, real
 
 MANIFEST = ".curata-artwork.json"
 _VERSION = 1
@@ -105,7 +106,25 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _folder(value: str, create: bool, must_exist: bool = True) -> Path:
+def _folder(
+    value: str,
+    create: bool,
+    must_exist: bool = True,
+    *,
+    confinement: Confinement | None = None,
+    field: str = "into",
+) -> Path:
+    """The item folder; a confined caller (a server's client) may write only into a
+    folder under one of its scan or export roots (resolved), ``Forbidden`` otherwise."""
+    if confinement is not None:
+        roots = (*confinement.scan_roots, *confinement.export_roots)
+        if containing_root(value, roots) is None:
+            raise Forbidden(
+                f"{value!r} is outside the server's scan and export roots; artwork is "
+                "written only into folders under them",
+                field=field,
+            )
+        value = str(real(value))
     folder = Path(value).expanduser()
     if folder.exists() and not folder.is_dir():
         raise InvalidRequest(f"{folder} is not a folder", field="into")
@@ -117,9 +136,9 @@ def _folder(value: str, create: bool, must_exist: bool = True) -> Path:
     return folder
 
 
-def set_locks(request: LockRequest) -> LockState:
+def set_locks(request: LockRequest, confinement: Confinement | None = None) -> LockState:
     """Lock or unlock asset types of the item in ``request.folder``."""
-    folder = _folder(request.folder, create=False)
+    folder = _folder(request.folder, create=False, confinement=confinement, field="folder")
     manifest = Manifest.load(folder)
     types = {t.value for t in request.asset_types}
     manifest.locked = manifest.locked | types if request.locked else manifest.locked - types
@@ -215,9 +234,12 @@ def fetch_artwork(
     request: FetchRequest,
     priorities: ProviderPriorities | None = None,
     client_factory: ClientFactory = default_client,
+    confinement: Confinement | None = None,
 ) -> FetchResult:
     """Select the best art for the item and write the winners the folder lacks."""
-    folder = _folder(request.into, create=not request.dry_run, must_exist=False)
+    folder = _folder(
+        request.into, create=not request.dry_run, must_exist=False, confinement=confinement
+    )
     media = request.media_type
     manifest = Manifest.load(folder) if folder.exists() else Manifest(folder, set(), {})
     notes: list[str] = []

@@ -1,4 +1,4 @@
-"""The append-only history of selections and the record of their exports.
+"""The append-only history of selections and the listing of their exports.
 
 There is deliberately no function here that updates or deletes a history record.
 """
@@ -96,36 +96,13 @@ def count(conn: Connection, selection_id: str, action: str | None = None) -> int
     return conn.execute(query).scalar_one()
 
 
-def record_export(
-    conn: Connection,
-    selection_id: str,
-    *,
-    at: datetime,
-    path: str,
-    item_count: int,
-    settings: dict[str, Any],
-    actor: str | None,
-) -> ExportRecord:
-    values = {
-        "selection_id": selection_id,
-        "at": at,
-        "path": path,
-        "item_count": item_count,
-        "settings": settings,
-        "actor": actor,
-    }
-    new_id = conn.execute(
-        insert(selection_exports)
-        .values({**values, "path": path_to_db(path), "settings": json_to_db(settings)})
-        .returning(selection_exports.c.id)
-    ).scalar_one()
-    return ExportRecord(id=new_id, **{k: v for k, v in values.items() if k != "selection_id"})
-
-
 def exports(conn: Connection, selection_id: str) -> list[ExportRecord]:
     rows = conn.execute(
         select(selection_exports)
-        .where(selection_exports.c.selection_id == selection_id)
+        .where(
+            selection_exports.c.selection_id == selection_id,
+            selection_exports.c.state == "complete",  # not an export still pending
+        )
         .order_by(selection_exports.c.id)
     )
     return [

@@ -20,7 +20,7 @@ from curata.catalog.schema import (
     selection_items,
     selections,
 )
-from curata.catalog.sqlutil import prefix_range, under_root
+from curata.catalog.sqlutil import prefix_range
 from curata.errors import NotFound
 from curata.models.selections import (
     SelectionGroup,
@@ -450,13 +450,3 @@ def locations_of(conn: Connection, asset_ids: Sequence[int]) -> dict[int, list[s
         for asset_id, path in rows:
             out[asset_id].append(path_from_db(path))
     return out
-
-
-def has_locations_under(conn: Connection, root: str) -> bool:
-    """Whether any cataloged file lies at or below ``root``."""
-    return (
-        conn.execute(
-            select(locations.c.id).where(under_root(locations.c.path, root)).limit(1)
-        ).first()
-        is not None
-    )

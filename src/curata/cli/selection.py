@@ -348,7 +348,9 @@ def export(
     mode: str = typer.Option("copy", "--mode", help="copy, hardlink or symlink"),
     layout: str = typer.Option("by_group", "--layout", help="by_group, by_role or flat"),
     zip_: bool = typer.Option(False, "--zip", help="Also write <export_path>.zip."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty folder."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an earlier curata export (never other files)."
+    ),
     allow_missing: bool = typer.Option(
         False, "--allow-missing", help="Export what is found; list the rest in the manifest."
     ),
@@ -361,7 +363,8 @@ def export(
 ) -> None:
     """Export files, manifests, README and contact sheet to a new folder.
 
-    The folder appears only when every file is written and verified (SHA-256)."""
+    The folder appears only when every file is written and verified (SHA-256); never
+    inside a scanned folder or over the catalog."""
     request = {
         "project_id": project,
         "selection_id": selection,

@@ -29,15 +29,18 @@ class SelectionExportRequest(StrictModel):
     """Write a selection's files and documents to ``export_path``.
 
     The folder appears only when complete and verified (it is built in a temporary
-    folder beside it). A non-empty ``export_path`` is refused unless ``overwrite``; a
-    source file that cannot be found fails the export unless ``allow_missing`` (the
-    missing items are then listed in the manifest). ``zip`` also writes
+    folder beside it). It may not be in or over a scanned folder, a cataloged file or
+    the catalog, and for a server's clients must lie under its export roots. A
+    non-empty ``export_path`` is refused unless ``overwrite``, and even then replaced
+    only if it is an earlier curata export (its ``.curata-export.json`` marker proves
+    it); a source file that cannot be found fails the export unless ``allow_missing``
+    (the missing items are then listed in the manifest). ``zip`` also writes
     ``<export_path>.zip``.
     """
 
     project_id: str = Field(min_length=1)
     selection_id: str = Field(min_length=1)
-    export_path: FsPath
+    export_path: FsPath = Field(description="the folder to write (its zip is beside it)")
     mode: ExportMode = ExportMode.COPY
     layout: ExportLayout = ExportLayout.BY_GROUP
     overwrite: bool = False
@@ -53,6 +56,8 @@ class SelectionExportRequest(StrictModel):
     def _path(cls, value: str) -> str:
         if not value.strip() or "\x00" in value:
             raise ValueError("not a usable path")
+        if len(value) > 4096:
+            raise ValueError("a path is at most 4096 characters")
         return value
 
 

@@ -1,18 +1,27 @@
 """``export_selection``: files and documents into a verified folder, published atomically.
 
-1. Read a snapshot of the selection (items, assets, every cataloged location).
-2. Find each item's source by its hash: the item's own path or any location of the
+1. Refuse a target that is not safe (:mod:`~curata.selections.export.targets`): in or
+   over a scanned folder or the catalog, outside a server's export roots, or in the way
+   without ``overwrite`` and a marker proving curata wrote it.
+2. Read a snapshot of the selection (items, assets, every cataloged location).
+3. Find each item's source by its hash: the item's own path or any location of the
    asset (a file renamed since the scan is found after a rescan); missing sources fail
    the export before anything is written, unless ``allow_missing``.
-3. Write everything into a staging folder beside the target; each file is re-read and
-   checked against its SHA-256 (sources are checked on the way too).
-4. Rename the staging folder into place, then record the export (status ``exported``,
-   an export record, a history entry) in one transaction; if that fails the target is
-   removed again (and a replaced one restored).
+4. Write everything into a staging folder beside the target, the marker last; each
+   file is re-read and checked against its SHA-256 (sources are checked on the way too).
+5. Record the intent (a pending export row), rename the staging folder (and zip) into
+   place, check the marker in place, then complete the record (status ``exported``, the
+   export record, a history entry) in one transaction. A failure rolls everything back;
+   a process that dies in between is settled at the next start
+   (:mod:`~curata.selections.export.intent`).
+
+A full disk is ``InsufficientStorage``; any other refusal of the operating system is
+``Forbidden`` or ``InvalidRequest`` naming ``export_path`` (never a traceback).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import zipfile
@@ -20,14 +29,12 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from curata.catalog import Catalog
 from curata.catalog import assets as asset_store
 from curata.catalog import projects as project_store
-from curata.catalog import selection_history as history_store
 from curata.catalog import selections as store
-from curata.errors import Conflict, Interrupted, InvalidRequest, NotFound, VerificationError
+from curata.errors import Interrupted, InvalidRequest, NotFound, VerificationError
 from curata.models.assets import Asset
 from curata.models.selection_export import (
     ExportedItem,
@@ -35,20 +42,16 @@ from curata.models.selection_export import (
     SelectionExportRequest,
     SelectionExportResult,
 )
-from curata.models.selections import SelectionItem, SelectionStatus, SelectionSummary
+from curata.models.selections import SelectionItem, SelectionSummary
+from curata.roots import Confinement
 from curata.selections.actors import actor_or_default, utcnow
-from curata.selections.export import documents, plan
-from curata.selections.export.staging import (
-    STAGING_TAG,
-    Staging,
-    beside,
-    finish,
-    remove_stale,
-    restore,
-)
+from curata.selections.export import documents, intent, marker, plan, targets
+from curata.selections.export.oserrors import NO_SPACE, export_error
+from curata.selections.export.staging import ExportPaths, Staging, crash_point, remove_stale
 from curata.selections.export.thumbnails import thumbnail_jpeg
 from curata.selections.rules import check_exportable
 
+log = logging.getLogger(__name__)
 ExportProgress = Callable[[int, int], None]
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 TEXT_SUFFIXES = (".json", ".csv", ".md", ".html", ".sha256")
@@ -90,31 +93,10 @@ class Snapshot:
     entries: list[Entry] = field(default_factory=list)
 
 
-def _target(req: SelectionExportRequest) -> Path:
-    target = Path(os.path.abspath(os.path.expanduser(req.export_path)))
-    if target.exists() and not target.is_dir():
-        raise InvalidRequest(f"{target} exists and is not a folder", field="export_path")
-    if target.is_dir() and any(target.iterdir()) and not req.overwrite:
-        raise Conflict(f"{target} is not empty (use overwrite to replace it)", field="export_path")
-    zip_path = _zip_path(target)
-    if req.zip and zip_path.exists() and not req.overwrite:
-        raise Conflict(f"{zip_path} exists (use overwrite to replace it)", field="zip")
-    return target
-
-
-def _zip_path(target: Path) -> Path:
-    return target.with_name(target.name + ".zip")
-
-
-def _snapshot(catalog: Catalog, req: SelectionExportRequest, target: Path) -> Snapshot:
+def _snapshot(catalog: Catalog, req: SelectionExportRequest) -> Snapshot:
     with catalog.read() as conn:
         selection = store.get_selection(conn, req.project_id, req.selection_id)
         check_exportable(selection.status)
-        if req.overwrite and target.is_dir() and store.has_locations_under(conn, str(target)):
-            raise InvalidRequest(
-                f"{target} holds cataloged files; curata never replaces a user's files",
-                field="export_path",
-            )
         project = project_store.get_project(conn, req.project_id)
         pairs = store.load_items(conn, selection.id)
         ids = [asset_id for asset_id, _ in pairs]
@@ -221,11 +203,18 @@ class Exporter:
         for source in entry.candidates:
             if not os.path.isfile(source):
                 continue
-            if self.req.mode is ExportMode.COPY:
-                ok = self.staging.copy(source, relative, digest)
-            else:
-                symbolic = self.req.mode is ExportMode.SYMLINK
-                ok = self.staging.link(source, relative, digest, symbolic=symbolic)
+            try:
+                if self.req.mode is ExportMode.COPY:
+                    ok = self.staging.copy(source, relative, digest)
+                else:
+                    symbolic = self.req.mode is ExportMode.SYMLINK
+                    ok = self.staging.link(source, relative, digest, symbolic=symbolic)
+            except OSError as exc:
+                if exc.errno in NO_SPACE or exc.filename != source or exc.filename2:
+                    raise
+                raise InvalidRequest(
+                    f"cannot read {source}: {exc.strerror or exc}", field="items"
+                ) from None
             if ok:
                 entry.source, entry.relative = source, relative
                 return True
@@ -245,9 +234,11 @@ class Exporter:
     def _thumb_path(relative: str) -> str:
         return f"{plan.THUMBNAILS}/{relative}.jpg"
 
-    def documents(self, facts: documents.ExportFacts) -> None:
+    def documents(self, facts: documents.ExportFacts) -> str:
+        """Write the documents, the marker last; returns the manifest's SHA-256."""
         write = self.staging.write_bytes
-        write(plan.MANIFEST_JSON, documents.manifest_json(facts))
+        manifest = documents.manifest_json(facts)
+        write(plan.MANIFEST_JSON, manifest)
         write(plan.MANIFEST_CSV, documents.manifest_csv(facts))
         write(plan.README, documents.readme(facts))
         if self.req.contact_sheet:
@@ -257,63 +248,27 @@ class Exporter:
                 if i.exported_path and self._thumb_path(i.exported_path) in self.staging.written
             }
             write(plan.CONTACT_SHEET, documents.contact_sheet(facts, thumbs))
-        write(plan.CHECKSUMS, documents.checksums(self.staging.written))
+        checksums = documents.checksums(self.staging.written)
+        write(plan.CHECKSUMS, checksums)
+        sel = facts.selection
+        stamp = marker.new_marker(sel.project_id, sel.id, facts.exported_at, manifest, checksums)
+        write(marker.MARKER, stamp.to_bytes())
+        return stamp.manifest_sha256
 
 
-def _write_zip(staging: Staging, zip_target: Path) -> Path:
-    """A zip of the staged folder beside ``zip_target``, its CRCs checked on reading back."""
-    temp = beside(zip_target, STAGING_TAG)
+def _write_zip(staging: Staging, paths: ExportPaths) -> None:
+    """A zip of the staged folder beside the target, its CRCs checked on reading back."""
+    temp = paths.staging_zip
     names = sorted(p.relative_to(staging.root).as_posix() for p in staging.root.rglob("*"))
     files = [n for n in names if (staging.root / n).is_file()]
-    try:
-        with zipfile.ZipFile(temp, "w") as zf:
-            for name in files:
-                method = zipfile.ZIP_DEFLATED if name.endswith(TEXT_SUFFIXES) else None
-                zf.write(staging.root / name, f"{zip_target.stem}/{name}", compress_type=method)
-        with zipfile.ZipFile(temp) as zf:
-            bad = zf.testzip()
-            if bad is not None or len(zf.namelist()) != len(files):
-                raise VerificationError(f"{zip_target}: {bad or 'entries'} failed", field="zip")
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def _record(
-    catalog: Catalog,
-    req: SelectionExportRequest,
-    target: Path,
-    entries: list[Entry],
-    settings: dict[str, object],
-) -> None:
-    actor = actor_or_default(req.actor)
-    now = utcnow()
-    exported = [e for e in entries if e.relative is not None]
-    with catalog.write() as conn:
-        selection = store.get_selection(conn, req.project_id, req.selection_id, lock=True)
-        check_exportable(selection.status)
-        store.update_selection_row(conn, selection.id, {"status": SelectionStatus.EXPORTED}, now)
-        history_store.record_export(
-            conn,
-            selection.id,
-            at=now,
-            path=str(target),
-            item_count=len(exported),
-            settings=settings,
-            actor=actor,
-        )
-        history_store.append(
-            conn,
-            selection.id,
-            at=now,
-            actor=actor,
-            action="export",
-            asset_hashes=[e.item.asset_hash for e in exported],
-            notes=f"exported {len(exported)} item(s) to {target}",
-            before={"status": selection.status.value},
-            after={"status": SelectionStatus.EXPORTED.value, "path": str(target), **settings},
-        )
+    with zipfile.ZipFile(temp, "w") as zf:
+        for name in files:
+            method = zipfile.ZIP_DEFLATED if name.endswith(TEXT_SUFFIXES) else None
+            zf.write(staging.root / name, f"{paths.target.name}/{name}", compress_type=method)
+    with zipfile.ZipFile(temp) as zf:
+        bad = zf.testzip()
+        if bad is not None or len(zf.namelist()) != len(files):
+            raise VerificationError(f"{paths.zip_target}: {bad or 'entries'} failed", field="zip")
 
 
 def export_selection(
@@ -321,12 +276,28 @@ def export_selection(
     req: SelectionExportRequest,
     progress: ExportProgress | None = None,
     stop: threading.Event | None = None,
+    confinement: Confinement | None = None,
 ) -> SelectionExportResult:
-    target = _target(req)
-    snap = _snapshot(catalog, req, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(target)
-    remove_stale(_zip_path(target))
+    """Export the selection (``confinement``: a server's client, only under its export
+    roots). Nothing is left half-written, whatever fails."""
+    try:
+        return _export(catalog, req, progress, stop, confinement)
+    except OSError as exc:
+        raise export_error(exc) from None
+
+
+def _export(
+    catalog: Catalog,
+    req: SelectionExportRequest,
+    progress: ExportProgress | None,
+    stop: threading.Event | None,
+    confinement: Confinement | None,
+) -> SelectionExportResult:
+    intent.recover(catalog)
+    target = targets.resolve(catalog, req, confinement)
+    snap = _snapshot(catalog, req)
+    target.folder.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.folder)
     exported_at = utcnow()
     settings: dict[str, object] = {
         "mode": req.mode.value,
@@ -337,8 +308,8 @@ def export_selection(
         "sidecars": req.sidecars,
         "contact_sheet": req.contact_sheet,
     }
-    staging = Staging(target)
-    zip_temp: Path | None = None
+    paths = ExportPaths.new(target.folder, zip=req.zip)
+    staging = Staging(paths)
     try:
         exporter = Exporter(req, snap, staging, progress, stop)
         entries = exporter.run()
@@ -346,32 +317,60 @@ def export_selection(
         facts = documents.ExportFacts(
             snap.selection, snap.project_name, exported_at, settings, records
         )
-        exporter.documents(facts)
+        digest = exporter.documents(facts)
         if req.zip:
-            zip_temp = _write_zip(staging, _zip_path(target))
-        old = staging.publish(replace=req.overwrite)
+            _write_zip(staging, paths)
+        targets.check_replaceable(target, req.overwrite)
+        actor = actor_or_default(req.actor)
+        hashes = [e.item.asset_hash for e in entries if e.relative is not None]
+        recorded = {**settings, "missing": len(facts.missing)}
+        export_id = intent.begin(
+            catalog,
+            paths,
+            project_id=req.project_id,
+            selection_id=snap.selection.id,
+            at=exported_at,
+            item_count=len(hashes),
+            settings=recorded,
+            actor=actor,
+            manifest_sha256=digest,
+        )
     except BaseException:
         staging.discard()
-        if zip_temp is not None:
-            zip_temp.unlink(missing_ok=True)
         raise
     try:
-        if zip_temp is not None:
-            os.replace(zip_temp, _zip_path(target))
-        settings["missing"] = len(facts.missing)
-        _record(catalog, req, target, entries, settings)
+        crash_point("pending")
+        paths.publish(replace=req.overwrite)
+        if not paths.placed(digest):
+            raise VerificationError(
+                f"{paths.target} did not read back as written", field="export_path"
+            )
+        with catalog.write() as conn:
+            intent.complete(
+                conn,
+                export_id,
+                project_id=req.project_id,
+                selection_id=snap.selection.id,
+                target=paths.target,
+                asset_hashes=hashes,
+                settings=recorded,
+                actor=actor,
+            )
     except BaseException:
-        restore(target, old)
-        if zip_temp is not None:
-            _zip_path(target).unlink(missing_ok=True)
-            zip_temp.unlink(missing_ok=True)
+        try:
+            intent.abandon(catalog, paths, export_id, digest)
+        except Exception as exc:  # the row stays pending: settled when next opened
+            log.warning("cannot roll back the export to %s yet: %s", paths.target, exc)
+        finally:
+            intent.end(paths)
         raise
-    finish(old)
+    intent.end(paths)
+    paths.finish()
     return SelectionExportResult(
         project_id=req.project_id,
         selection_id=snap.selection.id,
-        export_path=str(target),
-        zip_path=str(_zip_path(target)) if req.zip else None,
+        export_path=str(paths.target),
+        zip_path=str(paths.zip_target) if req.zip else None,
         mode=req.mode,
         layout=req.layout,
         exported_at=exported_at,

@@ -3,8 +3,10 @@ checked against its SHA-256, and the folder is renamed into place only when comp
 A copied file that does not read back with its asset's hash (the source changed since
 it was cataloged, or the write failed) is removed and reported, never kept.
 
-If the process dies, the staging folder is all that is left (its name carries the pid);
-the next export to the same target removes such folders whose process is gone.
+:class:`ExportPaths` names everything one export touches beside its target: the staging
+folder (and zip), and where a replaced export (and zip) is moved aside. The names carry
+the pid; the next export to the same target removes such leftovers whose process is
+gone, and :meth:`ExportPaths.roll_back` undoes a publication at any step.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import hashlib
 import os
 import secrets
 import shutil
+import signal
 import threading
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curata.errors import InvalidRequest, VerificationError
+from curata.selections.export.marker import Marker, folder_marker, zip_marker
 
 CHUNK = 1 << 20
 STAGING_TAG = ".curata-export-"
@@ -58,8 +64,9 @@ def remove_stale(target: Path) -> list[Path]:
             pid_text = entry.name[len(prefix) :].split("-", 1)[0]
             if not pid_text.isdigit() or _pid_alive(int(pid_text)):
                 continue
-            if tag == OLD_TAG and not (target.exists() or target.is_symlink()):
-                os.rename(entry, target)  # died between the two renames: put it back
+            original = _zip_path(target) if entry.name.endswith(".zip") else target
+            if tag == OLD_TAG and not (original.exists() or original.is_symlink()):
+                os.rename(entry, original)  # died between the two renames: put it back
                 continue
             _remove(entry)
             removed.append(entry)
@@ -74,8 +81,111 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
-def beside(target: Path, tag: str, suffix: str = "") -> Path:
-    return target.parent / f".{target.name}{tag}{os.getpid()}-{secrets.token_hex(4)}{suffix}"
+def beside(target: Path, tag: str, token: str) -> Path:
+    return target.parent / f".{target.name}{tag}{os.getpid()}-{token}"
+
+
+def _zip_path(target: Path) -> Path:
+    return target.with_name(target.name + ".zip")
+
+
+def _with_zip(path: Path) -> Path:
+    return path.with_name(path.name + ".zip")
+
+
+def _is_ours(check: Callable[[], Marker], manifest_sha256: str) -> bool:
+    """Whether the export ``check`` proves is the one whose manifest has this digest."""
+    try:
+        return check().manifest_sha256 == manifest_sha256
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def _rename_back(moved: Path, original: Path) -> None:
+    if (moved.exists() or moved.is_symlink()) and not (original.exists() or original.is_symlink()):
+        os.rename(moved, original)
+
+
+@dataclass(frozen=True)
+class ExportPaths:
+    """The target of one export and the paths beside it that the export uses."""
+
+    target: Path
+    staging: Path
+    previous: Path
+    zip: bool = False
+
+    @classmethod
+    def new(cls, target: Path, *, zip: bool) -> ExportPaths:
+        token = secrets.token_hex(4)
+        return cls(target, beside(target, STAGING_TAG, token), beside(target, OLD_TAG, token), zip)
+
+    @property
+    def zip_target(self) -> Path:
+        return _zip_path(self.target)
+
+    @property
+    def staging_zip(self) -> Path:
+        return _with_zip(self.staging)
+
+    @property
+    def previous_zip(self) -> Path:
+        return _with_zip(self.previous)
+
+    def publish(self, *, replace: bool) -> None:
+        """Rename the staging folder to the target. An existing target (empty, or any
+        with ``replace``: the caller proved it curata's) is first moved to ``previous``,
+        for :meth:`finish` to delete once the export is recorded or :meth:`roll_back`
+        to restore. Then the zip likewise."""
+        if self.target.exists() or self.target.is_symlink():
+            if not replace and any(self.target.iterdir()):
+                raise InvalidRequest(f"{self.target} is not empty", field="export_path")
+            os.rename(self.target, self.previous)
+            crash_point("moved-aside")
+        os.rename(self.staging, self.target)
+        if self.zip:
+            if self.zip_target.exists() or self.zip_target.is_symlink():
+                os.rename(self.zip_target, self.previous_zip)
+            os.rename(self.staging_zip, self.zip_target)
+        crash_point("renamed")
+
+    def placed(self, manifest_sha256: str) -> bool:
+        """Whether the target (and zip) in place are this export's, proven by their marker."""
+        if not _is_ours(lambda: folder_marker(self.target), manifest_sha256):
+            return False
+        return not self.zip or _is_ours(
+            lambda: zip_marker(self.zip_target, self.target.name), manifest_sha256
+        )
+
+    def roll_back(self, manifest_sha256: str) -> None:
+        """Undo the export whose manifest has this digest, whatever step it reached:
+        its target and zip (only if proven its own) and staging are removed, and what
+        it moved aside is put back. Safe to repeat."""
+        if _is_ours(lambda: folder_marker(self.target), manifest_sha256):
+            _remove(self.target)
+        if self.zip and _is_ours(
+            lambda: zip_marker(self.zip_target, self.target.name), manifest_sha256
+        ):
+            _remove(self.zip_target)
+        _remove(self.staging)
+        _remove(self.staging_zip)
+        _rename_back(self.previous, self.target)
+        _rename_back(self.previous_zip, self.zip_target)
+
+    def finish(self) -> None:
+        """The export is recorded: delete what it replaced (a leftover that cannot be
+        deleted now is removed by the next export to the target)."""
+        for path in (self.previous, self.previous_zip):
+            with contextlib.suppress(OSError):
+                _remove(path)
+
+
+def crash_point(name: str) -> None:
+    """A test hook: with ``CURATA_EXPORT_CRASH_AT=<name>`` in the environment the process
+    kills itself here with SIGKILL, so that a test can stop an export at an exact step
+    (``pending``, ``moved-aside``, ``renamed``) and check that the next start recovers."""
+    if os.environ.get("CURATA_EXPORT_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -84,7 +194,7 @@ class Staging:
 
     Safe to use from several threads (the export places files in parallel)."""
 
-    target: Path
+    paths: ExportPaths
     root: Path = field(init=False)
     written: dict[str, str] = field(default_factory=dict)
     bytes_written: int = 0
@@ -92,7 +202,7 @@ class Staging:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.root = beside(self.target, STAGING_TAG)
+        self.root = self.paths.staging
         self.root.mkdir()
 
     def path(self, relative: str) -> Path:
@@ -146,8 +256,8 @@ class Staging:
         except OSError as exc:
             if exc.errno == errno.EXDEV:
                 raise InvalidRequest(
-                    f"cannot hardlink {source} into {self.target.parent}: another filesystem; "
-                    "use mode copy or symlink",
+                    f"cannot hardlink {source} into {self.paths.target.parent}: another "
+                    "filesystem; use mode copy or symlink",
                     field="mode",
                 ) from None
             raise
@@ -158,33 +268,4 @@ class Staging:
 
     def discard(self) -> None:
         _remove(self.root)
-
-    def publish(self, *, replace: bool) -> Path | None:
-        """Rename the staging folder to the target. An existing target (empty, or any
-        with ``replace``) is first moved aside; the moved-aside folder is returned for
-        the caller to delete once the export is recorded (or to restore if not)."""
-        old = None
-        if self.target.exists() or self.target.is_symlink():
-            if not replace and any(self.target.iterdir()):
-                raise InvalidRequest(f"{self.target} is not empty", field="export_path")
-            old = beside(self.target, OLD_TAG)
-            os.rename(self.target, old)
-        try:
-            os.rename(self.root, self.target)
-        except OSError:
-            if old is not None:
-                os.rename(old, self.target)
-            raise
-        return old
-
-
-def restore(target: Path, old: Path | None) -> None:
-    """Undo :meth:`Staging.publish`: remove the new target, put the old one back."""
-    _remove(target)
-    if old is not None:
-        os.rename(old, target)
-
-
-def finish(old: Path | None) -> None:
-    if old is not None:
-        _remove(old)
+        _remove(self.paths.staging_zip)
