@@ -21,10 +21,11 @@ from curata.autoselect import fetch as fetch_service
 from curata.autoselect.service import AutoSelectService
 from curata.catalog import Catalog, ingest_errors
 from curata.catalog import assets as asset_store
+from curata.catalog import roots as root_store
 from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
-from curata.errors import invalid_from_pydantic
+from curata.errors import Forbidden, invalid_from_pydantic
 from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
@@ -71,6 +72,7 @@ from curata.models.autoselect import (
     Strategy,
     StrategyInfo,
 )
+from curata.models.scan import ScanRoot
 from curata.models.search import (
     SavedSearch,
     SavedSearchRequest,
@@ -154,23 +156,43 @@ class Curata:
         progress: ProgressCallback | None = None,
         *,
         include_hidden: bool = False,
+        follow_links: bool = False,
         workers: int | None = None,
         stop: threading.Event | None = None,
         batch_size: int = BATCH_SIZE,
     ) -> Response[ScanSummary]:
         """Catalog the files below ``paths``; unchanged files are not read again.
 
-        Results are committed every ``batch_size`` files (or every second); ``stop``
-        or Ctrl-C ends the scan after the current batch.
+        Symbolic links are followed only when they lead to a place inside ``paths``;
+        ``follow_links=True`` follows every link (not for a confined client, whose
+        ``paths`` must lie in its scan roots: otherwise ``Forbidden``). Results are
+        committed every ``batch_size`` files (or every second); ``stop`` or Ctrl-C ends
+        the scan after the current batch.
         """
         roots = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+        if self.confinement is not None:
+            if follow_links:
+                raise Forbidden(
+                    "a server's clients cannot follow links out of its scan roots",
+                    field="follow_links",
+                )
+            for root in roots:
+                self.confinement.check_scan(root, "paths")
         scanner = Scanner(
             self.catalog, workers=workers, progress=progress, stop=stop, batch_size=batch_size
         )
         summary = scanner.scan(
-            [os.fspath(p) for p in roots], project=project, include_hidden=include_hidden
+            [os.fspath(p) for p in roots],
+            project=project,
+            include_hidden=include_hidden,
+            follow_links=follow_links,
         )
         return Response.ok(summary, "scan interrupted" if summary.interrupted else "scan complete")
+
+    def scan_roots(self) -> Response[list[ScanRoot]]:
+        """The folders and files scanned so far, resolved (``follow_links`` as last used)."""
+        with self.catalog.read() as conn:
+            return Response.ok(root_store.listing(conn))
 
     def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
         """Everything known about one asset, by content hash, unique prefix, or path

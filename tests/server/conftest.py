@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from curata import Curata
+from curata.roots import Confinement
 from curata.server import create_app
 
 LIBRARY_PARTS = ("formats", "near-duplicates", "generators", "bad")
@@ -73,8 +74,17 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(scanned: Curata, cache_dir: Path) -> Iterator[LiveServer]:
-    with LiveServer(create_app(scanned, cache_dir=cache_dir)) as live:
+def confined(
+    scanned: Curata, library_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Curata:
+    """The catalog as the server's clients see it: they may scan the library and export
+    anywhere below the test session's temporary folder."""
+    return scanned.confined(Confinement.of([library_copy], [tmp_path_factory.getbasetemp()]))
+
+
+@pytest.fixture(scope="module")
+def server(confined: Curata, cache_dir: Path) -> Iterator[LiveServer]:
+    with LiveServer(create_app(confined, cache_dir=cache_dir)) as live:
         yield live
 
 

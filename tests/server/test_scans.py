@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from curata import Curata
+from curata.roots import Confinement
 from curata.server import create_app
 from tests.server.conftest import LiveServer
 
@@ -25,10 +26,14 @@ def empty_catalog(tmp_path: Path) -> Iterator[tuple[Curata, Path]]:
 
 
 @pytest.fixture
-def api(empty_catalog: tuple[Curata, Path], tmp_path: Path) -> Iterator[httpx.Client]:
+def api(
+    empty_catalog: tuple[Curata, Path], tmp_path: Path, fixtures: Path
+) -> Iterator[httpx.Client]:
+    """A server whose clients may scan the shared test files and this test's folder."""
     cur, _db = empty_catalog
+    confined = cur.confined(Confinement.of([fixtures, tmp_path]))
     with (
-        LiveServer(create_app(cur, cache_dir=tmp_path / "cache")) as live,
+        LiveServer(create_app(confined, cache_dir=tmp_path / "cache")) as live,
         httpx.Client(base_url=live.url, timeout=60) as client,
     ):
         yield client

@@ -100,6 +100,12 @@ def scan(
     include_hidden: bool = typer.Option(
         False, "--include-hidden", help="Also scan hidden files and folders like .git or @eaDir."
     ),
+    follow_links: bool = typer.Option(
+        False,
+        "--follow-links",
+        help="Also follow symbolic links that lead out of the scanned folders "
+        "(by default they are skipped with a warning).",
+    ),
     workers: int | None = typer.Option(
         None, "--workers", help="Worker processes (default: all cores)."
     ),
@@ -114,6 +120,7 @@ def scan(
     args = {
         "project": project,
         "include_hidden": include_hidden,
+        "follow_links": follow_links,
         "workers": workers,
         "batch_size": batch_size,
     }

@@ -1,14 +1,23 @@
-"""``curata serve``: the HTTP API and web page on loopback (or elsewhere with a token)."""
+"""``curata serve``: the HTTP API and web page on loopback (or elsewhere with a token).
+
+The server's clients may scan only below its ``--root`` folders and export only below
+its ``--export-root`` folders; it answers only to loopback host names and those given
+with ``--allow-host`` (and ``--host``), and refuses bodies over ``--max-body`` bytes.
+See ``docs/security.md``.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import typer
 
 from curata.cli.app import app, console, handle_errors, open_curata
+from curata.cli.confine import EXPORT_ROOTS_OPTION, ROOTS_OPTION, confinement
 from curata.errors import InvalidRequest
+from curata.hosts import is_loopback
+
+__all__ = ["DATABASE_OPTION", "check_exposure", "is_loopback", "serve", "use_database"]
 
 DATABASE_OPTION = typer.Option(
     None,
@@ -16,16 +25,6 @@ DATABASE_OPTION = typer.Option(
     "-d",
     help="Catalog URL or SQLite path (overrides the global --database / $CURATA_DATABASE).",
 )
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_exposure(host: str, token: str | None) -> None:
@@ -61,22 +60,49 @@ def serve(
     cache_dir: Path | None = typer.Option(
         None, "--cache-dir", help="Thumbnail cache (default $CURATA_HOME/cache)."
     ),
+    roots: list[Path] | None = ROOTS_OPTION,
+    export_roots: list[Path] | None = EXPORT_ROOTS_OPTION,
+    allow_hosts: list[str] | None = typer.Option(
+        None,
+        "--allow-host",
+        help="A host name the server answers to besides localhost, 127.0.0.1 and [::1] "
+        "(repeat for several; --host is added unless it is 0.0.0.0 or ::).",
+    ),
+    max_body: int | None = typer.Option(
+        None, "--max-body", min=1, help="Largest request body in bytes (default 1 MiB)."
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the HTTP API (docs at /docs) and the web page (at /)."""
     import uvicorn
 
     from curata.server import create_app
+    from curata.server.guard import MAX_BODY
 
     check_exposure(host, token)
     use_database(ctx, database)
-    curata = open_curata(ctx)
-    application = create_app(curata, token=token, cache_dir=cache_dir)
+    curata = open_curata(ctx).confined(confinement(roots, export_roots))
+    application = create_app(
+        curata,
+        token=token,
+        cache_dir=cache_dir,
+        hosts=[*(allow_hosts or ()), host],
+        max_body=max_body or MAX_BODY,
+    )
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"curata serving {curata.catalog.url.render_as_string(hide_password=True)} "
         f"at http://{shown}:{port}/ (API docs at /docs)"
         + ("; API token required" if token else ""),
+        highlight=False,
+    )
+    scope = curata.confinement
+    assert scope is not None
+    console.print(
+        "clients may scan "
+        + (", ".join(map(str, scope.scan_roots)) or "nothing (give --root to allow a folder)")
+        + "; exports go under "
+        + ", ".join(map(str, scope.export_roots)),
         highlight=False,
     )
     uvicorn.run(application, host=host, port=port, log_level=log_level)

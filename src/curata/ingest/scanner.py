@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from curata.catalog import Catalog, ingest_errors
+from curata.catalog import roots as scan_roots
 from curata.catalog.assets import KnownLocation, known_locations, mark_missing, record_probe
 from curata.catalog.codec import path_to_db
 from curata.catalog.projects import ensure_project
@@ -33,7 +34,7 @@ from curata.ingest.sidecars import (
     sidecar_signature,
     stat_lookup,
 )
-from curata.ingest.walker import FoundFile, WalkProblem, walk
+from curata.ingest.walker import OUTSIDE_ROOTS, FoundFile, WalkProblem, walk
 from curata.ingest.workers import probe_parallel
 from curata.models.probe import ProbeResult
 from curata.models.scan import ScanProgress, ScanSummary
@@ -56,12 +57,16 @@ class Discovery:
     # .json/.txt/.xmp file minus that extension: no other file can have a sidecar.
     walked: tuple[str, ...] = ()
     sidecar_stems: set[str] = field(default_factory=set)
+    # Symbolic links not followed because they lead out of the roots: a file cataloged
+    # through one of them (before links were checked) is no longer there for curata.
+    outside: set[str] = field(default_factory=set)
 
     def stat(self, path: str) -> tuple[int, float] | None:
-        """(size, mtime) of a path as discovered; stat only outside the walked folders."""
+        """(size, mtime) of a path as discovered; stat only outside the walked folders and
+        for links (a sidecar only when it stays in its folder, see :func:`stat_lookup`)."""
         found = self.files.get(path) or self.sidecars.get(path)
         if found is not None:
-            return found.size, found.mtime
+            return stat_lookup(path) if found.link else (found.size, found.mtime)
         return None if path.startswith(self.walked) else stat_lookup(path)
 
     def sidecar_signature(self, path: str) -> str | None:
@@ -84,14 +89,20 @@ class Plan:
 
 
 def discover(
-    roots: Sequence[str], include_hidden: bool = False, exclude: frozenset[str] = frozenset()
+    roots: Sequence[str],
+    include_hidden: bool = False,
+    exclude: frozenset[str] = frozenset(),
+    follow_links: bool = False,
 ) -> Discovery:
-    """Every file below the roots, but those in ``exclude`` (the catalog's own files)."""
+    """Every file below the roots, but those in ``exclude`` (the catalog's own files).
+    Symbolic links are followed only into the roots, unless ``follow_links``."""
     found = Discovery()
     for root in roots:
-        for item in walk(root, include_hidden):
+        for item in walk(root, include_hidden, roots=roots, follow_links=follow_links):
             if isinstance(item, WalkProblem):
                 found.problems.append(item)
+                if item.reason == OUTSIDE_ROOTS:
+                    found.outside.add(item.path)
             elif item.path not in exclude:
                 found.files.setdefault(item.path, item)
     found.sidecar_stems = {
@@ -185,18 +196,26 @@ class Scanner:
         self.stop = stop or threading.Event()
 
     def scan(
-        self, paths: Iterable[str], *, project: str | None = None, include_hidden: bool = False
+        self,
+        paths: Iterable[str],
+        *,
+        project: str | None = None,
+        include_hidden: bool = False,
+        follow_links: bool = False,
     ) -> ScanSummary:
+        """Scan ``paths``; their resolved roots are recorded (see :mod:`curata.catalog.roots`)
+        first, and symbolic links lead out of them only with ``follow_links``."""
         started = time.monotonic()
         roots = _normalize_roots(paths)
         summary = ScanSummary(roots=roots)
         project_id = None
-        if project:
-            with self.catalog.write() as conn:
+        with self.catalog.write() as conn:
+            scan_roots.record(conn, roots, follow_links, time.time())
+            if project:
                 project_id = ensure_project(conn, project)
-            summary.project = project_id
+        summary.project = project_id
         self.progress(ScanProgress(phase="discovering"))
-        discovery = discover(roots, include_hidden, catalog_files(self.catalog))
+        discovery = discover(roots, include_hidden, catalog_files(self.catalog), follow_links)
         work = plan(self.catalog, roots, discovery)
         summary.files_seen = len(discovery.files)
         summary.unchanged = work.unchanged
@@ -217,8 +236,9 @@ class Scanner:
         now = time.time()
         with self.catalog.write() as conn:
             for problem in problems:
-                ingest_errors.record(conn, path_to_db(problem.path), problem.reason, now)
-        summary.failed += len(problems)
+                path = path_to_db(problem.path)
+                ingest_errors.record(conn, path, problem.reason, now, problem.level)
+        summary.failed += sum(p.level == "error" for p in problems)
 
     def _read(
         self, files: list[FoundFile], project_id: str | None, summary: ScanSummary
@@ -264,10 +284,14 @@ class Scanner:
         summary.bytes_read += sum(r.file_size for r in batch if not r.error)
 
     def _mark_missing(self, known: dict[str, KnownLocation], discovery: Discovery) -> int:
+        """Cataloged files that are gone, or reached only through a link out of the roots."""
+        through = tuple(link + os.sep for link in discovery.outside)
         gone = [
             path
             for path, loc in known.items()
-            if not loc.missing and path not in discovery.files and not os.path.lexists(path)
+            if not loc.missing
+            and path not in discovery.files
+            and (not os.path.lexists(path) or path in discovery.outside or path.startswith(through))
         ]
         if not gone:
             return 0

@@ -7,6 +7,11 @@ exist. A sidecar's content becomes a ``sidecar:json``/``sidecar:txt``/``sidecar:
 block for the metadata parsers, and its size and mtime go into the owner's
 *sidecar signature*, which the scanner compares to re-read a file whose sidecar
 appeared, changed or went away.
+
+A sidecar is read only when it is a regular file in the folder of its file, or a
+symbolic link that resolves into that folder: a link out of it (``a.png.txt ->
+/etc/shadow``) is neither read nor part of the signature, and a FIFO or a device in a
+sidecar's place is never opened.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Collection
+
+from curata.roots import is_within, real
 
 SIDECAR_EXTENSIONS = (".json", ".txt", ".xmp")
 MAX_SIDECAR_BYTES = 4 * 1024 * 1024
@@ -33,9 +40,20 @@ def candidates(path: str) -> list[tuple[str, str]]:
     return out
 
 
+def stays_in_folder(path: str) -> bool:
+    """Whether ``path`` resolves into its own folder (a plain file always does)."""
+    return is_within(path, os.path.dirname(path))
+
+
 def stat_lookup(path: str) -> tuple[int, float] | None:
+    """(size, mtime) of the regular file at ``path``; None when there is none, or when
+    ``path`` is a symbolic link leading out of its folder."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            if not stays_in_folder(path):
+                return None
+            st = os.stat(path)
     except OSError:
         return None
     return (st.st_size, st.st_mtime) if stat.S_ISREG(st.st_mode) else None
@@ -76,13 +94,26 @@ def read_sidecars(path: str) -> tuple[dict[str, str], list[str]]:
             problems.append(f"sidecar {os.path.basename(sidecar)} is too large ({size} bytes)")
             continue
         try:
-            with open(sidecar, "rb") as fh:
-                data = fh.read(MAX_SIDECAR_BYTES)
+            data = _read_regular(sidecar)
         except OSError as exc:
             problems.append(f"sidecar {os.path.basename(sidecar)}: {exc.strerror or exc}")
             continue
         blocks[f"sidecar:{kind}"] = data.decode("utf-8-sig", errors="replace")
     return blocks, problems
+
+
+def _read_regular(path: str) -> bytes:
+    """At most :data:`MAX_SIDECAR_BYTES` of the regular file ``path`` resolves to, if it
+    resolves into its own folder. Opened without following a link swapped in since, and
+    without blocking, so a FIFO put in its place cannot hang the scan."""
+    target = real(path)
+    if not is_within(target, os.path.dirname(path)):
+        raise OSError(0, "symlink leads outside its folder; not read")
+    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file; not read")
+        return fh.read(MAX_SIDECAR_BYTES)
 
 
 def sidecar_owners(files: Collection[str]) -> dict[str, str]:

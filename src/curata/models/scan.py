@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from curata.models.common import StrictModel
@@ -14,6 +16,15 @@ class ScanRequest(StrictModel):
     paths: list[FsPath] = Field(min_length=1, description="files or folders to catalog")
     project: str | None = Field(None, description="project to file new assets under")
     include_hidden: bool = Field(False, description="also walk hidden folders and files")
+
+
+class ScanRoot(BaseModel):
+    """A folder (or file) that was scanned, as its resolved real path."""
+
+    path: str
+    follow_links: bool = Field(description="scanned with --follow-links (last time)")
+    first_scan: datetime
+    last_scan: datetime
 
 
 class ScanProgress(BaseModel):

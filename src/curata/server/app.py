@@ -4,12 +4,14 @@
 keeps ownership and closes it). With ``token`` set, every API request needs
 ``Authorization: Bearer <token>``; the web page's static files and the API description
 (``/openapi.json``, ``/docs``) hold no catalog data and stay reachable without it.
+Every request first passes :class:`curata.server.guard.RequestGuard` (Host, Origin,
+body size, methods).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,9 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from curata import __version__
 from curata.config import cache_dir as default_cache_dir
 from curata.interface import Curata
+from curata.roots import Confinement
 from curata.server import errors
 from curata.server.auth import require_token
 from curata.server.files import Thumbnails
+from curata.server.guard import MAX_BODY, RequestGuard
 from curata.server.jobs import ScanJobs
 from curata.server.routes import (
     artwork,
@@ -45,7 +49,13 @@ Successful responses are the envelope `{success, message, data, error}` with the
 `data`. Errors use the same envelope with `success: false` and `error: {code, message,
 field, details}`: 422 for an invalid request (the field path and the reason), 404 when
 something named does not exist, 409 for a conflict with the catalog's state, 401 for a
-missing or wrong API token.
+missing or wrong API token, 403 for a path outside the server's roots or a request from
+a Host or Origin it does not answer to, 413 for a body over the server's limit.
+
+Every request's `Host` must be a loopback name or address (or a name the server was
+started with, `--allow-host`); a POST, PUT, PATCH or DELETE that carries an `Origin` must
+come from this server itself. Scans run only below the server's `--root` folders, and
+files are served only from cataloged locations that still resolve inside a scan root.
 """
 
 ROUTERS = (
@@ -64,8 +74,22 @@ def create_app(
     curata: Curata,
     token: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    *,
+    hosts: Iterable[str] = (),
+    max_body: int = MAX_BODY,
 ) -> FastAPI:
-    """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir``."""
+    """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir``.
+
+    The app always runs confined: a ``curata`` without a confinement (a trusted Python
+    or CLI facade) is served as ``curata.confined(Confinement.of())``, that is with no
+    scan roots (every ``POST /scans`` is refused; files are served from the catalog's
+    recorded scan roots) and exports only below the default export root
+    (``$CURATA_HOME/exports``). Pass ``curata.confined(Confinement.of(roots, exports))``
+    to allow more. ``hosts`` are the ``Host`` names answered besides loopback (``curata
+    serve --allow-host`` and its ``--host``); bodies over ``max_body`` bytes are 413.
+    """
+    if curata.confinement is None:
+        curata = curata.confined(Confinement.of())
     jobs = ScanJobs(curata)
 
     @asynccontextmanager
@@ -84,6 +108,7 @@ def create_app(
     app.state.scan_jobs = jobs
     app.state.thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
     errors.install(app)
+    app.add_middleware(RequestGuard, hosts=tuple(hosts), max_body=max_body)
     # Only a server with a token declares (and enforces) bearer security in its OpenAPI.
     guard = [Depends(require_token)] if app.state.token else []
     for router in ROUTERS:

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routers: the app's ``Curata``, scan jobs and thumbnails."""
+"""Dependencies shared by the routers: the app's ``Curata``, scan jobs, thumbnails and the
+roots files are served from."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from starlette.responses import Response as StarletteResponse
 
 from curata.interface import Curata
 from curata.models import Response
-from curata.server.files import Thumbnails
+from curata.server.files import ServedRoot, Thumbnails, serving_roots
 from curata.server.jobs import ScanJobs
 
 
@@ -25,9 +26,14 @@ def _thumbnails(request: Request) -> Thumbnails:
     return request.app.state.thumbnails
 
 
+def _roots(request: Request) -> list[ServedRoot]:
+    return serving_roots(request.app.state.curata)
+
+
 CurataDep = Annotated[Curata, Depends(_curata)]
 JobsDep = Annotated[ScanJobs, Depends(_jobs)]
 ThumbnailsDep = Annotated[Thumbnails, Depends(_thumbnails)]
+RootsDep = Annotated[list[ServedRoot], Depends(_roots)]
 
 AssetHash = Annotated[
     str,

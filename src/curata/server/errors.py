@@ -98,8 +98,11 @@ def install(app: FastAPI) -> None:
 
 _DESCRIPTIONS = {
     401: "Missing or wrong API token",
+    403: "Outside what this server may reach (a path outside its roots), or a Host or "
+    "Origin it does not answer to",
     404: "Not found",
     409: "Conflict with the catalog's state",
+    413: "The request body is larger than the server's limit (--max-body, default 1 MiB)",
     422: "Invalid request: names the field path and the reason",
     502: "An artwork provider failed, refused the request or is not configured",
 }

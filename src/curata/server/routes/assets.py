@@ -9,7 +9,14 @@ from fastapi.responses import FileResponse
 
 from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
 from curata.models.paths import display
-from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, ThumbnailsDep, envelope
+from curata.server.deps import (
+    AssetHash,
+    CurataDep,
+    EnvelopeResponse,
+    RootsDep,
+    ThumbnailsDep,
+    envelope,
+)
 from curata.server.errors import error_responses
 from curata.server.files import THUMBNAIL_SIZES, cataloged_file, media_type_of
 
@@ -66,15 +73,16 @@ def rate_assets(request: RateRequest, curata: CurataDep) -> EnvelopeResponse:
     response_class=FileResponse,
     responses={
         200: {"description": "The file's bytes", "content": {"*/*": _BINARY}},
-        **error_responses(404, 422),
+        **error_responses(403, 404, 422),
     },
     summary="Download the asset's file",
 )
-def asset_file(hash: AssetHash, curata: CurataDep) -> FileResponse:
-    """Streams a cataloged location of the asset; nothing outside the catalog is served."""
+def asset_file(hash: AssetHash, curata: CurataDep, roots: RootsDep) -> FileResponse:
+    """Streams a cataloged location of the asset that still resolves inside a scan root
+    (the server's ``--root`` folders, else the folders scanned); nothing else is served."""
     asset = curata.get_asset(hash).data
     assert asset is not None
-    path = cataloged_file(asset)
+    path = cataloged_file(asset, roots)
     # A header carries text: a name that is not UTF-8 is offered with U+FFFD in it.
     return FileResponse(path, media_type=media_type_of(asset, path), filename=display(path.name))
 
@@ -84,7 +92,7 @@ def asset_file(hash: AssetHash, curata: CurataDep) -> FileResponse:
     response_class=FileResponse,
     responses={
         200: {"description": "A JPEG thumbnail", "content": {"image/jpeg": _BINARY}},
-        **error_responses(404, 422),
+        **error_responses(403, 404, 422),
     },
     summary="A JPEG thumbnail of an image asset",
 )
@@ -92,6 +100,7 @@ def asset_thumbnail(
     hash: AssetHash,
     curata: CurataDep,
     thumbnails: ThumbnailsDep,
+    roots: RootsDep,
     size: Annotated[
         int,
         Query(
@@ -105,7 +114,7 @@ def asset_thumbnail(
     asset = curata.get_asset(hash).data
     assert asset is not None
     return FileResponse(
-        thumbnails.get(asset, size),
+        thumbnails.get(asset, size, roots),
         media_type="image/jpeg",
         headers={"Cache-Control": "max-age=86400, immutable"},
     )

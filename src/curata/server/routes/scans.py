@@ -32,12 +32,15 @@ JobDep = Annotated[Job, Depends(_job)]
     "/scans",
     status_code=202,
     response_model=Response[ScanJob],
-    responses=error_responses(409, 422),
+    responses=error_responses(403, 409, 422),
     summary="Start a scan in the background",
 )
 def start_scan(request: ScanRequest, jobs: JobsDep) -> EnvelopeResponse:
     """Catalogs files and folders on the server's machine with ``Curata.scan``.
 
+    Only paths inside the server's scan roots (``curata serve --root``) may be scanned:
+    any other is a 403 naming ``paths``, and a server started without ``--root`` refuses
+    every scan. Symbolic links are followed only when they stay inside the scanned paths.
     Returns the job (its ``id`` is used below) once the scan has accepted its paths; a
     path that does not exist is a 422, a scan already running a 409.
     """
