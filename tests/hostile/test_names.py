@@ -34,6 +34,7 @@ from curata.catalog.codec import json_from_db, json_to_db, path_from_db, path_to
 from curata.errors import InvalidRequest
 from curata.models import SearchResponse
 from curata.models.paths import FsPath, display, path_from_json, path_to_json
+from curata.roots import Confinement
 from curata.server import create_app
 from mcp import Client, StdioServerParameters
 
@@ -269,9 +270,11 @@ def test_export_writes_the_files_and_a_manifest_that_round_trips(
 
 
 @pytest.fixture(scope="module")
-def http(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def http(
+    db: Path, lib: Library, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
     with (
-        Curata(database=db) as cur,
+        Curata(database=db, confinement=Confinement.of([lib.root])) as cur,
         LiveServer(create_app(cur, cache_dir=tmp_path_factory.mktemp("cache"))) as live,
         httpx.Client(base_url=live.url, timeout=60) as client,
     ):
