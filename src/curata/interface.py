@@ -294,7 +294,7 @@ class Curata:
             else target
         )
         req = parse_request(SimilarRequest, value)
-        result = similarity_service.find_similar(self.catalog, req, filters)
+        result = similarity_service.find_similar(self.catalog, req, filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
     def find_duplicates(

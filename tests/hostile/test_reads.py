@@ -24,7 +24,7 @@ from tests.server.conftest import LiveServer
 
 from curata import Curata
 from curata.catalog.schema import scan_roots
-from curata.errors import Forbidden
+from curata.errors import Forbidden, InvalidRequest
 from curata.ingest.walker import OUTSIDE_ROOTS
 from curata.roots import Confinement, real
 from curata.server import create_app
@@ -242,3 +242,44 @@ def test_a_confined_client_cannot_follow_links(cur: Curata, lib: Path) -> None:
     with pytest.raises(Forbidden) as refused:
         cur.confined(Confinement.of([lib])).scan([lib], follow_links=True)
     assert refused.value.field == "follow_links"
+
+
+def test_a_confined_client_finds_similar_only_to_files_inside_its_roots(
+    cur: Curata, lib: Path
+) -> None:
+    """``find_similar`` with a file path reads that file: a server's client may name only
+    one inside its scan roots (was: any image the server user can read)."""
+    cur.scan([lib], workers=1)
+    private = lib.parent / "outside" / "private.jpg"
+    confined = cur.confined(Confinement.of([lib]))
+    with pytest.raises(Forbidden) as refused:
+        confined.find_similar(str(private), threshold=64)
+    assert refused.value.field == "target"
+    # Through a link in the library, or spelled with "..": still outside once resolved.
+    for spelled in (lib / "elsewhere" / "private.jpg", lib / ".." / "outside" / "private.jpg"):
+        with pytest.raises(Forbidden):
+            confined.find_similar(str(spelled), threshold=64)
+    # A file inside the roots, and a cataloged asset, are fine; the trusted caller reads any.
+    inside = confined.find_similar(str(lib / "photo.jpg"), threshold=64)
+    assert inside.data is not None
+    assert cur.find_similar(str(private), threshold=64).data is not None
+
+
+def test_a_confined_client_turns_only_locations_inside_its_roots(
+    cur: Curata, lib: Path, tmp_path: Path
+) -> None:
+    """``invariant`` re-reads the target's pixels from its cataloged locations: only the
+    ones that still resolve inside the roots (was: any cataloged location)."""
+    cur.scan([lib], workers=1)
+    asset = cur.get_asset(str(lib / "photo.jpg")).data
+    assert asset is not None
+    other = tmp_path / "other"
+    other.mkdir()
+    confined = cur.confined(Confinement.of([other]))
+    with pytest.raises(InvalidRequest) as refused:
+        confined.find_similar({"target": asset.content_hash, "invariant": True})
+    assert refused.value.field == "invariant"
+    found = cur.confined(Confinement.of([lib])).find_similar(
+        {"target": asset.content_hash, "invariant": True}
+    )
+    assert found.data is not None

@@ -24,9 +24,10 @@ from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import assets as asset_store
+from curata.catalog import roots as root_store
 from curata.catalog import similarity as hash_store
 from curata.catalog.codec import to_unsigned64
-from curata.errors import InvalidRequest, NotFound
+from curata.errors import Forbidden, InvalidRequest, NotFound
 from curata.ingest.probe import probe_file
 from curata.models.assets import Asset
 from curata.models.search import SearchFilters
@@ -41,6 +42,7 @@ from curata.models.similarity import (
     SimilarResult,
     SimilarTarget,
 )
+from curata.roots import Confinement, containing_root
 from curata.search import matching_ids
 from curata.similarity.join import join
 from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
@@ -92,16 +94,37 @@ def _asset_target(conn: Connection, asset_id: int, path: str | None = None) -> T
     return Target("asset", to_unsigned64(stored), asset_id, content_hash, path)
 
 
-def resolve_target(conn: Connection, text: str) -> Target:
-    """A raw hash, a cataloged asset (hash, prefix, path) or an image file outside the catalog."""
+def readable_roots(conn: Connection, confinement: Confinement | None) -> list[Path] | None:
+    """The folders a caller may read files from: None (anywhere) for a trusted caller; a
+    server's client, its scan roots, or the catalog's recorded ones when it was given none."""
+    if confinement is None:
+        return None
+    if confinement.scan_roots:
+        return list(confinement.scan_roots)
+    return [Path(r.path) for r in root_store.listing(conn)]
+
+
+def _may_read(path: str, roots: list[Path] | None) -> bool:
+    return roots is None or containing_root(path, roots) is not None
+
+
+def resolve_target(conn: Connection, text: str, roots: list[Path] | None = None) -> Target:
+    """A raw hash, a cataloged asset (hash, prefix, path) or an image file outside the
+    catalog; with ``roots`` (see :func:`readable_roots`) only a file inside them is read."""
     raw = _raw_hash(text)
     if raw is not None:
         return Target("hash", raw)
+    readable = _may_read(text, roots) and Path(text).is_file()
     try:
         asset_id = asset_store.resolve(conn, text)
-        return _asset_target(conn, asset_id, text if Path(text).is_file() else None)
+        return _asset_target(conn, asset_id, text if readable else None)
     except NotFound:
-        if not Path(text).is_file():
+        if roots is not None and os.sep in text and not _may_read(text, roots):
+            allowed = ", ".join(map(str, roots)) or "none recorded"
+            raise Forbidden(
+                f"{text!r} is outside the server's scan roots ({allowed})", field="target"
+            ) from None
+        if not readable:
             raise NotFound(
                 f"{text!r} is neither a cataloged asset nor an image file", field="target"
             ) from None
@@ -117,22 +140,25 @@ def resolve_target(conn: Connection, text: str) -> Target:
         return Target("file", probe.phash, None, probe.content_hash, path)
 
 
-def _pixels_source(conn: Connection, target: Target) -> list[str]:
+def _pixels_source(conn: Connection, target: Target, roots: list[Path] | None) -> list[str]:
     if target.kind == "hash":
         raise InvalidRequest(
             "a raw hash has no pixels to turn; give an asset or an image file", field="invariant"
         )
     if target.path:
         return [target.path]
-    return hash_store.readable_paths(conn, target.asset_id)  # type: ignore[arg-type]
+    paths = hash_store.readable_paths(conn, target.asset_id)  # type: ignore[arg-type]
+    return [p for p in paths if _may_read(p, roots)]
 
 
-def query_hashes(conn: Connection, target: Target, invariant: bool) -> dict[Orientation, int]:
+def query_hashes(
+    conn: Connection, target: Target, invariant: bool, roots: list[Path] | None = None
+) -> dict[Orientation, int]:
     """The hashes to look up: the target's, and with ``invariant`` its 7 turned forms."""
     if not invariant:
         return {Orientation.ORIGINAL: target.phash}
     reasons = []
-    for path in _pixels_source(conn, target):
+    for path in _pixels_source(conn, target, roots):
         try:
             hashes = orientation_hashes(load_for_hashing(path))
         except UnreadableImage as exc:
@@ -167,12 +193,20 @@ def best_per_position(
     return pos[order], dist[order], rank[order]
 
 
-def find_similar(catalog: Catalog, req: SimilarRequest, filters: Filters = None) -> SimilarResult:
+def find_similar(
+    catalog: Catalog,
+    req: SimilarRequest,
+    filters: Filters = None,
+    confinement: Confinement | None = None,
+) -> SimilarResult:
+    """The assets similar to ``req.target``; a ``confinement`` (a server's client) reads
+    image files only inside its scan roots."""
     allowed = _allowed_ids(catalog, filters)
     store = index_for(catalog)
     with catalog.read() as conn:
-        target = resolve_target(conn, req.target)
-        queries = query_hashes(conn, target, req.invariant)
+        roots = readable_roots(conn, confinement)
+        target = resolve_target(conn, req.target, roots)
+        queries = query_hashes(conn, target, req.invariant, roots)
         with store.lock:
             store.sync(conn)
             ids, index = store.ids, store.index
