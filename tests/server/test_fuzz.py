@@ -8,10 +8,11 @@ Schema cannot express, so schemathesis's positive-data-acceptance check is off. 
 negative-data-rejection check is off too: pydantic reads JSON leniently where the schema
 is strict, e.g. ``true`` for a number; such requests must still get a documented,
 schema-conforming answer.)
-Left out: the operations that read or write folders on the server named in the request
-(``POST /scans``, ``/selections/export``, ``/artwork/fetch``, ``/artwork/locks``): a
-generated ``/`` or ``.`` would catalog the machine or write into the working directory,
-and fetch would talk to the artwork providers. Their validation is tested on its own.
+Left out here: the operations that read or write folders on the server named in the
+request (``POST /scans``, ``/selections/export``, ``/artwork/locks``): they are fuzzed
+by ``tests/hostile/test_fuzz_writes.py`` on a server confined to temporary roots, which
+also checks that nothing outside the export root was written. ``/artwork/fetch`` is
+left out of both: it would talk to the artwork providers.
 
 The operations are driven with Hypothesis directly (schemathesis's pytest plugin does not
 run on this pytest version), a bounded number of examples each.

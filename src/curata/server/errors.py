@@ -105,6 +105,9 @@ _DESCRIPTIONS = {
     413: "The request body is larger than the server's limit (--max-body, default 1 MiB)",
     422: "Invalid request: names the field path and the reason",
     502: "An artwork provider failed, refused the request or is not configured",
+    503: "Busy (every pattern-search slot or catalog connection in use) or the catalog is "
+    "unavailable: retry later",
+    507: "The disk is full: the operation wrote nothing it keeps",
 }
 
 

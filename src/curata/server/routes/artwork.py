@@ -112,7 +112,7 @@ def reset_priorities(request: PriorityResetRequest, curata: CurataDep) -> Envelo
 @router.post(
     "/fetch",
     response_model=Response[FetchResult],
-    responses=error_responses(404, 422, 502),
+    responses=error_responses(403, 404, 422, 502, 507),
     summary="Download the best artwork for one item into its folder",
 )
 def fetch_artwork(request: FetchRequest, curata: CurataDep) -> EnvelopeResponse:
@@ -124,7 +124,7 @@ def fetch_artwork(request: FetchRequest, curata: CurataDep) -> EnvelopeResponse:
 @router.post(
     "/locks",
     response_model=Response[LockState],
-    responses=error_responses(404, 422),
+    responses=error_responses(403, 404, 422, 507),
     summary="Lock or unlock asset types in an item folder",
 )
 def lock_artwork(request: LockRequest, curata: CurataDep) -> EnvelopeResponse:

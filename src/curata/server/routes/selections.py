@@ -136,7 +136,7 @@ def find_similar_to_selection(
 @router.post(
     "/selections/export",
     response_model=Response[SelectionExportResult],
-    responses=error_responses(404, 409, 422),
+    responses=error_responses(403, 404, 409, 422, 507),
     summary="Export a selection to a folder on the server",
 )
 def export_selection(request: SelectionExportRequest, curata: CurataDep) -> EnvelopeResponse:
