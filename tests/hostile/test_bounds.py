@@ -494,3 +494,68 @@ def test_busy_pattern_search_over_http_is_503(cur: Curata, tmp_path: Path) -> No
         assert "retry later" in error["message"]
         plain = httpx.post(f"{live.url}/search", json={"filters": {"tags": ["portrait"]}})
         assert plain.status_code == 200
+
+
+# --- text that is not Unicode ------------------------------------------------------
+
+SURROGATE_BODIES = [  # (path, JSON body with a "\ud800" escape, the field named)
+    ("/projects", '{"name": "P", "description": "x\\udfff"}', "description"),
+    (
+        "/selections",
+        '{"project_id": "p", "name": "S", "constraints": {"k\\ud800": 1}}',
+        "constraints.k\ufffd",
+    ),
+    ("/saved-searches", '{"name": "n\\ud800", "query": {}}', "name"),
+    ("/search", '{"filters": {"filename_pattern": "\\ud800"}}', "filename_pattern"),
+    (
+        "/selections",
+        '{"project_id": "p", "name": "S", "criteria": {"a": ["\\udc80"]}}',
+        "criteria.a.0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), SURROGATE_BODIES)
+def test_unpaired_surrogates_in_free_text_are_422_naming_the_field(
+    cur: Curata, tmp_path: Path, path: str, body: str, field: str
+) -> None:
+    """A JSON ``"\\ud800"`` decodes to a lone surrogate, which SQLite and PostgreSQL
+    refuse to store: it used to be a 500 (and an ``UnicodeEncodeError`` in Python)."""
+    with LiveServer(create_app(cur, cache_dir=tmp_path / "cache")) as live:
+        answer = httpx.post(
+            live.url + path,
+            content=body,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["field"] == field
+
+
+def test_unpaired_surrogates_are_invalid_in_python_but_paths_keep_theirs(cur: Curata) -> None:
+    refused = _error(lambda: cur.create_project({"name": "P", "description": "x\udfff"}))
+    assert refused.field == "description"
+    # A path field names a file exactly: os.fsdecode's surrogates are its bytes.
+    name = os.fsdecode(b"/no/such/caf\xe9.jpg")
+    with pytest.raises(Exception) as missing:
+        cur.find_similar(name)
+    assert not isinstance(missing.value, InvalidRequest) or missing.value.field != "target"
+
+
+_json_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=5)
+_json_like = st.recursive(
+    _json_text | st.integers() | st.none(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_json_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(value=_json_like, surrogate=st.integers(0xD800, 0xDFFF))
+def test_an_unpaired_surrogate_is_found_wherever_it_is(value: Any, surrogate: int) -> None:
+    from curata.models.common import unpaired_surrogate
+
+    assert unpaired_surrogate(value) is None
+    bad = "a" + chr(surrogate)
+    assert unpaired_surrogate(bad) == ""
+    assert unpaired_surrogate([value, {"k": [bad]}]) == ".1.k.0"
+    assert unpaired_surrogate({bad: value}) == ".a\ufffd"

@@ -3,12 +3,13 @@ method returns."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from curata.models.paths import FsPath
+from curata.models.paths import FsPath, display, is_text, may_hold_file_names
 
 T = TypeVar("T")
 
@@ -96,9 +97,58 @@ AssetRefs = Annotated[
 
 
 class StrictModel(BaseModel):
-    """Request models: unknown fields are an error, never silently dropped."""
+    """Request models: unknown fields are an error, never silently dropped; text that is
+    not valid Unicode (an unpaired surrogate, which JSON can smuggle in as ``"\\ud800"``
+    and which no catalog can store) is an ``InvalidRequest`` naming the field. Fields that
+    carry file names (:func:`~curata.models.paths.may_hold_file_names`) keep theirs."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+    @model_validator(mode="after")
+    def _text_is_unicode(self) -> Self:
+        for name in _text_fields(type(self)):
+            where = unpaired_surrogate(getattr(self, name))
+            if where is not None:
+                from curata.errors import InvalidRequest  # errors imports models
+
+                raise InvalidRequest(
+                    "holds an unpaired surrogate (U+D800-U+DFFF), which is not text; a file "
+                    'name that is not UTF-8 goes in a path field, as the {"text", "base64"} '
+                    "object",
+                    field=name + where,
+                )
+        return self
+
+
+@functools.cache
+def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that hold text, not file names."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if not may_hold_file_names(info.annotation, *info.metadata)
+    )
+
+
+def unpaired_surrogate(value: Any) -> str | None:
+    """Where in ``value`` (strings, lists, dicts; not nested models, which check their
+    own fields) a string holds an unpaired surrogate: ``""`` for ``value`` itself,
+    ``".2.reason"`` for one inside, None when there is none."""
+    if isinstance(value, str):
+        return None if is_text(value) else ""
+    if isinstance(value, list | tuple | set | frozenset):
+        for i, item in enumerate(value):
+            where = unpaired_surrogate(item)
+            if where is not None:
+                return f".{i}{where}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = unpaired_surrogate(key)
+            if where is None:
+                where = unpaired_surrogate(item)
+            if where is not None:
+                return f".{display(str(key))}{where}"
+    return None
 
 
 class Response(BaseModel, Generic[T]):

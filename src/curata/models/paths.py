@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticSerializationError, to_json
@@ -147,3 +147,18 @@ JsonDict = Annotated[
 #: Free text that may quote a file name (notes, reasons): ``str`` in Python; in JSON a
 #: character that is not valid text is shown as U+FFFD (:func:`display`).
 DisplayText = Annotated[str, PlainSerializer(display, return_type=str, when_used="json")]
+
+
+def may_hold_file_names(*annotations: Any) -> bool:
+    """Whether a type (or ``Annotated`` metadata) is, or contains, one of the types above
+    that carry file names exactly (:data:`FsPath`, :data:`JsonData`, :data:`JsonDict`,
+    :data:`DisplayText`): in Python their strings may hold :func:`os.fsdecode`'s
+    surrogates, and the catalog's codec stores them."""
+    for item in annotations:
+        if isinstance(item, BeforeValidator) and item.func is path_from_json:
+            return True
+        if isinstance(item, PlainSerializer) and item.func in (_safe_data, display):
+            return True
+        if may_hold_file_names(*get_args(item), *getattr(item, "__metadata__", ())):
+            return True
+    return False
