@@ -287,14 +287,15 @@ class Curata:
         """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's:
         an asset (hash, prefix, path), an image file, or a raw ``phash:HEX``. ``filters``
         (a ``SearchFilters``) restricts the candidates; ``invariant`` also matches
-        mirrored and 90/180/270-degree rotated copies."""
+        mirrored and 90/180/270-degree rotated copies. A confined facade accepts a file
+        target only inside its scan roots (``Forbidden``)."""
         value = (
             {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
             if isinstance(target, str)
             else target
         )
         req = parse_request(SimilarRequest, value)
-        result = similarity_service.find_similar(self.catalog, req, filters)
+        result = similarity_service.find_similar(self.catalog, req, filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
     def find_duplicates(

@@ -14,6 +14,7 @@ assets present at several locations. Each group has a suggested keeper
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from curata.models.similarity import (
     SimilarResult,
     SimilarTarget,
 )
+from curata.roots import Confinement
 from curata.search import matching_ids
 from curata.similarity.join import join
 from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
@@ -48,6 +50,7 @@ from curata.similarity.orientation import UnreadableImage, load_for_hashing, ori
 from curata.similarity.store import index_for
 
 RAW_PREFIXES = ("phash:", "0x")
+_HASH = re.compile(rf"[0-9a-f]{{{asset_store.MIN_PREFIX},64}}")
 JOIN_THREADS = max(1, min(2, os.cpu_count() or 1))
 Filters = SearchFilters | dict[str, Any] | None
 
@@ -167,7 +170,27 @@ def best_per_position(
     return pos[order], dist[order], rank[order]
 
 
-def find_similar(catalog: Catalog, req: SimilarRequest, filters: Filters = None) -> SimilarResult:
+def check_target(text: str, confinement: Confinement) -> None:
+    """A confined caller (a server's client) may name a raw hash or a content hash
+    (prefix) freely; a target that names a file must lie in a scan root (``Forbidden``)."""
+    lowered = text.strip().lower()
+    if lowered.startswith(RAW_PREFIXES):
+        return
+    if _HASH.fullmatch(lowered) and not os.path.lexists(text):
+        return
+    confinement.check_scan(text, "target")
+
+
+def find_similar(
+    catalog: Catalog,
+    req: SimilarRequest,
+    filters: Filters = None,
+    confinement: Confinement | None = None,
+) -> SimilarResult:
+    """Assets within ``req.threshold`` of the target; ``confinement``: a server's client,
+    whose file targets must lie in its scan roots."""
+    if confinement is not None:
+        check_target(req.target, confinement)
     allowed = _allowed_ids(catalog, filters)
     store = index_for(catalog)
     with catalog.read() as conn:
