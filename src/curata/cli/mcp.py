@@ -71,9 +71,9 @@ def mcp_command(
         err_console.print(f"curata MCP server at http://{host}:{port}/mcp", highlight=False)
         run_http(curata, host, port)
         return
-    if os.isatty(0):
-        greet(curata)
     try:
+        if os.isatty(0):
+            greet(curata)
         run_stdio(curata)
     except KeyboardInterrupt:
         err_console.print("curata mcp stopped", highlight=False)
