@@ -287,7 +287,8 @@ class Curata:
         """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's:
         an asset (hash, prefix, path), an image file, or a raw ``phash:HEX``. ``filters``
         (a ``SearchFilters``) restricts the candidates; ``invariant`` also matches
-        mirrored and 90/180/270-degree rotated copies."""
+        mirrored and 90/180/270-degree rotated copies. A confined facade accepts a file
+        target only inside its scan roots (``Forbidden``)."""
         value = (
             {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
             if isinstance(target, str)

@@ -15,10 +15,13 @@ import anyio
 import mcp_types as types
 import pytest
 
+import curata
 from curata import Curata
 from mcp import Client, StdioServerParameters
 
 Scenario = Callable[[Client], Awaitable[None]]
+#: The curata under test, for its server subprocesses.
+SRC = str(Path(curata.__file__).resolve().parents[1])
 
 
 @pytest.fixture
@@ -41,28 +44,31 @@ def catalog(tmp_path: Path, library: Path) -> Path:
 
 
 @asynccontextmanager
-async def mcp_client(db: Path, home: Path) -> AsyncIterator[Client]:
+async def mcp_client(db: Path, home: Path, *options: str) -> AsyncIterator[Client]:
+    """A real SDK client of ``curata mcp OPTIONS`` over stdio."""
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "curata", "--database", str(db), "mcp"],
-        env={"PATH": os.environ.get("PATH", ""), "CURATA_HOME": str(home)},
+        args=["-m", "curata", "--database", str(db), "mcp", *options],
+        env={"PATH": os.environ.get("PATH", ""), "CURATA_HOME": str(home), "PYTHONPATH": SRC},
     )
     async with Client(params, read_timeout_seconds=120) as client:
         yield client
 
 
-def run_scenario(db: Path, home: Path, scenario: Scenario) -> None:
+def run_scenario(db: Path, home: Path, scenario: Scenario, *options: str) -> None:
     async def main() -> None:
-        async with mcp_client(db, home) as client:
+        async with mcp_client(db, home, *options) as client:
             await scenario(client)
 
     anyio.run(main)
 
 
 @pytest.fixture
-def session(catalog: Path, tmp_path: Path) -> Callable[[Scenario], None]:
-    """``session(scenario)`` runs ``scenario(client)`` against a fresh server process."""
-    return lambda scenario: run_scenario(catalog, tmp_path / "home", scenario)
+def session(catalog: Path, tmp_path: Path, library: Path) -> Callable[[Scenario], None]:
+    """``session(scenario)`` runs ``scenario(client)`` against a fresh server process that
+    may scan ``library`` and export under ``tmp_path / "exports"``."""
+    roots = ("--root", str(library), "--export-root", str(tmp_path / "exports"))
+    return lambda scenario: run_scenario(catalog, tmp_path / "home", scenario, *roots)
 
 
 def ok(result: types.CallToolResult) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 import anyio
 
 from mcp import Client
-from tests.mcp.conftest import ok
+from tests.mcp.conftest import SRC, ok
 
 
 def free_port() -> int:
@@ -38,7 +38,7 @@ def test_streamable_http(catalog: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "curata", "--database", str(catalog), "mcp", "--http",
          "--port", str(port)],
-        env={**os.environ, "CURATA_HOME": str(tmp_path / "home")},
+        env={**os.environ, "CURATA_HOME": str(tmp_path / "home"), "PYTHONPATH": SRC},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

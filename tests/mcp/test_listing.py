@@ -50,7 +50,7 @@ def test_tools_resources_and_errors(session: Callable[[Scenario], None]) -> None
              "invalid_request", "filters.quality_rating"),
             ("catalog_stats", {"verbose": True}, "invalid_request", "verbose"),
             ("get_asset", {"asset": "ab" * 32}, "not_found", "asset"),
-            ("scan", {"paths": ["/no/such/folder"]}, "invalid_request", "paths"),
+            ("scan", {"paths": ["/no/such/folder"]}, "forbidden", "paths"),
             ("get_selection", {"project_id": "p", "selection_id": "s"}, "not_found", None),
         ]  # fmt: skip
         for tool, arguments, code, field in cases:

@@ -21,7 +21,7 @@ def test_selection_workflow_and_artwork(
         hero = cur.get_asset(str(photos / "ukbench00120.jpg")).data
         gray = cur.get_asset(str(photos / "ukbench00120_gray.jpg")).data
     assert hero is not None and gray is not None
-    target = tmp_path / "delivery"
+    target = tmp_path / "exports" / "delivery"
     ids = {"project_id": "q4-campaign"}
 
     async def scenario(client: Client) -> None:

@@ -9,7 +9,6 @@ to the client while it runs.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -24,7 +23,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types.jsonrpc import INVALID_PARAMS
 
 from curata import __version__
-from curata.errors import CurataError
+from curata.errors import CurataError, NotFound
 from curata.interface import Curata
 from curata.mcp import (
     artwork_tools,
@@ -34,9 +33,9 @@ from curata.mcp import (
     similarity_tools,
 )
 from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
-from curata.mcp.tools import CurataTool
-
-log = logging.getLogger(__name__)
+from curata.mcp.tools import CurataTool, error_result
+from curata.mcp.wire import CheckedBodies, claimed_stdio, stdio_transport
+from curata.roots import Confinement
 
 INSTRUCTIONS = """\
 curata catalogs a media library (images, video, audio, documents, many AI-generated)
@@ -61,7 +60,12 @@ def all_tools() -> list[CurataTool]:
 
 
 def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> Server[Any]:
-    """An MCP server whose every tool calls one method of ``curata``."""
+    """An MCP server whose every tool calls one method of ``curata``. It always runs
+    confined: a trusted ``curata`` (no confinement) is served as
+    ``curata.confined(Confinement.of())``: no scans, exports only under the default
+    export root."""
+    if curata.confinement is None:
+        curata = curata.confined(Confinement.of())
     registry = {tool.name: tool for tool in (all_tools() if tools is None else tools)}
 
     async def list_tools(
@@ -74,29 +78,18 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
     ) -> types.CallToolResult:
         tool = registry.get(params.name)
         if tool is None:
-            known = ", ".join(sorted(registry))
-            return types.CallToolResult(
-                content=[
-                    types.TextContent(
-                        type="text", text=f"unknown tool {params.name!r}; the tools are: {known}"
-                    )
-                ],
-                is_error=True,
+            error = NotFound(
+                f"no tool {params.name!r}; the tools are: {', '.join(sorted(registry))}",
+                field="name",
             )
+            return error_result(error.to_dict(), str(error))
 
         def report(done: float, total: float | None, message: str | None) -> None:
             anyio.from_thread.run(ctx.session.report_progress, done, total, message)
 
-        try:
-            return await anyio.to_thread.run_sync(
-                partial(tool.call, curata, dict(params.arguments or {}), report)
-            )
-        except Exception:
-            log.exception("tool %s failed", params.name)
-            return types.CallToolResult(
-                content=[types.TextContent(type="text", text=f"internal error in {params.name}")],
-                is_error=True,
-            )
+        return await anyio.to_thread.run_sync(
+            partial(tool.call, curata, dict(params.arguments or {}), report)
+        )
 
     async def list_resources(
         _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
@@ -139,11 +132,10 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
 
 
 async def serve_stdio(curata: Curata) -> None:
-    from mcp.server.stdio import stdio_server
-
     server = build_server(curata)
-    async with stdio_server() as (read_stream, write_stream):
-        await server.run(read_stream, write_stream, server.create_initialization_options())
+    with claimed_stdio() as (wire_in, wire_out):
+        async with stdio_transport(wire_in, wire_out) as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
 def run_stdio(curata: Curata) -> None:
@@ -151,8 +143,9 @@ def run_stdio(curata: Curata) -> None:
 
 
 def run_http(curata: Curata, host: str, port: int, log_level: str = "info") -> None:
-    """Streamable HTTP at ``http://host:port/mcp`` (DNS-rebinding protection on loopback)."""
+    """Streamable HTTP at ``http://host:port/mcp`` (DNS-rebinding protection on loopback;
+    bodies checked and bounded by :class:`~curata.mcp.wire.CheckedBodies`)."""
     import uvicorn
 
-    app = build_server(curata).streamable_http_app(host=host)
+    app = CheckedBodies(build_server(curata).streamable_http_app(host=host))
     uvicorn.run(app, host=host, port=port, log_level=log_level)

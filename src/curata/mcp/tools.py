@@ -73,22 +73,30 @@ class CurataTool:
     def call(
         self, curata: Curata, arguments: dict[str, Any], report: Report
     ) -> types.CallToolResult:
-        """Validate, run, and wrap the result or the error (never raises a CurataError)."""
+        """Validate, run, and wrap the result or the error. Never raises: a ``CurataError``
+        is its envelope (code, field, message), anything else an ``internal_error``
+        naming the tool, with the traceback in the server's log only."""
         try:
             request = parse_request(self.arguments, arguments)
-            response = self.run(curata, request, report)
+            body = self.run(curata, request, report).model_dump(mode="json")
         except CurataError as exc:
-            return error_result(exc)
-        body = response.model_dump(mode="json")
+            return error_result(exc.to_dict(), str(exc))
+        except Exception as exc:
+            log.exception("tool %s failed", self.name)
+            message = (
+                f"{self.name} failed unexpectedly ({type(exc).__name__}): a bug in curata, "
+                "the server's log has the details"
+            )
+            return error_result({"code": "internal_error", "message": message}, message)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=json.dumps(body, ensure_ascii=False))],
             structured_content=body,
         )
 
 
-def error_result(exc: CurataError) -> types.CallToolResult:
+def error_result(error: dict[str, Any], message: str) -> types.CallToolResult:
     """A tool error whose text is the same envelope the HTTP API sends."""
-    body = {"success": False, "message": str(exc), "data": None, "error": exc.to_dict()}
+    body = {"success": False, "message": message, "data": None, "error": error}
     return types.CallToolResult(
         content=[types.TextContent(type="text", text=json.dumps(body, ensure_ascii=False))],
         is_error=True,
