@@ -105,6 +105,7 @@ _DESCRIPTIONS = {
     413: "The request body is larger than the server's limit (--max-body, default 1 MiB)",
     422: "Invalid request: names the field path and the reason",
     502: "An artwork provider failed, refused the request or is not configured",
+    503: "Busy: the limit of this kind of request is reached; retry later",
 }
 
 
