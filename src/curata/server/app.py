@@ -11,6 +11,7 @@ body size, methods).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +29,7 @@ from curata.server.auth import require_token
 from curata.server.events import EventHub
 from curata.server.files import Thumbnails
 from curata.server.guard import MAX_BODY, RequestGuard
-from curata.server.jobs import ScanJobs, ThumbnailWarmer, Watcher
+from curata.server.jobs import ScanJobs, ThumbnailWarmer, Watcher, warm_search
 from curata.server.routes import (
     artwork,
     assets,
@@ -107,6 +108,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=warm_search, args=(curata,), daemon=True).start()
         if watcher is not None:
             watcher.start()
         yield

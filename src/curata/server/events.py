@@ -59,6 +59,10 @@ class EventHub:
         with self._lock:
             return len(self._subscribers)
 
+    def subscribers(self) -> list[Subscriber]:
+        with self._lock:
+            return list(self._subscribers)
+
     def subscribe(self) -> Subscriber:
         """A new stream's subscriber; ``Busy`` (503) when ``max_clients`` are connected."""
         subscriber = Subscriber(asyncio.get_running_loop(), self.backlog)

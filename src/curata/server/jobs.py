@@ -35,8 +35,13 @@ START_TIMEOUT = 30.0
 _FINISHED = frozenset({ScanState.COMPLETED, ScanState.INTERRUPTED, ScanState.FAILED})
 
 
-#: Worker processes making thumbnails (the scan has finished; leave a core to the rest).
-THUMBNAIL_WORKERS = 1
+def warm_search(curata: Curata) -> None:
+    """Bring the search index up to date now (its first use in a process also loads its
+    compiled kernels, about a second), so that the page's next search does not wait."""
+    try:
+        curata.search_assets({"limit": 1})
+    except Exception:
+        log.exception("warming the search index failed")
 
 
 class ThumbnailWarmer:
@@ -49,7 +54,7 @@ class ThumbnailWarmer:
         self.curata = curata
         self.cache = cache
         self.events = events
-        self.workers = workers or THUMBNAIL_WORKERS
+        self.workers = workers  # None: one per core
         self.stop = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
@@ -126,7 +131,7 @@ class Publisher:
         )
 
     def taken(self) -> set[str]:
-        """The assets cataloged since the last call."""
+        """The assets cataloged since the last call (watch batches warm only those)."""
         images, self.images = self.images, set()
         return images
 
@@ -189,7 +194,8 @@ class Job:
                 stop=self.stop,
                 on_change=publisher.changes,
             )
-            thumbnails.request(publisher.taken())
+            thumbnails.request()  # every image without thumbnails, not only this scan's
+            warm_search(curata)
         except CurataError as exc:
             self._finish(ScanState.FAILED, error=ErrorInfo(**exc.to_dict()))
             self.failure = exc
@@ -316,6 +322,7 @@ class Watcher:
         taken = self.publisher.taken()
         self.thumbnails.request(None if self.first else taken)
         self.first = False
+        warm_search(self.curata)
 
     def shutdown(self, timeout: float) -> None:
         self.stop.set()

@@ -24,6 +24,7 @@ from curata.server.files import (
     cataloged_file,
     etag_matches,
     media_type_of,
+    serving_roots,
     thumbnail_etag,
 )
 
@@ -109,7 +110,6 @@ def asset_thumbnail(
     hash: AssetHash,
     curata: CurataDep,
     thumbnails: ThumbnailsDep,
-    roots: RootsDep,
     size: Annotated[
         int,
         Query(
@@ -126,11 +126,12 @@ def asset_thumbnail(
     ETag is answered ``304`` (while the asset's file may still be served)."""
     asset = curata.get_asset(hash).data
     assert asset is not None
+    roots = serving_roots(curata)  # here, in this request's thread: one thread hop less
     etag = thumbnail_etag(asset.content_hash, size)
     headers = {"ETag": etag, "Cache-Control": _IMMUTABLE}
     if etag_matches(if_none_match, etag):
         cataloged_file(asset, roots)  # never a 304 for a file that may not be served
         return PlainResponse(status_code=304, headers=headers)
-    return FileResponse(
-        thumbnails.get(asset, size, roots), media_type="image/jpeg", headers=headers
-    )
+    # A few kilobytes: read here at once, not streamed in chunks through worker threads.
+    data = thumbnails.get(asset, size, roots).read_bytes()
+    return PlainResponse(data, media_type="image/jpeg", headers=headers)
