@@ -285,3 +285,12 @@ def test_curata_watch_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert proc.returncode == 0, output
     assert "new " in output and str(lib / "b.png") in output
     assert "stopped" in rest and "Traceback" not in output
+
+
+def test_the_python_example_of_docs_watch_md_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    doc = (Path(__file__).parents[2] / "docs" / "watch.md").read_text()
+    (block,) = re.findall(r"```python\n(.*?)```", doc, re.S)
+    exec(compile(block, "docs/watch.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == "1 ['new']"
