@@ -26,7 +26,8 @@ from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
 from curata.config import resolve_database_url
 from curata.errors import Forbidden, invalid_from_pydantic
-from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
+from curata.ingest import watch as watch_service
+from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
     Budget,
@@ -160,6 +161,7 @@ class Curata:
         workers: int | None = None,
         stop: threading.Event | None = None,
         batch_size: int = BATCH_SIZE,
+        on_change: ChangeCallback | None = None,
     ) -> Response[ScanSummary]:
         """Catalog the files below ``paths``; unchanged files are not read again.
 
@@ -167,8 +169,59 @@ class Curata:
         ``follow_links=True`` follows every link (not for a confined client, whose
         ``paths`` must lie in its scan roots: otherwise ``Forbidden``). Results are
         committed every ``batch_size`` files (or every second); ``stop`` or Ctrl-C ends
-        the scan after the current batch.
+        the scan after the current batch. ``on_change`` gets what each batch changed
+        (``CatalogChange``: new, changed, moved, missing and failed files).
         """
+        roots = self._scan_roots(paths, follow_links)
+        scanner = Scanner(
+            self.catalog,
+            workers=workers,
+            progress=progress,
+            stop=stop,
+            batch_size=batch_size,
+            on_change=on_change,
+        )
+        summary = scanner.scan(
+            roots, project=project, include_hidden=include_hidden, follow_links=follow_links
+        )
+        return Response.ok(summary, "scan interrupted" if summary.interrupted else "scan complete")
+
+    def watch(
+        self,
+        paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        project: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        include_hidden: bool = False,
+        follow_links: bool = False,
+        workers: int | None = None,
+        stop: threading.Event | None = None,
+        on_change: ChangeCallback | None = None,
+        on_batch: Callable[[ScanSummary], None] | None = None,
+    ) -> Response[ScanSummary]:
+        """Scan ``paths``, then keep the catalog in step with them until ``stop`` is set
+        (or Ctrl-C): files written below them are cataloged once complete, deleted ones
+        marked missing, renamed ones moved (see :mod:`curata.ingest.watch`). The same
+        rules as :meth:`scan`; ``on_batch`` gets each batch's summary, the result sums
+        them."""
+        summary = watch_service.watch(
+            self.catalog,
+            self._scan_roots(paths, follow_links),
+            project=project,
+            include_hidden=include_hidden,
+            follow_links=follow_links,
+            workers=workers,
+            stop=stop,
+            progress=progress,
+            on_change=on_change,
+            on_batch=on_batch,
+        )
+        return Response.ok(summary, "watch stopped")
+
+    def _scan_roots(
+        self, paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], follow_links: bool
+    ) -> list[str]:
+        """``paths`` as strings, once a confined facade checked they lie in its roots."""
         roots = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
         if self.confinement is not None:
             if follow_links:
@@ -178,16 +231,7 @@ class Curata:
                 )
             for root in roots:
                 self.confinement.check_scan(root, "paths")
-        scanner = Scanner(
-            self.catalog, workers=workers, progress=progress, stop=stop, batch_size=batch_size
-        )
-        summary = scanner.scan(
-            [os.fspath(p) for p in roots],
-            project=project,
-            include_hidden=include_hidden,
-            follow_links=follow_links,
-        )
-        return Response.ok(summary, "scan interrupted" if summary.interrupted else "scan complete")
+        return [os.fspath(p) for p in roots]
 
     def scan_roots(self) -> Response[list[ScanRoot]]:
         """The folders and files scanned so far, resolved (``follow_links`` as last used)."""

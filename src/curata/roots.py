@@ -44,6 +44,23 @@ def containing_root(path: PathLike, roots: Iterable[PathLike]) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class ServedRoot:
+    """A folder files may be served from (resolved). A root scanned with
+    ``follow_links`` also serves what its links lead to: the cataloged path only has to
+    lie below it as written."""
+
+    path: Path
+    follow_links: bool = False
+
+    def holds(self, written: str, resolved: Path) -> bool:
+        """Whether the file cataloged as ``written``, resolved to ``resolved``, lies in it."""
+        if is_within(resolved, self.path):
+            return True
+        lexical = Path(os.path.abspath(written))
+        return self.follow_links and (lexical == self.path or self.path in lexical.parents)
+
+
 def default_export_root() -> Path:
     """Where a server's exports go when it was given no ``--export-root``."""
     return curata_home() / "exports"

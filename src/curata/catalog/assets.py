@@ -174,6 +174,21 @@ def mark_missing(conn: Connection, paths: Iterable[str], now: float) -> int:
     return total
 
 
+def marked_missing(conn: Connection, paths: Iterable[str], at: float) -> list[tuple[str, str]]:
+    """``(path, content hash)`` of the locations among ``paths`` marked missing at ``at``."""
+    db_paths = [path_to_db(p) for p in paths]
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(db_paths), 500):
+        rows = conn.execute(
+            select(locations.c.path, assets.c.content_hash)
+            .join(assets, assets.c.id == locations.c.asset_id)
+            .where(locations.c.path.in_(db_paths[start : start + 500]))
+            .where(locations.c.missing_since == at)
+        )
+        found.extend((path_from_db(p), h) for p, h in rows)
+    return found
+
+
 def resolve(conn: Connection, ref: str) -> int:
     """The asset id of a content hash, a unique hash prefix (6+ hex digits) or a cataloged path."""
     text = ref.strip()

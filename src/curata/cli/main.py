@@ -13,6 +13,7 @@ from curata.cli import (  # noqa: F401  (command registration)
     selection_items,
     serve,
     similar,
+    watch,
 )
 from curata.cli.app import app
 

@@ -1,7 +1,8 @@
 """``curata serve``: the HTTP API and web page on loopback (or elsewhere with a token).
 
-The server's clients may scan only below its ``--root`` folders and export only below
-its ``--export-root`` folders; it answers only to loopback host names and those given
+The server's clients may scan only below its ``--root`` and ``--watch`` folders (the
+``--watch`` ones are also watched: new files appear live) and export only below its
+``--export-root`` folders; it answers only to loopback host names and those given
 with ``--allow-host`` (and ``--host``), and refuses bodies over ``--max-body`` bytes.
 See ``docs/security.md``.
 """
@@ -61,6 +62,12 @@ def serve(
         None, "--cache-dir", help="Thumbnail cache (default $CURATA_HOME/cache)."
     ),
     roots: list[Path] | None = ROOTS_OPTION,
+    watch: list[Path] | None = typer.Option(
+        None,
+        "--watch",
+        help="A folder to catalog and keep in step while serving (new files appear live "
+        "on the page); also a --root (repeat for several).",
+    ),
     export_roots: list[Path] | None = EXPORT_ROOTS_OPTION,
     allow_hosts: list[str] | None = typer.Option(
         None,
@@ -81,13 +88,19 @@ def serve(
 
     check_exposure(host, token)
     use_database(ctx, database)
-    curata = open_curata(ctx).confined(confinement(roots, export_roots))
+    if watch:
+        missing = [p for p in watch if not p.exists()]
+        if missing:
+            raise InvalidRequest(f"no such folder to watch: {missing[0]}", field="watch")
+    watched = [str(p) for p in watch or ()]
+    curata = open_curata(ctx).confined(confinement([*(roots or ()), *(watch or ())], export_roots))
     application = create_app(
         curata,
         token=token,
         cache_dir=cache_dir,
         hosts=[*(allow_hosts or ()), host],
         max_body=max_body or MAX_BODY,
+        watch=watched,
     )
     shown = f"[{host}]" if ":" in host else host
     console.print(
@@ -102,7 +115,8 @@ def serve(
         "clients may scan "
         + (", ".join(map(str, scope.scan_roots)) or "nothing (give --root to allow a folder)")
         + "; exports go under "
-        + ", ".join(map(str, scope.export_roots)),
+        + ", ".join(map(str, scope.export_roots))
+        + ("; watching " + ", ".join(watched) if watched else ""),
         highlight=False,
     )
     uvicorn.run(application, host=host, port=port, log_level=log_level)

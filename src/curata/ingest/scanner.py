@@ -9,10 +9,16 @@ Plain stages, each a function, so each can be tested and reused:
 4. results are recorded in batches, one transaction per batch. A scan killed at any
    moment leaves whole batches only; running it again redoes just the rest.
 5. Only after a complete pass, cataloged files that are gone are marked missing.
+
+A scan can also look at just some paths below its roots (``changed``: what a watcher saw
+added, modified, moved or deleted, see :mod:`curata.ingest.watch`): the same stages, the
+walk limited to those paths (and the files a changed sidecar may belong to), the
+comparison to the catalog's locations at or below them.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import signal
 import threading
@@ -23,7 +29,13 @@ from dataclasses import dataclass, field
 
 from curata.catalog import Catalog, ingest_errors
 from curata.catalog import roots as scan_roots
-from curata.catalog.assets import KnownLocation, known_locations, mark_missing, record_probe
+from curata.catalog.assets import (
+    KnownLocation,
+    known_locations,
+    mark_missing,
+    marked_missing,
+    record_probe,
+)
 from curata.catalog.codec import path_to_db
 from curata.catalog.projects import ensure_project
 from curata.errors import InvalidRequest
@@ -34,12 +46,15 @@ from curata.ingest.sidecars import (
     sidecar_signature,
     stat_lookup,
 )
-from curata.ingest.walker import OUTSIDE_ROOTS, FoundFile, WalkProblem, walk
+from curata.ingest.walker import OUTSIDE_ROOTS, FoundFile, WalkProblem, walk_below
 from curata.ingest.workers import probe_parallel
 from curata.models.probe import ProbeResult
-from curata.models.scan import ScanProgress, ScanSummary
+from curata.models.scan import CatalogChange, ScanProgress, ScanSummary
 
 ProgressCallback = Callable[[ScanProgress], None]
+#: Called with what each committed batch changed in the catalog.
+ChangeCallback = Callable[[list[CatalogChange]], None]
+_REPORTED = frozenset({"new", "changed", "moved", "failed"})
 
 # Below this many files to read, reader processes cost more than it saves.
 POOL_THRESHOLD = 24
@@ -60,6 +75,8 @@ class Discovery:
     # Symbolic links not followed because they lead out of the roots: a file cataloged
     # through one of them (before links were checked) is no longer there for curata.
     outside: set[str] = field(default_factory=set)
+    # The paths walked: the roots, or the changed paths of a partial scan.
+    starts: list[str] = field(default_factory=list)
 
     def stat(self, path: str) -> tuple[int, float] | None:
         """(size, mtime) of a path as discovered; stat only outside the walked folders and
@@ -88,17 +105,48 @@ class Plan:
     known: dict[str, KnownLocation]
 
 
+def changed_starts(roots: Sequence[str], changed: Iterable[str]) -> list[tuple[str, str]]:
+    """``(path, its root)`` for the outermost of ``changed`` that lie at or below a root
+    (as written), with the files a changed ``.json``/``.txt``/``.xmp`` may belong to."""
+    paths = {os.path.abspath(p) for p in changed}
+    for path in list(paths):
+        stem, ext = os.path.splitext(path)
+        if ext.lower() in SIDECAR_EXTENSIONS:
+            paths.add(stem)  # a.png.json -> a.png
+            paths.update(glob.glob(glob.escape(stem) + ".*"))  # a.json -> a.png
+    starts = []
+    for path in sorted(paths):
+        root = next((r for r in roots if path == r or path.startswith(_below(r))), None)
+        if root is not None and not any(p in paths for p in _folders_above(path, root)):
+            starts.append((path, root))
+    return starts
+
+
+def _below(folder: str) -> str:
+    return folder.rstrip(os.sep) + os.sep
+
+
+def _folders_above(path: str, root: str) -> Iterator[str]:
+    """The folders from ``path``'s parent up to ``root`` (``path`` lies below ``root``)."""
+    while path != root:
+        path = os.path.dirname(path)
+        yield path
+
+
 def discover(
     roots: Sequence[str],
     include_hidden: bool = False,
     exclude: frozenset[str] = frozenset(),
     follow_links: bool = False,
+    changed: Iterable[str] | None = None,
 ) -> Discovery:
-    """Every file below the roots, but those in ``exclude`` (the catalog's own files).
+    """Every file below the roots (or only at or below the ``changed`` paths, see
+    :func:`changed_starts`), but those in ``exclude`` (the catalog's own files).
     Symbolic links are followed only into the roots, unless ``follow_links``."""
     found = Discovery()
-    for root in roots:
-        for item in walk(root, include_hidden, roots=roots, follow_links=follow_links):
+    starts = [(r, r) for r in roots] if changed is None else changed_starts(roots, changed)
+    for start, root in starts:
+        for item in walk_below(root, start, include_hidden, roots=roots, follow_links=follow_links):
             if isinstance(item, WalkProblem):
                 found.problems.append(item)
                 if item.reason == OUTSIDE_ROOTS:
@@ -112,7 +160,8 @@ def discover(
     }
     for sidecar in sidecar_owners(found.files):
         found.sidecars[sidecar] = found.files.pop(sidecar)
-    found.walked = tuple(r.rstrip(os.sep) + os.sep for r in roots if os.path.isdir(r))
+    found.walked = tuple(_below(p) for p, _root in starts if os.path.isdir(p))
+    found.starts = [p for p, _root in starts]
     return found
 
 
@@ -187,8 +236,10 @@ class Scanner:
         stop: threading.Event | None = None,
         batch_size: int = BATCH_SIZE,
         metadata: bool = True,
+        on_change: ChangeCallback | None = None,
     ) -> None:
         self.catalog = catalog
+        self.on_change = on_change
         self.metadata = metadata
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
@@ -202,11 +253,15 @@ class Scanner:
         project: str | None = None,
         include_hidden: bool = False,
         follow_links: bool = False,
+        changed: Iterable[str] | None = None,
     ) -> ScanSummary:
         """Scan ``paths``; their resolved roots are recorded (see :mod:`curata.catalog.roots`)
-        first, and symbolic links lead out of them only with ``follow_links``."""
+        first, and symbolic links lead out of them only with ``follow_links``.
+
+        With ``changed``, only those paths below ``paths`` are looked at (files or
+        folders, present or gone): the rest of the roots is taken as unchanged."""
         started = time.monotonic()
-        roots = _normalize_roots(paths)
+        roots = normalize_roots(paths)
         summary = ScanSummary(roots=roots)
         project_id = None
         with self.catalog.write() as conn:
@@ -215,8 +270,10 @@ class Scanner:
                 project_id = ensure_project(conn, project)
         summary.project = project_id
         self.progress(ScanProgress(phase="discovering"))
-        discovery = discover(roots, include_hidden, catalog_files(self.catalog), follow_links)
-        work = plan(self.catalog, roots, discovery)
+        discovery = discover(
+            roots, include_hidden, catalog_files(self.catalog), follow_links, changed
+        )
+        work = plan(self.catalog, discovery.starts, discovery)
         summary.files_seen = len(discovery.files)
         summary.unchanged = work.unchanged
         self._record_problems(discovery.problems, summary)
@@ -281,6 +338,11 @@ class Scanner:
                 )
         for outcome in outcomes:
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+        self._report(
+            CatalogChange(kind=outcome, path=r.path, content_hash=r.content_hash or None)
+            for outcome, r in zip(outcomes, batch, strict=True)
+            if outcome in _REPORTED
+        )
         summary.bytes_read += sum(r.file_size for r in batch if not r.error)
 
     def _mark_missing(self, known: dict[str, KnownLocation], discovery: Discovery) -> int:
@@ -295,8 +357,20 @@ class Scanner:
         ]
         if not gone:
             return 0
+        now = time.time()
         with self.catalog.write() as conn:
-            return mark_missing(conn, gone, time.time())
+            count = mark_missing(conn, gone, now)
+            marked = marked_missing(conn, gone, now) if self.on_change else []
+        self._report(
+            CatalogChange(kind="missing", path=path, content_hash=digest) for path, digest in marked
+        )
+        return count
+
+    def _report(self, changes: Iterable[CatalogChange]) -> None:
+        if self.on_change is not None:
+            listed = list(changes)
+            if listed:
+                self.on_change(listed)
 
 
 @contextmanager
@@ -318,7 +392,7 @@ def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _normalize_roots(paths: Iterable[str]) -> list[str]:
+def normalize_roots(paths: Iterable[str]) -> list[str]:
     roots = []
     for raw in paths:
         root = os.path.abspath(os.path.expanduser(os.fspath(raw)))

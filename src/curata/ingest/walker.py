@@ -151,3 +151,51 @@ def _entry(
     if not stat.S_ISREG(st.st_mode):
         return not_regular(entry.path, st.st_mode)
     return FoundFile(entry.path, st.st_size, st.st_mtime, link)
+
+
+def walk_below(
+    root: str,
+    path: str,
+    include_hidden: bool = False,
+    *,
+    roots: Sequence[str] | None = None,
+    follow_links: bool = False,
+) -> Iterator[FoundFile | WalkProblem]:
+    """What :func:`walk` of ``root`` reports at or below ``path`` (``root`` itself or a
+    path below it, both absolute as written), without walking the rest of ``root``.
+
+    Nothing when ``path`` is gone, or when it or a folder on the way to it would be passed
+    over (hidden, clutter, a link that leads out of ``roots``: that link is reported
+    once, as the walk would).
+    """
+    inside = tuple(real(r) for r in (roots or [root]))
+    rel = os.path.relpath(path, root)
+    parts = [] if rel == os.curdir else rel.split(os.sep)
+    if parts[:1] == [os.pardir]:
+        return
+    current = root
+    for index, name in enumerate(parts):
+        current = os.path.join(current, name)
+        try:
+            st = os.lstat(current)
+            link = stat.S_ISLNK(st.st_mode)
+            if link:
+                st = os.stat(current)
+        except (FileNotFoundError, NotADirectoryError):  # gone, or a dangling link
+            return
+        except OSError as exc:
+            yield WalkProblem(current, f"cannot read: {exc.strerror or exc}")
+            return
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if is_skipped(name, is_dir, include_hidden):
+            return
+        if link and not follow_links and containing_root(current, inside) is None:
+            yield WalkProblem(current, OUTSIDE_ROOTS, WARNING)
+            return
+        if index == len(parts) - 1 and not is_dir:
+            if stat.S_ISREG(st.st_mode):
+                yield FoundFile(current, st.st_size, st.st_mtime, link)
+            else:
+                yield not_regular(current, st.st_mode)
+            return
+    yield from walk(path, include_hidden, roots=roots or [root], follow_links=follow_links)

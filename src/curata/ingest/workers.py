@@ -1,13 +1,16 @@
-"""Reader processes for scans: ``python -m curata.ingest.workers``, fed over pipes.
+"""Worker processes for scans and thumbnails: ``python -m curata.ingest.workers``, fed
+over pipes.
 
 Not :mod:`multiprocessing`: its spawn and forkserver methods re-import the caller's
 ``__main__`` (which breaks scans started from an unguarded script, ``python -c``, the
 REPL or a notebook), and its forkserver and resource tracker outlive a parent killed
 with SIGKILL. A reader here is a plain child process running this module:
 
-- it gets one path at a time on stdin and answers each with its
-  :class:`~curata.models.probe.ProbeResult` on stdout (length-prefixed pickles; both
-  ends are curata's own code), after a first ``None`` that says it is ready;
+- it runs one of :data:`TASKS` (named on its command line): it gets the arguments of
+  one call at a time on stdin and answers each with the call's result on stdout
+  (length-prefixed pickles; both ends are curata's own code), after a first ``None``
+  that says it is ready; scans probe files (:func:`probe_parallel`), thumbnails are
+  rendered by the same machinery (:func:`run_parallel`);
 - it dies with its parent: on Linux the kernel sends it SIGKILL when the parent goes
   (``PR_SET_PDEATHSIG``), elsewhere it exits when its stdin reaches end of file;
 - it ignores SIGINT: Ctrl-C reaches the whole terminal group, and the parent turns it
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
 import pickle
 import selectors
@@ -30,12 +34,11 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, TypeVar
 
 import curata
 from curata.errors import CurataError
-from curata.ingest.probe import probe_file
 from curata.models.probe import ProbeResult
 
 # Paths queued at each reader, so that it never waits for its next file.
@@ -44,6 +47,13 @@ IN_FLIGHT = 2
 EXIT_GRACE = 5.0
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
+#: What a worker process can be asked to run: name -> ``module:function``.
+TASKS = {
+    "probe": "curata.ingest.probe:probe_file",
+    "thumbnails": "curata.ingest.thumbnails:make_thumbnails",
+}
+Call = tuple[Any, ...]
+R = TypeVar("R")
 
 
 def send(stream: IO[bytes], value: Any) -> None:
@@ -73,12 +83,10 @@ def receive(fd: int) -> tuple[bool, Any]:
 
 
 class _Reader:
-    """One reader process and the paths sent to it that it has not answered yet."""
+    """One worker process and the calls sent to it that it has not answered yet."""
 
-    def __init__(self, metadata: bool) -> None:
-        args = [sys.executable, "-P", "-m", "curata.ingest.workers", str(os.getpid())]
-        if not metadata:
-            args.append("--no-metadata")
+    def __init__(self, task: str) -> None:
+        args = [sys.executable, "-P", "-m", "curata.ingest.workers", str(os.getpid()), task]
         try:
             self.proc = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env()
@@ -89,12 +97,12 @@ class _Reader:
         self.stdin = self.proc.stdin
         self.fd = self.proc.stdout.fileno()
         self.ready = False
-        self.pending: deque[str] = deque()
+        self.pending: deque[Call] = deque()
 
-    def submit(self, path: str) -> None:
-        self.pending.append(path)
+    def submit(self, call: Call) -> None:
+        self.pending.append(call)
         with contextlib.suppress(OSError):  # it died; its end of file on stdout says so
-            send(self.stdin, path)
+            send(self.stdin, call)
 
     def close(self) -> None:
         """Ask it to exit (end of file on stdin); kill it if it is busy or does not."""
@@ -131,12 +139,36 @@ def probe_parallel(
 ) -> Iterator[ProbeResult]:
     """Probe results in the order the readers finish them, from ``workers`` processes.
     Once ``stop`` is set no new file is sent; the files in flight are still answered."""
-    todo = deque(paths)
+    calls = [(path, metadata) for path in paths]
+    return run_parallel("probe", calls, workers, stop, _probe_failed)
+
+
+def _probe_failed(call: Call, death: str) -> ProbeResult:
+    path = call[0]
+    try:
+        st = os.stat(path)
+        size, mtime = st.st_size, st.st_mtime
+    except OSError:
+        size, mtime = 0, 0.0
+    return ProbeResult(path, size, mtime, error=f"the reader process died on this file ({death})")
+
+
+def run_parallel(
+    task: str,
+    calls: Sequence[Call],
+    workers: int,
+    stop: threading.Event,
+    failed: Callable[[Call, str], R],
+) -> Iterator[R]:
+    """The results of ``TASKS[task](*call)`` for each call, in the order ``workers``
+    processes finish them; a call whose process died gives ``failed(call, reason)``.
+    Once ``stop`` is set no new call is sent; the calls in flight are still answered."""
+    todo = deque(calls)
     selector = selectors.DefaultSelector()
     readers: dict[int, _Reader] = {}
 
     def start() -> None:
-        reader = _Reader(metadata)
+        reader = _Reader(task)
         readers[reader.fd] = reader
         selector.register(reader.fd, selectors.EVENT_READ)
         feed(reader)
@@ -153,7 +185,7 @@ def probe_parallel(
                 reader = readers[key.fd]
                 alive, value = receive(reader.fd)
                 if not alive:
-                    yield from _buried(reader, todo)
+                    yield failed(*_buried(reader, todo))
                     selector.unregister(reader.fd)
                     del readers[reader.fd]
                     reader.close()
@@ -171,24 +203,17 @@ def probe_parallel(
         selector.close()
 
 
-def _buried(reader: _Reader, todo: deque[str]) -> Iterator[ProbeResult]:
-    """A reader died: fail the file it was reading, queue again the ones behind it."""
+def _buried(reader: _Reader, todo: deque[Call]) -> tuple[Call, str]:
+    """A reader died: the call it was on and why; the calls behind it are queued again."""
     if not reader.ready:
         raise CurataError(
             f"a reader process ({sys.executable} -m curata.ingest.workers) stopped at start-up"
             f" with {reader.death()}; its error is above"
         )
-    path = reader.pending.popleft()
+    call = reader.pending.popleft()
     todo.extendleft(reversed(reader.pending))
     reader.pending.clear()
-    try:
-        st = os.stat(path)
-        size, mtime = st.st_size, st.st_mtime
-    except OSError:
-        size, mtime = 0, 0.0
-    yield ProbeResult(
-        path, size, mtime, error=f"the reader process died on this file ({reader.death()})"
-    )
+    return call, reader.death()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -201,18 +226,19 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """The reader's loop: a path in, a result out, until end of file on stdin."""
+    """The worker's loop: a call in, its result out, until end of file on stdin."""
     _die_with_parent(int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    metadata = "--no-metadata" not in argv[1:]
+    module, _, name = TASKS[argv[1]].partition(":")
+    function = getattr(importlib.import_module(module), name)
     outbox = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints of libraries must not corrupt the answers
     send(outbox, None)
     while True:
-        alive, path = receive(0)
+        alive, call = receive(0)
         if not alive:
             return
-        send(outbox, probe_file(path, metadata))
+        send(outbox, function(*call))
 
 
 if __name__ == "__main__":

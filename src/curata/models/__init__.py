@@ -22,7 +22,7 @@ from curata.models.projects import (
     SelectionSpend,
     Spend,
 )
-from curata.models.scan import ScanProgress, ScanRequest, ScanSummary
+from curata.models.scan import CatalogChange, ScanProgress, ScanRequest, ScanSummary
 from curata.models.search import (
     DateRange,
     DimensionFilter,
@@ -78,6 +78,7 @@ __all__ = [
     "AssetDetail",
     "AssetLocation",
     "Budget",
+    "CatalogChange",
     "CatalogStats",
     "CountEntry",
     "DateRange",

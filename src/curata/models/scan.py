@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -51,3 +52,13 @@ class ScanSummary(BaseModel):
     bytes_read: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+
+
+class CatalogChange(BaseModel):
+    """One file a scan changed in the catalog: read for the first time (``new``), whose
+    bytes changed (``changed``), found at a new path (``moved``), gone (``missing``), or
+    that could not be read (``failed``; see ``curata errors``)."""
+
+    kind: Literal["new", "changed", "moved", "missing", "failed"]
+    path: FsPath
+    content_hash: str | None = Field(None, description="the asset (none for a failed file)")

@@ -11,7 +11,8 @@ body size, methods).
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterable
+import threading
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,13 +26,15 @@ from curata.interface import Curata
 from curata.roots import Confinement
 from curata.server import errors
 from curata.server.auth import require_token
+from curata.server.events import EventHub
 from curata.server.files import Thumbnails
 from curata.server.guard import MAX_BODY, RequestGuard
-from curata.server.jobs import ScanJobs
+from curata.server.jobs import ScanJobs, ThumbnailWarmer, Watcher, warm_search
 from curata.server.routes import (
     artwork,
     assets,
     catalog,
+    events,
     projects,
     scans,
     search,
@@ -67,6 +70,7 @@ ROUTERS = (
     artwork.router,
     catalog.router,
     scans.router,
+    events.router,
 )
 
 
@@ -77,6 +81,8 @@ def create_app(
     *,
     hosts: Iterable[str] = (),
     max_body: int = MAX_BODY,
+    watch: Sequence[str | os.PathLike[str]] = (),
+    event_clients: int | None = None,
 ) -> FastAPI:
     """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir``.
 
@@ -87,15 +93,29 @@ def create_app(
     (``$CURATA_HOME/exports``). Pass ``curata.confined(Confinement.of(roots, exports))``
     to allow more. ``hosts`` are the ``Host`` names answered besides loopback (``curata
     serve --allow-host`` and its ``--host``); bodies over ``max_body`` bytes are 413.
+    ``watch`` folders (which must lie in the scan roots) are watched while the app runs
+    (:meth:`Curata.watch`); ``GET /events`` streams to at most ``event_clients`` clients.
     """
     if curata.confinement is None:
         curata = curata.confined(Confinement.of())
-    jobs = ScanJobs(curata)
+    hub = EventHub() if event_clients is None else EventHub(max_clients=event_clients)
+    thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
+    warmer = ThumbnailWarmer(curata, thumbnails.cache, hub)
+    jobs = ScanJobs(curata, hub, warmer)
+    watcher = Watcher(curata, [os.fspath(p) for p in watch], hub, warmer) if watch else None
+    for folder in watch:
+        curata.confinement.check_scan(folder, "watch")  # type: ignore[union-attr]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=warm_search, args=(curata,), daemon=True).start()
+        if watcher is not None:
+            watcher.start()
         yield
+        if watcher is not None:
+            watcher.shutdown(60.0)
         jobs.shutdown()
+        warmer.shutdown(60.0)
 
     app = FastAPI(
         title="curata",
@@ -106,7 +126,9 @@ def create_app(
     app.state.curata = curata
     app.state.token = token or None
     app.state.scan_jobs = jobs
-    app.state.thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
+    app.state.thumbnails = thumbnails
+    app.state.events = hub
+    app.state.thumbnail_warmer = warmer
     errors.install(app)
     app.add_middleware(RequestGuard, hosts=tuple(hosts), max_body=max_body)
     # Only a server with a token declares (and enforces) bearer security in its OpenAPI.

@@ -14,15 +14,18 @@ from curata.server.files import ServedRoot, Thumbnails, serving_roots
 from curata.server.jobs import ScanJobs
 
 
-def _curata(request: Request) -> Curata:
+# Plain attribute reads: async, so that FastAPI calls them on the event loop instead of
+# sending each to a worker thread (a thread hop per dependency costs more than a
+# thumbnail request's own work, see benchmarks/thumbnails.py).
+async def _curata(request: Request) -> Curata:
     return request.app.state.curata
 
 
-def _jobs(request: Request) -> ScanJobs:
+async def _jobs(request: Request) -> ScanJobs:
     return request.app.state.scan_jobs
 
 
-def _thumbnails(request: Request) -> Thumbnails:
+async def _thumbnails(request: Request) -> Thumbnails:
     return request.app.state.thumbnails
 
 

@@ -4,45 +4,33 @@ A file is found through its asset (``Curata.get_asset``): only a location the ca
 recorded, still present with the size and modification time the scan saw, and whose
 resolved real path lies inside a root (:class:`ServedRoot`), is ever opened; it is
 opened by that resolved path. The roots are the server's ``--root`` folders when it has
-any, else the catalog's recorded scan roots (:func:`serving_roots`). Thumbnails are
-JPEGs made with Pillow on first request and cached by content hash, so a moved or copied
-file shares its thumbnail.
+any, else the catalog's recorded scan roots (:func:`serving_roots`). Thumbnails
+(:mod:`curata.ingest.thumbnails`) are made in the background after a scan, or on first
+request, and served with a strong ETag and ``Cache-Control: immutable``.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import os
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from curata.errors import Forbidden, NotFound
+from curata.ingest.thumbnails import (
+    RENDER_VERSION,
+    STANDARD_SIZES,
+    ThumbnailCache,
+    render,
+    servable,
+)
 from curata.interface import Curata
 from curata.models import AssetDetail, MediaType
-from curata.roots import is_within, real
+from curata.roots import ServedRoot
 
 THUMBNAIL_SIZES = (16, 1024)
 _FORMAT_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
-
-
-@dataclass(frozen=True)
-class ServedRoot:
-    """A folder files may be served from (resolved). A root scanned with
-    ``follow_links`` also serves what its links lead to: the cataloged path only has to
-    lie below it as written."""
-
-    path: Path
-    follow_links: bool = False
-
-    def holds(self, written: str, resolved: Path) -> bool:
-        if is_within(resolved, self.path):
-            return True
-        lexical = Path(os.path.abspath(written))
-        return self.follow_links and (lexical == self.path or self.path in lexical.parents)
 
 
 def serving_roots(curata: Curata) -> list[ServedRoot]:
@@ -56,7 +44,7 @@ def serving_roots(curata: Curata) -> list[ServedRoot]:
 
 def cataloged_file(asset: AssetDetail, roots: Sequence[ServedRoot]) -> Path:
     """The resolved path of a present location of ``asset`` whose size and mtime still
-    match the catalog and which lies inside one of ``roots``.
+    match the catalog and which lies inside one of ``roots`` (:func:`servable`).
 
     ``NotFound`` when no such file is on disk; ``Forbidden`` when one is, but outside
     every root (cataloged through a link out of the roots, or by an older curata).
@@ -66,14 +54,12 @@ def cataloged_file(asset: AssetDetail, roots: Sequence[ServedRoot]) -> Path:
         if loc.missing:
             continue
         try:
-            st = os.stat(loc.path)
-        except OSError:
-            continue
-        if os.path.isfile(loc.path) and st.st_size == loc.file_size and st.st_mtime == loc.mtime:
-            resolved = real(loc.path)
-            if any(root.holds(loc.path, resolved) for root in roots):
-                return resolved
+            resolved = servable(loc.path, loc.file_size, loc.mtime, roots)
+        except PermissionError:
             outside = True
+            continue
+        if resolved is not None:
+            return resolved
     if outside:
         allowed = ", ".join(str(r.path) for r in roots) or "none recorded"
         raise Forbidden(
@@ -98,18 +84,34 @@ def media_type_of(asset: AssetDetail, path: Path) -> str:
     )
 
 
+def thumbnail_etag(content_hash: str, size: int) -> str:
+    """A strong ETag: the asset's bytes never change, so neither does its thumbnail."""
+    return f'"{content_hash}-{size}-v{RENDER_VERSION}"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
 class Thumbnails:
-    """JPEG thumbnails under ``<cache>/thumbnails/<hash[:2]>/<hash>-<size>.jpg``."""
+    """The server's thumbnails (:class:`ThumbnailCache`), made on request when missing."""
 
     def __init__(self, cache_dir: Path) -> None:
-        self.root = Path(cache_dir) / "thumbnails"
+        self.cache = ThumbnailCache.under(cache_dir)
+        self.root = self.cache.root
 
     def path_for(self, content_hash: str, size: int) -> Path:
-        return self.root / content_hash[:2] / f"{content_hash}-{size}.jpg"
+        return self.cache.path_for(content_hash, size)
 
     def get(self, asset: AssetDetail, size: int, roots: Sequence[ServedRoot]) -> Path:
         """The cached thumbnail of ``asset`` at most ``size`` pixels wide and high; only
-        while its file may be served (see :func:`cataloged_file`)."""
+        while its file may be served (see :func:`cataloged_file`). A standard size is
+        made together with the other one."""
         if asset.media_type != MediaType.IMAGE:
             raise NotFound(
                 f"asset {asset.content_hash[:12]} is {asset.media_type.value}; "
@@ -120,31 +122,11 @@ class Thumbnails:
         target = self.path_for(asset.content_hash, size)
         if target.is_file():
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
+        sizes = STANDARD_SIZES if size in STANDARD_SIZES else (size,)
         try:
-            render(source, target, size)
+            render(source, {s: self.path_for(asset.content_hash, s) for s in sizes})
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             raise NotFound(
                 f"cannot make a thumbnail of asset {asset.content_hash[:12]}: {exc}", field="hash"
             ) from None
         return target
-
-
-def render(source: Path, target: Path, size: int) -> None:
-    """Write a JPEG of ``source`` fitted into ``size`` x ``size``; atomic (rename)."""
-    with Image.open(source) as opened:
-        opened.draft("RGB", (size, size))
-        image = ImageOps.exif_transpose(opened) or opened
-        image.thumbnail((size, size))
-        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-            rgba = image.convert("RGBA")
-            image = Image.new("RGB", rgba.size, (255, 255, 255))
-            image.paste(rgba, mask=rgba.getchannel("A"))
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            image.save(temp, "JPEG", quality=85)
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)

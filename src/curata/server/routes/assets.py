@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse
+from fastapi.responses import Response as PlainResponse
 
 from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
 from curata.models.paths import display
@@ -18,11 +19,19 @@ from curata.server.deps import (
     envelope,
 )
 from curata.server.errors import error_responses
-from curata.server.files import THUMBNAIL_SIZES, cataloged_file, media_type_of
+from curata.server.files import (
+    THUMBNAIL_SIZES,
+    cataloged_file,
+    etag_matches,
+    media_type_of,
+    serving_roots,
+    thumbnail_etag,
+)
 
 router = APIRouter(tags=["assets"])
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+_IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 @router.get(
@@ -92,6 +101,7 @@ def asset_file(hash: AssetHash, curata: CurataDep, roots: RootsDep) -> FileRespo
     response_class=FileResponse,
     responses={
         200: {"description": "A JPEG thumbnail", "content": {"image/jpeg": _BINARY}},
+        304: {"description": "The thumbnail named by If-None-Match is still right"},
         **error_responses(403, 404, 422),
     },
     summary="A JPEG thumbnail of an image asset",
@@ -100,7 +110,6 @@ def asset_thumbnail(
     hash: AssetHash,
     curata: CurataDep,
     thumbnails: ThumbnailsDep,
-    roots: RootsDep,
     size: Annotated[
         int,
         Query(
@@ -109,12 +118,20 @@ def asset_thumbnail(
             description="longest side in pixels",
         ),
     ] = 256,
-) -> FileResponse:
-    """Made on first request and cached by content hash and size."""
+    if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> PlainResponse:
+    """Sizes 256 and 1024 are made in the background after a scan (both from one
+    decode); any other size on first request. Cached by content hash and size, served
+    with a strong ``ETag`` and ``Cache-Control: immutable``; ``If-None-Match`` with that
+    ETag is answered ``304`` (while the asset's file may still be served)."""
     asset = curata.get_asset(hash).data
     assert asset is not None
-    return FileResponse(
-        thumbnails.get(asset, size, roots),
-        media_type="image/jpeg",
-        headers={"Cache-Control": "max-age=86400, immutable"},
-    )
+    roots = serving_roots(curata)  # here, in this request's thread: one thread hop less
+    etag = thumbnail_etag(asset.content_hash, size)
+    headers = {"ETag": etag, "Cache-Control": _IMMUTABLE}
+    if etag_matches(if_none_match, etag):
+        cataloged_file(asset, roots)  # never a 304 for a file that may not be served
+        return PlainResponse(status_code=304, headers=headers)
+    # A few kilobytes: read here at once, not streamed in chunks through worker threads.
+    data = thumbnails.get(asset, size, roots).read_bytes()
+    return PlainResponse(data, media_type="image/jpeg", headers=headers)
