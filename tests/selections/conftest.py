@@ -105,13 +105,16 @@ def new_selection(cur: Curata, name: str = "Hero Images Q4 2024", **extra: objec
     return cur.create_selection({"project_id": PROJECT, "name": name, **extra}).data.id
 
 
-def add(cur: Curata, selection_id: str, *refs: object, **fields: object) -> None:
+def add(
+    cur: Curata, selection_id: str, *refs: object, create_groups: bool = False, **fields: object
+) -> None:
     cur.update_selection(
         {
             "project_id": PROJECT,
             "selection_id": selection_id,
             "action": "add_items",
             "items": [{"asset_hash": str(r), **fields} for r in refs],
+            "create_groups": create_groups,
         }
     )
 

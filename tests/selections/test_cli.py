@@ -38,7 +38,8 @@ def test_selection_lifecycle(db: Path, lib: Library, tmp_path: Path) -> None:
     assert made["criteria"] == {"mood": "bold"} and made["tags"] == ["q4"]
     first, second, third = (str(x) for x in lib.images[:3])
     run(db, "selection", "add", sid, first, second, *p, "--role", "hero", "--reason", "bold",
-        "--group", "Leads", "--tag", "night", "--meta", "crop=16:9", "--actor", "bob")  # fmt: skip
+        "--group", "Leads", "--create-group", "--tag", "night", "--meta", "crop=16:9",
+        "--actor", "bob")  # fmt: skip
     run(db, "selection", "add", sid, third, *p, "--notes", "one more")
     run(db, "selection", "add", sid, first, *p, code=4)
     shown = run_json(db, "selection", "show", sid, *p)

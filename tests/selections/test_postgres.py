@@ -18,7 +18,7 @@ def test_selections_on_postgres(pg_database: str, lib: Library, tmp_path: Path) 
         cur.scan(lib.root, workers=1)
         cur.create_project("My Project", budget={"amount": 1})
         sid = new_selection(cur, criteria={"mood": "bold"})
-        add(cur, sid, *lib.costly, role="hero", group="Paid")
+        add(cur, sid, *lib.costly, role="hero", group="Paid", create_groups=True)
         original = next(p for p in lib.near if p.stem == "ukbench00120")
         add(cur, sid, original)
         project = cur.get_project(PROJECT).data

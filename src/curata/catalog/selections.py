@@ -29,6 +29,7 @@ from curata.models.selections import (
     SelectionPurpose,
     SelectionStatus,
     SelectionSummary,
+    group_key,
 )
 
 CHUNK = 900
@@ -339,11 +340,15 @@ def memberships(conn: Connection, asset_id: int) -> list[SelectionMembership]:
 
 
 def group_id(conn: Connection, selection_id: str, name: str) -> int | None:
-    return conn.execute(
-        select(selection_groups.c.id).where(
-            selection_groups.c.selection_id == selection_id, selection_groups.c.name == name
+    """The group of this name regardless of case (:func:`group_key`), or None. A
+    selection has few groups: they are compared here, the same way on every database."""
+    key = group_key(name)
+    rows = conn.execute(
+        select(selection_groups.c.id, selection_groups.c.name).where(
+            selection_groups.c.selection_id == selection_id
         )
-    ).scalar_one_or_none()
+    )
+    return next((r.id for r in rows if group_key(r.name) == key), None)
 
 
 def create_group(
@@ -436,6 +441,19 @@ def ids_with_prefix(conn: Connection, prefix: str) -> set[str]:
             )
         ).scalars()
     )
+
+
+def asset_facts(conn: Connection, asset_ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
+    """Each asset's media type and quality rating (what selection constraints check)."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for chunk in chunks(list(dict.fromkeys(asset_ids))):
+        rows = conn.execute(
+            select(assets.c.id, assets.c.media_type, assets.c.quality_rating).where(
+                assets.c.id.in_(chunk)
+            )
+        )
+        out.update({r.id: (r.media_type, r.quality_rating) for r in rows})
+    return out
 
 
 def locations_of(conn: Connection, asset_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -48,6 +49,21 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
             raise typer.BadParameter(f"{value!r}: use KEY=VALUE", param_hint=option)
         out[key.strip()] = text.strip()
     return out
+
+
+MAX_ITEMS_OPTION = typer.Option(None, "--max-items", help="Constraint: at most N items.")
+MEDIA_TYPES_OPTION = typer.Option(
+    [], "--media-type", help="Constraint: only this media type (repeatable)."
+)
+MIN_RATING_OPTION = typer.Option(None, "--min-rating", help="Constraint: rated at least N (0-5).")
+
+
+def constraint_options(
+    max_items: int | None, media_types: list[str], min_rating: int | None
+) -> dict[str, Any] | None:
+    """The constraints the options give (None when none is given)."""
+    given = {"max_items": max_items, "media_types": media_types or None, "min_rating": min_rating}
+    return {k: v for k, v in given.items() if v is not None} or None
 
 
 def _short(digest: str) -> str:
@@ -134,6 +150,9 @@ def create(
     criteria: list[str] = typer.Option([], "--criteria", help="KEY=VALUE, repeatable."),
     tags: list[str] = typer.Option([], "--tag", help="Repeatable."),
     selection_id: str | None = typer.Option(None, "--id", help="Id (default: from the name)."),
+    max_items: int | None = MAX_ITEMS_OPTION,
+    media_types: list[str] = MEDIA_TYPES_OPTION,
+    min_rating: int | None = MIN_RATING_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -146,6 +165,7 @@ def create(
         "criteria": parse_pairs(criteria, "--criteria"),
         "tags": tags,
         "selection_id": selection_id,
+        "constraints": constraint_options(max_items, media_types, min_rating) or {},
         "actor": actor,
     }
     emit(open_curata(ctx).create_selection(request).data, as_json, _render_selection)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 
@@ -72,3 +73,13 @@ def reject_members(
             field=field(index),
             details={"existing": sorted(hashes.values())},
         )
+
+
+def matching_location(given: str, locations: Sequence[str]) -> str | None:
+    """The cataloged location ``given`` names (the same file once ``~``, ``..`` and
+    symbolic links are resolved), or None."""
+    wanted = os.path.realpath(os.path.expanduser(given))
+    for location in locations:
+        if location == given or os.path.realpath(location) == wanted:
+            return location
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from curata.errors import InvalidRequest
@@ -94,6 +94,29 @@ def spend(raw_costs: Iterable[Any], budget: Budget | None) -> Spend:
         assets_with_cost=with_cost,
         remaining=None if budget is None else round(budget.amount - total, 6),
     )
+
+
+AssetFacts = tuple[str, int | None]  # media type, quality rating
+
+
+def check_constraints(
+    constraints: Mapping[str, Any], count: int, new: Sequence[AssetFacts]
+) -> tuple[str, int | None, str] | None:
+    """The first constraint a selection of ``count`` items breaks by taking the assets
+    ``new``: ``(constraint, index in new or None, reason)``; None when all hold."""
+    limit = constraints.get("max_items")
+    if limit is not None and count + len(new) > limit:
+        return "max_items", None, f"at most {limit} items; this would make {count + len(new)}"
+    media_types = constraints.get("media_types")
+    minimum = constraints.get("min_rating")
+    for index, (media_type, rating) in enumerate(new):
+        if media_types is not None and media_type not in media_types:
+            allowed = ", ".join(media_types)
+            return "media_types", index, f"only {allowed}; this asset is {media_type}"
+        if minimum is not None and (rating is None or rating < minimum):
+            shown = "unrated" if rating is None else f"rated {rating}"
+            return "min_rating", index, f"only assets rated {minimum} or more; this one is {shown}"
+    return None
 
 
 MAX_DISTANCE = 64

@@ -55,7 +55,7 @@ def create_selection(catalog: Catalog, req: SelectionCreateRequest) -> Selection
             "description": req.description,
             "criteria": req.criteria,
             "tags": req.tags,
-            "constraints": req.constraints,
+            "constraints": req.constraints.stored(),
         }
         store.insert_selection(
             conn,
