@@ -3,8 +3,10 @@ each through the Python API and over real HTTP on one catalog."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +330,28 @@ def test_tag_ranges_read_only_plain_numbers(cur: Curata, lib: Library) -> None:
     wide = {"tag_ranges": {"count": {"min": 0, "max": 5000}}}
     found = cur.search_assets({"filters": wide, "limit": 100}).data.results
     assert sorted(a.file_path for a in found) == [str(lib.images[0]), str(lib.images[3])]
+
+
+# --- manifests ---------------------------------------------------------------------------
+
+
+def test_manifest_records_the_state_after_the_export(
+    api: Api, lib: Library, tmp_path: Path
+) -> None:
+    sid = new_selection(api.cur)
+    api.ok({"selection_id": sid, "action": "add_items", "items": items(lib.images[0])})
+    target = tmp_path / "out"
+    body = {"project_id": PROJECT, "selection_id": sid, "export_path": str(target)}
+    body["actor"] = "carol"
+    if api.http is None:
+        api.cur.export_selection(body)
+    else:
+        assert api.http.post("/selections/export", json=body).status_code == 200
+    manifest = json.loads((target / "manifest.json").read_text())
+    sel = api.cur.get_selection(PROJECT, sid).data
+    assert sel.status.value == "exported"
+    assert manifest["selection"]["status"] == "exported"
+    assert manifest["exported_by"] == "carol" == sel.exports[0].actor
+    exported_at = datetime.fromisoformat(manifest["exported_at"])
+    assert datetime.fromisoformat(manifest["selection"]["updated_at"]) == exported_at
+    assert exported_at == sel.exports[0].at

@@ -42,7 +42,7 @@ from curata.models.selection_export import (
     SelectionExportRequest,
     SelectionExportResult,
 )
-from curata.models.selections import SelectionItem, SelectionSummary
+from curata.models.selections import SelectionItem, SelectionStatus, SelectionSummary
 from curata.roots import Confinement
 from curata.selections.actors import actor_or_default, utcnow
 from curata.selections.export import documents, intent, marker, plan, targets
@@ -314,14 +314,17 @@ def _export(
         exporter = Exporter(req, snap, staging, progress, stop)
         entries = exporter.run()
         records = [e.record() for e in entries]
+        actor = actor_or_default(req.actor)
+        after = snap.selection.model_copy(
+            update={"status": SelectionStatus.EXPORTED, "updated_at": exported_at}
+        )
         facts = documents.ExportFacts(
-            snap.selection, snap.project_name, exported_at, settings, records
+            after, snap.project_name, exported_at, settings, records, actor
         )
         digest = exporter.documents(facts)
         if req.zip:
             _write_zip(staging, paths)
         targets.check_replaceable(target, req.overwrite)
-        actor = actor_or_default(req.actor)
         hashes = [e.item.asset_hash for e in entries if e.relative is not None]
         recorded = {**settings, "missing": len(facts.missing)}
         export_id = intent.begin(
