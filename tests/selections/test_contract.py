@@ -4,13 +4,10 @@ each through the Python API and over real HTTP on one catalog."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,54 +15,7 @@ from hypothesis import strategies as st
 from curata import Curata
 from curata.errors import CurataError
 from curata.numbers import parse_number
-from curata.roots import Confinement
-from curata.server import create_app
-from tests.selections.conftest import PROJECT, Library, new_selection
-from tests.server.conftest import LiveServer
-
-
-@dataclass
-class Failure:
-    status: int
-    field: str | None
-
-
-class Api:
-    """One way in: ``python`` calls ``Curata``; ``http`` sends the same JSON to the server."""
-
-    def __init__(self, cur: Curata, http: httpx.Client | None) -> None:
-        self.cur = cur
-        self.http = http
-
-    def update(self, body: dict[str, Any]) -> Any:
-        body = {"project_id": PROJECT, **body}
-        if self.http is None:
-            try:
-                return self.cur.update_selection(body).data.model_dump(mode="json")
-            except CurataError as exc:
-                return Failure(exc.http_status, exc.field)
-        response = self.http.patch("/selections", json=body)
-        if response.status_code >= 400:
-            return Failure(response.status_code, response.json()["error"].get("field"))
-        return response.json()["data"]
-
-    def ok(self, body: dict[str, Any]) -> Any:
-        out = self.update(body)
-        assert not isinstance(out, Failure), out
-        return out
-
-
-@pytest.fixture(params=["python", "http"])
-def api(request: pytest.FixtureRequest, cur: Curata, lib: Library, tmp_path: Path) -> Iterator[Api]:
-    if request.param == "python":
-        yield Api(cur, None)
-        return
-    confined = cur.confined(Confinement.of([lib.root], [tmp_path]))
-    with (
-        LiveServer(create_app(confined, cache_dir=tmp_path / "cache")) as live,
-        httpx.Client(base_url=live.url, timeout=60) as http,
-    ):
-        yield Api(cur, http)
+from tests.selections.conftest import PROJECT, Api, Failure, Library, new_selection
 
 
 def items(*paths: Path, **fields: Any) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from curata.models.assets import (
 from curata.models.common import Response, StrictModel
 from curata.models.projects import (
     Budget,
+    CurrencyTotal,
     Project,
     ProjectCreateRequest,
     ProjectListRequest,
@@ -58,6 +59,7 @@ from curata.models.selections import (
     Selection,
     SelectionAction,
     SelectionChange,
+    SelectionConstraints,
     SelectionCreateRequest,
     SelectionGroup,
     SelectionHistoryRequest,
@@ -80,6 +82,7 @@ __all__ = [
     "Budget",
     "CatalogStats",
     "CountEntry",
+    "CurrencyTotal",
     "DateRange",
     "DimensionFilter",
     "Dimensions",
@@ -114,6 +117,7 @@ __all__ = [
     "Selection",
     "SelectionAction",
     "SelectionChange",
+    "SelectionConstraints",
     "SelectionCreateRequest",
     "SelectionExportRequest",
     "SelectionExportResult",

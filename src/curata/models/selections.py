@@ -10,12 +10,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from curata.models.assets import MediaType
 from curata.models.common import MAX_OFFSET, StrictModel, TagList
 from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
+from curata.models.projects import Budget
 from curata.models.stats import CountEntry
 from curata.slug import SLUG_PATTERN
 
@@ -151,16 +159,17 @@ ACTION_FIELDS: dict[SelectionAction, frozenset[str]] = {
     ),
     SelectionAction.REORDER: frozenset({"asset_hashes"}),
     SelectionAction.UPDATE: frozenset(
-        {"name", "description", "criteria", "tags", "purpose", "constraints"}
+        {"name", "description", "criteria", "tags", "purpose", "constraints", "budget"}
     ),
 }
 _COMMON = frozenset({"project_id", "selection_id", "action", "notes", "actor"})
-SELECTION_FIELDS = ("name", "description", "criteria", "tags", "purpose", "constraints")
+SELECTION_FIELDS = ("name", "description", "criteria", "tags", "purpose", "constraints", "budget")
 
 
 class SelectionCreateRequest(StrictModel):
     """A new selection in a project. ``selection_id`` defaults to a slug of the name
-    (made unique); the status starts as ``draft``."""
+    (numbered to be unique within the project); the status starts as ``draft``.
+    ``budget`` is the selection's own, beside the project's."""
 
     project_id: str = Field(min_length=1)
     name: str = Field(min_length=1, max_length=MAX_NAME)
@@ -169,6 +178,7 @@ class SelectionCreateRequest(StrictModel):
     criteria: dict[str, Any] = Field(default_factory=dict)
     tags: TagList = Field(default_factory=list)
     constraints: SelectionConstraints = Field(default_factory=SelectionConstraints)
+    budget: Budget | None = None
     selection_id: str | None = Field(None, pattern=SLUG_PATTERN)
     actor: str | None = None
 
@@ -195,7 +205,10 @@ class SelectionUpdateRequest(StrictModel):
     - ``reorder``: ``asset_hashes`` in their new order; they take the first positions
       and the other items follow in their current order;
     - ``update``: any of ``name``, ``description``, ``criteria``, ``tags``,
-      ``purpose``, ``constraints``.
+      ``purpose``, ``constraints``, ``budget`` (``null`` clears constraints or budget).
+
+    ``create_groups`` (``add_items``, ``update_items``, group ``move``): create a named
+    group that does not exist; without it an unknown group is ``NotFound``.
 
     ``notes`` and ``actor`` (default: the OS user) go into the history record.
     """
@@ -220,6 +233,7 @@ class SelectionUpdateRequest(StrictModel):
     tags: TagList | None = None
     purpose: SelectionPurpose | None = None
     constraints: SelectionConstraints | None = None
+    budget: Budget | None = None
     create_groups: bool = False
     notes: str | None = None
     actor: str | None = None
@@ -333,7 +347,7 @@ class ExportRecord(BaseModel):
 
 
 class SelectionSummary(BaseModel):
-    """A selection without its items (listings)."""
+    """A selection without its items (listings). ``id`` is unique within the project."""
 
     id: str
     project_id: str
@@ -344,10 +358,24 @@ class SelectionSummary(BaseModel):
     criteria: JsonDict = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)
     constraints: JsonDict = Field(default_factory=dict)
+    budget: Budget | None = None
     created_by: str | None = None
     created_at: datetime
     updated_at: datetime
     item_count: int = 0
+    _key: str | None = PrivateAttr(None)
+
+    @property
+    def key(self) -> str:
+        """The catalog's key of the selection row (never shown; ids repeat across
+        projects, keys do not)."""
+        if self._key is None:
+            raise ValueError("the selection was not read from the catalog")
+        return self._key
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self._key = value
 
 
 class Selection(SelectionSummary):

@@ -54,9 +54,7 @@ def require_members(
     for index, asset_id in enumerate(asset_ids):
         if asset_id not in present:
             digest = store.hashes_by_id(conn, [asset_id])[asset_id]
-            raise NotFound(
-                f"asset {digest} is not in selection {selection_id!r}", field=field(index)
-            )
+            raise NotFound(f"asset {digest} is not in the selection", field=field(index))
 
 
 def reject_members(
@@ -68,7 +66,7 @@ def reject_members(
         hashes = store.hashes_by_id(conn, sorted(present))
         index = next(i for i, a in enumerate(asset_ids) if a in present)
         raise Conflict(
-            f"{len(present)} asset(s) already in selection {selection_id!r}: "
+            f"{len(present)} asset(s) already in the selection: "
             + ", ".join(hashes[a][:12] for a in list(present)[:5]),
             field=field(index),
             details={"existing": sorted(hashes.values())},

@@ -67,8 +67,8 @@ class Context:
     searched: list[int] = field(default_factory=list)
 
     @property
-    def sid(self) -> str:
-        return self.selection.id
+    def key(self) -> str:
+        return self.selection.key
 
     def hashes(self, asset_ids: Sequence[int]) -> list[str]:
         found = store.hashes_by_id(self.conn, asset_ids)
@@ -82,22 +82,22 @@ class Context:
             return None
         key = group_key(name)
         if key not in self.groups:
-            found = store.group_id(self.conn, self.sid, name)
+            found = store.group_id(self.conn, self.key, name)
             if found is None:
                 if not self.req.create_groups:
                     raise NotFound(
-                        f"no group {name!r} in selection {self.sid!r} "
+                        f"no group {name!r} in selection {self.selection.id!r} "
                         "(set create_groups to create it)",
                         field=field_name,
                     )
-                found = store.create_group(self.conn, self.sid, name)
+                found = store.create_group(self.conn, self.key, name)
             self.groups[key] = found
         return self.groups[key]
 
     def existing_group(self, name: str) -> int:
-        found = store.group_id(self.conn, self.sid, name)
+        found = store.group_id(self.conn, self.key, name)
         if found is None:
-            raise NotFound(f"no group {name!r} in selection {self.sid!r}", field="group")
+            raise NotFound(f"no group {name!r} in selection {self.selection.id!r}", field="group")
         return found
 
     def location_for(self, asset_id: int, given: str | None, field_name: str) -> str | None:
@@ -137,15 +137,15 @@ def _add_items(ctx: Context) -> Edit:
     names = [_item_field(i) for i in range(len(items))] + [search_field] * (len(pairs) - len(items))
     item_names = dict(zip([a for a, _ in pairs], names, strict=True))
     if ctx.req.skip_existing:
-        present = store.present_asset_ids(ctx.conn, ctx.sid, [a for a, _ in pairs])
+        present = store.present_asset_ids(ctx.conn, ctx.key, [a for a, _ in pairs])
         pairs = [(a, i) for a, i in pairs if a not in present]
     else:
-        reject_members(ctx.conn, ctx.sid, [a for a, _ in pairs], names.__getitem__)
+        reject_members(ctx.conn, ctx.key, [a for a, _ in pairs], names.__getitem__)
     new_ids = [a for a, _ in pairs]
-    count = store.item_count(ctx.conn, ctx.sid)
+    count = store.item_count(ctx.conn, ctx.key)
     _check_constraints(ctx, ctx.selection.constraints, count, new_ids, item_names.__getitem__)
     paths = {a: locs[0] for a, locs in store.locations_of(ctx.conn, new_ids).items() if locs}
-    start = store.next_position(ctx.conn, ctx.sid)
+    start = store.next_position(ctx.conn, ctx.key)
     rows = []
     after: dict[str, dict[str, Any]] = {}
     hashes = ctx.hashes(new_ids)
@@ -161,7 +161,7 @@ def _add_items(ctx: Context) -> Edit:
         group_field = f"{prefix}.group" if prefix else "item_defaults.group"
         rows.append(
             {
-                "selection_id": ctx.sid,
+                "selection_id": ctx.key,
                 "asset_id": asset_id,
                 **values,
                 "group_id": ctx.group_for(item.group, group_field),
@@ -188,7 +188,7 @@ def _check_constraints(
         name, index, reason = problem
         item = f" ({where(new_ids[index])})" if index is not None else ""
         raise Conflict(
-            f"constraint {name} of selection {ctx.sid!r}: {reason}{item}",
+            f"constraint {name} of selection {ctx.selection.id!r}: {reason}{item}",
             field=f"constraints.{name}",
         )
 
@@ -196,7 +196,7 @@ def _check_constraints(
 def _member_ids(ctx: Context, refs: Sequence[str], field_name: Callable[[int], str]) -> list[int]:
     ids = resolve_refs(ctx.conn, refs, field_name)
     reject_repeats(ids, field_name)
-    require_members(ctx.conn, ctx.sid, ids, field_name)
+    require_members(ctx.conn, ctx.key, ids, field_name)
     return ids
 
 
@@ -204,10 +204,10 @@ def _remove_items(ctx: Context) -> Edit:
     ids = _member_ids(ctx, ctx.req.asset_hashes or [], _hash_field)
     hashes = ctx.hashes(ids)
     before = {
-        h: _jsonable(store.item_values(ctx.conn, ctx.sid, a))
+        h: _jsonable(store.item_values(ctx.conn, ctx.key, a))
         for h, a in zip(hashes, ids, strict=True)
     }
-    store.delete_items(ctx.conn, ctx.sid, ids)
+    store.delete_items(ctx.conn, ctx.key, ids)
     return Edit(asset_hashes=hashes, before=before)
 
 
@@ -233,7 +233,7 @@ def _item_changes(
     ctx: Context, asset_id: int, item: SelectionItemInput, where: str
 ) -> dict[str, tuple[Any, Any]]:
     """Apply the fields ``item`` sets; returns ``{field: (before, after)}`` of real changes."""
-    current = store.item_values(ctx.conn, ctx.sid, asset_id)
+    current = store.item_values(ctx.conn, ctx.key, asset_id)
     if "file_path" in item.model_fields_set:
         item = item.model_copy(
             update={"file_path": ctx.location_for(asset_id, item.file_path, f"{where}.file_path")}
@@ -247,7 +247,7 @@ def _item_changes(
     if "group" in wanted:
         values["group_id"] = ctx.group_for(wanted["group"], f"{where}.group")
     if values:
-        store.update_item(ctx.conn, ctx.sid, asset_id, values)
+        store.update_item(ctx.conn, ctx.key, asset_id, values)
     return {name: (current.get(name), value) for name, value in wanted.items()}
 
 
@@ -255,7 +255,7 @@ def _set_status(ctx: Context) -> Edit:
     target = ctx.req.status
     assert target is not None
     check_transition(ctx.selection.status, target)
-    store.update_selection_row(ctx.conn, ctx.sid, {"status": target}, ctx.now)
+    store.update_selection_row(ctx.conn, ctx.key, {"status": target}, ctx.now)
     return Edit(before={"status": ctx.selection.status.value}, after={"status": target.value})
 
 
@@ -264,42 +264,44 @@ def _group(ctx: Context) -> Edit:
     name = req.group
     if req.group_action is GroupAction.CREATE:
         assert name is not None
-        if store.group_id(ctx.conn, ctx.sid, name) is not None:
-            raise Conflict(f"group {name!r} exists in selection {ctx.sid!r}", field="group")
-        store.create_group(ctx.conn, ctx.sid, name, req.group_description)
+        if store.group_id(ctx.conn, ctx.key, name) is not None:
+            raise Conflict(
+                f"group {name!r} exists in selection {ctx.selection.id!r}", field="group"
+            )
+        store.create_group(ctx.conn, ctx.key, name, req.group_description)
         return Edit(after={"group": name, "description": req.group_description})
     if req.group_action is GroupAction.RENAME:
         assert req.new_name is not None
         assert name is not None
         gid = ctx.existing_group(name)
-        if store.group_id(ctx.conn, ctx.sid, req.new_name) not in (None, gid):
+        if store.group_id(ctx.conn, ctx.key, req.new_name) not in (None, gid):
             raise Conflict(
-                f"group {req.new_name!r} exists in selection {ctx.sid!r}", field="new_name"
+                f"group {req.new_name!r} exists in selection {ctx.selection.id!r}", field="new_name"
             )
         store.rename_group(ctx.conn, gid, req.new_name)
         return Edit(before={"group": name}, after={"group": req.new_name})
     if req.group_action is GroupAction.DELETE:
         assert name is not None
-        members = store.delete_group(ctx.conn, ctx.sid, ctx.existing_group(name))
+        members = store.delete_group(ctx.conn, ctx.key, ctx.existing_group(name))
         return Edit(asset_hashes=ctx.hashes(members), before={"group": name}, after=None)
     ids = _member_ids(ctx, req.asset_hashes or [], _hash_field)
     hashes = ctx.hashes(ids)
     before = {
-        h: store.item_values(ctx.conn, ctx.sid, a)["group"]
+        h: store.item_values(ctx.conn, ctx.key, a)["group"]
         for h, a in zip(hashes, ids, strict=True)
     }
-    store.set_group_of(ctx.conn, ctx.sid, ids, ctx.group_for(name))
+    store.set_group_of(ctx.conn, ctx.key, ids, ctx.group_for(name))
     return Edit(asset_hashes=hashes, before=before, after={"group": name})
 
 
 def _reorder(ctx: Context) -> Edit:
     ids = _member_ids(ctx, ctx.req.asset_hashes or [], _hash_field)
-    old = store.ordered_asset_ids(ctx.conn, ctx.sid)
+    old = store.ordered_asset_ids(ctx.conn, ctx.key)
     listed = set(ids)
     new = ids + [a for a in old if a not in listed]
     old_pos = {a: p for p, a in enumerate(old)}
     moved = [a for p, a in enumerate(new) if old_pos[a] != p]
-    store.set_positions(ctx.conn, ctx.sid, new)
+    store.set_positions(ctx.conn, ctx.key, new)
     names = store.hashes_by_id(ctx.conn, moved)
     new_pos = {a: p for p, a in enumerate(new)}
     return Edit(
@@ -320,11 +322,13 @@ def _update(ctx: Context) -> Edit:
             given.pop(required)
     if isinstance(given.get("constraints"), SelectionConstraints):
         given["constraints"] = given["constraints"].stored()
-        items = store.ordered_asset_ids(ctx.conn, ctx.sid)
+        items = store.ordered_asset_ids(ctx.conn, ctx.key)
         _check_constraints(ctx, given["constraints"], 0, items, _existing_item(ctx, items))
     elif "constraints" in given:  # null clears them
         given["constraints"] = {}
-    store.update_selection_row(ctx.conn, ctx.sid, given, ctx.now)
+    if given.get("budget") is not None:
+        given["budget"] = given["budget"].model_dump()
+    store.update_selection_row(ctx.conn, ctx.key, given, ctx.now)
     after = {k: (v.value if hasattr(v, "value") else v) for k, v in given.items()}
     return Edit(before={k: current[k] for k in after}, after=after)
 
@@ -360,10 +364,10 @@ def update_selection(catalog: Catalog, req: SelectionUpdateRequest) -> Selection
         context = Context(conn, req, selection, actor, now, searched=searched)
         edit = HANDLERS[req.action](context)
         if req.action is not SelectionAction.SET_STATUS:
-            store.update_selection_row(conn, selection.id, {}, now)
+            store.update_selection_row(conn, selection.key, {}, now)
         entry = history_store.append(
             conn,
-            selection.id,
+            selection.key,
             at=now,
             actor=actor,
             action=req.action.value,

@@ -98,7 +98,7 @@ def _snapshot(catalog: Catalog, req: SelectionExportRequest) -> Snapshot:
         selection = store.get_selection(conn, req.project_id, req.selection_id)
         check_exportable(selection.status)
         project = project_store.get_project(conn, req.project_id)
-        pairs = store.load_items(conn, selection.id)
+        pairs = store.load_items(conn, selection.key)
         ids = [asset_id for asset_id, _ in pairs]
         assets = {a.content_hash: a for a in asset_store.load_assets(conn, ids)}
         locations = store.locations_of(conn, ids)
@@ -331,7 +331,7 @@ def _export(
             catalog,
             paths,
             project_id=req.project_id,
-            selection_id=snap.selection.id,
+            key=snap.selection.key,
             at=exported_at,
             item_count=len(hashes),
             settings=recorded,
@@ -352,8 +352,7 @@ def _export(
             intent.complete(
                 conn,
                 export_id,
-                project_id=req.project_id,
-                selection_id=snap.selection.id,
+                key=snap.selection.key,
                 target=paths.target,
                 asset_hashes=hashes,
                 settings=recorded,
