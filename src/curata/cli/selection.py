@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata, print_json
+from curata.cli.project import BUDGET_OPTION, CURRENCY_OPTION
 from curata.models import (
     HistoryEntry,
     Selection,
@@ -153,6 +154,8 @@ def create(
     max_items: int | None = MAX_ITEMS_OPTION,
     media_types: list[str] = MEDIA_TYPES_OPTION,
     min_rating: int | None = MIN_RATING_OPTION,
+    budget: float | None = BUDGET_OPTION,
+    currency: str = CURRENCY_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -166,6 +169,7 @@ def create(
         "tags": tags,
         "selection_id": selection_id,
         "constraints": constraint_options(max_items, media_types, min_rating) or {},
+        "budget": None if budget is None else {"amount": budget, "currency": currency},
         "actor": actor,
     }
     emit(open_curata(ctx).create_selection(request).data, as_json, _render_selection)

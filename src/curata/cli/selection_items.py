@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from curata.cli.app import JSON_OPTION, emit, handle_errors, open_curata
+from curata.cli.project import BUDGET_OPTION, CURRENCY_OPTION
 from curata.cli.selection import (
     ACTOR_OPTION,
     MAX_ITEMS_OPTION,
@@ -194,6 +195,9 @@ def update(
     max_items: int | None = MAX_ITEMS_OPTION,
     media_types: list[str] = MEDIA_TYPES_OPTION,
     min_rating: int | None = MIN_RATING_OPTION,
+    budget: float | None = BUDGET_OPTION,
+    currency: str = CURRENCY_OPTION,
+    clear_budget: bool = typer.Option(False, "--clear-budget", help="Selection: no budget."),
     notes: str | None = NOTES_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
@@ -227,8 +231,11 @@ def update(
                 criteria=parse_pairs(criteria, "--criteria"),
                 tags=selection_tags,
                 constraints=constraint_options(max_items, media_types, min_rating),
+                budget=None if budget is None else {"amount": budget, "currency": currency},
             )
         )
+        if clear_budget:
+            request["budget"] = None
     _update(ctx, request, as_json)
 
 
