@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
 from curata import Curata
 from curata.cli.main import app
+from curata.errors import CurataError
+from curata.roots import Confinement
+from curata.server import create_app
+from tests.server.conftest import LiveServer
 
 PROJECT = "my-project"
 
@@ -105,13 +110,16 @@ def new_selection(cur: Curata, name: str = "Hero Images Q4 2024", **extra: objec
     return cur.create_selection({"project_id": PROJECT, "name": name, **extra}).data.id
 
 
-def add(cur: Curata, selection_id: str, *refs: object, **fields: object) -> None:
+def add(
+    cur: Curata, selection_id: str, *refs: object, create_groups: bool = False, **fields: object
+) -> None:
     cur.update_selection(
         {
             "project_id": PROJECT,
             "selection_id": selection_id,
             "action": "add_items",
             "items": [{"asset_hash": str(r), **fields} for r in refs],
+            "create_groups": create_groups,
         }
     )
 
@@ -131,3 +139,60 @@ def run(db: Path, *args: str, code: int = 0) -> str:
 
 def run_json(db: Path, *args: str) -> Any:
     return json.loads(run(db, *args, "--json"))
+
+
+@dataclass
+class Failure:
+    status: int
+    field: str | None
+
+
+class Api:
+    """One way in: ``python`` calls ``Curata``; ``http`` sends the same JSON to the server."""
+
+    def __init__(self, cur: Curata, http: httpx.Client | None) -> None:
+        self.cur = cur
+        self.http = http
+
+    def call(self, method: str, path: str, name: str, body: dict[str, Any]) -> Any:
+        """``Curata.<name>(body)`` or ``<method> <path>`` with the body; the data as JSON,
+        or the failure."""
+        if self.http is None:
+            try:
+                return getattr(self.cur, name)(body).data.model_dump(mode="json")
+            except CurataError as exc:
+                return Failure(exc.http_status, exc.field)
+        response = self.http.request(method, path, json=body)
+        if response.status_code >= 400:
+            return Failure(response.status_code, response.json()["error"].get("field"))
+        return response.json()["data"]
+
+    def update(self, body: dict[str, Any]) -> Any:
+        body = {"project_id": PROJECT, **body}
+        if self.http is None:
+            try:
+                return self.cur.update_selection(body).data.model_dump(mode="json")
+            except CurataError as exc:
+                return Failure(exc.http_status, exc.field)
+        response = self.http.patch("/selections", json=body)
+        if response.status_code >= 400:
+            return Failure(response.status_code, response.json()["error"].get("field"))
+        return response.json()["data"]
+
+    def ok(self, body: dict[str, Any]) -> Any:
+        out = self.update(body)
+        assert not isinstance(out, Failure), out
+        return out
+
+
+@pytest.fixture(params=["python", "http"])
+def api(request: pytest.FixtureRequest, cur: Curata, lib: Library, tmp_path: Path) -> Iterator[Api]:
+    if request.param == "python":
+        yield Api(cur, None)
+        return
+    confined = cur.confined(Confinement.of([lib.root], [tmp_path]))
+    with (
+        LiveServer(create_app(confined, cache_dir=tmp_path / "cache")) as live,
+        httpx.Client(base_url=live.url, timeout=60) as http,
+    ):
+        yield Api(cur, http)

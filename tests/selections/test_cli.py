@@ -38,7 +38,8 @@ def test_selection_lifecycle(db: Path, lib: Library, tmp_path: Path) -> None:
     assert made["criteria"] == {"mood": "bold"} and made["tags"] == ["q4"]
     first, second, third = (str(x) for x in lib.images[:3])
     run(db, "selection", "add", sid, first, second, *p, "--role", "hero", "--reason", "bold",
-        "--group", "Leads", "--tag", "night", "--meta", "crop=16:9", "--actor", "bob")  # fmt: skip
+        "--group", "Leads", "--create-group", "--tag", "night", "--meta", "crop=16:9",
+        "--actor", "bob")  # fmt: skip
     run(db, "selection", "add", sid, third, *p, "--notes", "one more")
     run(db, "selection", "add", sid, first, *p, code=4)
     shown = run_json(db, "selection", "show", sid, *p)
@@ -111,3 +112,21 @@ def test_similar_and_export_as_a_real_command(db: Path, lib: Library, tmp_path: 
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert again.returncode == 4 and "not empty" in again.stderr
+
+
+def test_budgets_constraints_and_groups_on_the_command_line(db: Path, lib: Library) -> None:
+    p = ["-p", PROJECT]
+    made = run_json(db, "selection", "create", "Paid", *p, "--budget", "0.5", "--currency",
+                    "eur", "--max-items", "2", "--media-type", "image")  # fmt: skip
+    assert made["budget"] == {"amount": 0.5, "currency": "EUR"}
+    assert made["constraints"] == {"max_items": 2, "media_types": ["image"]}
+    sid = made["id"]
+    costly = [str(x) for x in lib.costly]
+    run(db, "selection", "add", sid, costly[0], *p, "--group", "Leads", code=3)
+    run(db, "selection", "add", sid, *costly[:2], *p, "--group", "Leads", "--create-group")
+    run(db, "selection", "add", sid, costly[2], *p, code=4)  # constraints.max_items
+    shown = run(db, "project", "show", PROJECT)
+    assert "0.50 EUR" in shown and "0.14 USD" in shown  # budget and spend, apart
+    run(db, "selection", "update", sid, *p, "--max-items", "5")
+    run(db, "selection", "update", sid, *p, "--clear-budget")
+    assert run_json(db, "selection", "show", sid, *p)["budget"] is None

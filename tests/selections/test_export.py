@@ -36,7 +36,15 @@ def leftovers(target: Path) -> list[str]:
 @pytest.fixture
 def curated(cur: Curata, lib: Library) -> str:
     sid = new_selection(cur, description="For the launch", criteria={"mood": "bold"})
-    add(cur, sid, lib.costly[0], role="hero", group="Heroes", selection_reason="best | light")
+    add(
+        cur,
+        sid,
+        lib.costly[0],
+        role="hero",
+        group="Heroes",
+        selection_reason="best | light",
+        create_groups=True,
+    )
     add(cur, sid, lib.images[0], lib.images[1], role="supporting", quality_notes="sharp")
     add(cur, sid, lib.near[0], usage_notes="banner", tags=["photo"])
     cur.rate_assets({"assets": [str(lib.costly[0])], "rating": 5})

@@ -31,6 +31,7 @@ def test_from_search_adds_every_match_with_defaults(cur: Curata, lib: Library) -
         from_search=filters,
         item_defaults={"role": "reference", "selection_reason": "jpeg photo", "group": "photos"},
         notes="all photos",
+        create_groups=True,
     )
     assert set(change.history.asset_hashes) == expected
     items = cur.get_selection(PROJECT, sid).data.items
@@ -97,7 +98,7 @@ def test_cli_add_from_search_file_and_saved_search(db: Path, lib: Library, tmp_p
     filters.write_text(json.dumps({"filters": {"file_formats": ["jpeg"]}}))
     out = run_json(
         db, "selection", "add", sid, *p, "--from-search", str(filters), "--skip-existing",
-        "--group", "photos",
+        "--group", "photos", "--create-group",
     )  # fmt: skip
     assert len(out["history"]["asset_hashes"]) == len(lib.near) - 3
     run(db, "selection", "add", sid, *p, "--saved-search", "paid")

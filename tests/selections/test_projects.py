@@ -29,17 +29,19 @@ def test_create_list_get(cur: Curata) -> None:
 
 
 def test_spend_of_project_and_selections(cur: Curata, lib: Library) -> None:
-    sid = new_selection(cur)
+    sid = new_selection(cur, budget={"amount": 0.5})
     add(cur, sid, *lib.costly[:2], lib.images[0])
     other = new_selection(cur, name="Other")
     add(cur, other, lib.costly[2])
     project = cur.get_project(PROJECT).data
-    assert project.spend.amount == pytest.approx(0.14)
-    assert (project.spend.assets, project.spend.assets_with_cost) == (4, 2)
-    assert project.spend.remaining == pytest.approx(0.86) and project.spend.currency == "USD"
-    per = {s.selection_id: s.spend for s in project.selections}
-    assert per[sid].amount == pytest.approx(0.14) and per[sid].assets == 3
-    assert per[other].amount == 0 and per[other].assets_with_cost == 0
+    # the library was scanned into no project: the project's own assets are none
+    assert (project.asset_count, project.spend.assets, project.spend.amount) == (0, 0, 0)
+    assert project.spend.remaining == pytest.approx(1.0) and project.spend.currency == "USD"
+    per = {s.selection_id: s for s in project.selections}
+    assert per[sid].spend.amount == pytest.approx(0.14) and per[sid].spend.assets == 3
+    assert per[sid].spend.remaining == pytest.approx(0.36)
+    assert per[other].spend.amount == 0 and per[other].spend.assets_with_cost == 0
+    assert per[other].spend.remaining is None and per[other].budget is None
     assert project.selection_count == 2
 
 

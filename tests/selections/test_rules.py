@@ -16,7 +16,7 @@ from curata.selections.rules import (
     check_editable,
     check_exportable,
     check_transition,
-    parse_cost,
+    parse_money,
     recommendation_score,
     spend,
     unique_slug,
@@ -62,11 +62,25 @@ def test_exported_only_by_exporting_and_archived_is_read_only() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (0.04, 0.04),
-        (3, 3.0),
-        ("$0.10", 0.10),
-        ("0,25 EUR", 0.25),
-        ("1.5 credits", 1.5),
+        (0.04, (0.04, "USD")),
+        (3, (3.0, "USD")),
+        ("0.04", (0.04, "USD")),
+        ("$0.10", (0.10, "USD")),
+        ("$ 0.10", (0.10, "USD")),
+        ("0,25 EUR", (0.25, "EUR")),
+        ("0.25eur", (0.25, "EUR")),
+        ("EUR 2", (2.0, "EUR")),
+        ("€1,5", (1.5, "EUR")),
+        ("0.04 USD", (0.04, "USD")),
+        ("£2", (2.0, "GBP")),
+        ("1e-2 USD", (0.01, "USD")),
+        ({"amount": "0,5", "currency": "chf"}, (0.5, "CHF")),
+        ({"amount": 2, "currency": "CHF"}, (2.0, "CHF")),
+        ("1.5 credits", None),
+        ("1,000.50 USD", None),
+        ("1_000", None),
+        ("\u0663 USD", None),
+        ("-1 USD", None),
         (True, None),
         (None, None),
         (-1, None),
@@ -74,25 +88,63 @@ def test_exported_only_by_exporting_and_archived_is_read_only() -> None:
         ("1 to 2", None),
         (float("nan"), None),
         ({"usd": 1}, None),
+        ({"amount": 1, "currency": "dollars"}, None),
     ],
 )
-def test_parse_cost(raw: object, expected: float | None) -> None:
-    assert parse_cost(raw) == expected
+def test_parse_money(raw: object, expected: tuple[float, str] | None) -> None:
+    got = parse_money(raw, "USD")
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got[1] == expected[1]
+        assert got[0] == pytest.approx(expected[0])
 
 
-@given(st.floats(min_value=0, max_value=1e9, allow_nan=False), st.integers(0, 10**8))
-def test_parse_cost_reads_numbers_and_money_text(value: float, cents: int) -> None:
-    assert parse_cost(value) == value
-    assert parse_cost(f"${cents / 100:.2f}") == pytest.approx(cents / 100)
-    assert parse_cost(f"{cents / 100:.2f} USD".replace(".", ",")) == pytest.approx(cents / 100)
+def test_plain_numbers_are_in_the_given_currency() -> None:
+    assert parse_money(0.5, "EUR") == (0.5, "EUR")
+    assert parse_money("0.5", "GBP") == (0.5, "GBP")
+    assert parse_money("$0.5", "GBP") == (0.5, "USD")
+
+
+codes = st.sampled_from(["USD", "EUR", "GBP", "JPY", "CHF"])
+written = st.sampled_from(["{c} {n}", "{n} {c}", "{n}{c}", "{cl}{n}", "{n} {cl}"])
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), codes, written), max_size=30), codes)
+def test_spend_sums_per_currency_never_mixed(
+    costs: list[tuple[int, str, str]], budget_currency: str
+) -> None:
+    """However the costs are written, each currency's total is the sum of that
+    currency's costs alone, and the remaining budget takes off only its own currency."""
+    raw = [
+        form.format(c=code, cl=code.lower(), n=f"{cents / 100:.2f}".replace(".", ","))
+        if i % 2
+        else form.format(c=code, cl=code.lower(), n=f"{cents / 100:.2f}")
+        for i, (cents, code, form) in enumerate(costs)
+    ]
+    out = spend(raw, Budget(amount=100, currency=budget_currency), "USD")
+    expected: dict[str, int] = {}
+    for cents, code, _ in costs:
+        expected[code] = expected.get(code, 0) + cents
+    assert {t.currency: round(t.amount * 100) for t in out.totals} == expected
+    assert [t.currency for t in out.totals] == sorted(expected)
+    assert out.currency == budget_currency
+    assert out.amount == pytest.approx(expected.get(budget_currency, 0) / 100)
+    assert out.remaining == pytest.approx(100 - expected.get(budget_currency, 0) / 100)
+    assert out.assets == out.assets_with_cost == len(costs)
 
 
 def test_spend_counts_known_costs_against_the_budget() -> None:
-    out = spend([0.04, "$0.10", None, "n/a"], Budget(amount=1, currency="eur"))
+    out = spend([0.04, "$0.10", None, "n/a", "0,25 EUR"], Budget(amount=1, currency="usd"), "USD")
     assert out.amount == pytest.approx(0.14)
-    assert (out.assets, out.assets_with_cost, out.currency) == (4, 2, "EUR")
+    assert (out.assets, out.assets_with_cost, out.currency) == (5, 3, "USD")
     assert out.remaining == pytest.approx(0.86)
-    assert spend([], None).remaining is None
+    assert [(t.currency, t.amount, t.assets) for t in out.totals] == [
+        ("EUR", 0.25, 1),
+        ("USD", 0.14, 2),
+    ]
+    none = spend([0.04], None, "EUR")
+    assert none.remaining is None and none.currency == "EUR" and none.amount == 0.04
 
 
 @given(

@@ -82,6 +82,7 @@ def test_add_items_with_spec_fields(cur: Curata, lib: Library) -> None:
             ],
             notes="Initial hero image selection",
             actor="alice",
+            create_groups=True,
         )
     )
     sel = cur.get_selection(PROJECT, sid).data
@@ -105,7 +106,7 @@ def test_a_failing_batch_changes_nothing(cur: Curata, lib: Library) -> None:
     add(cur, sid, lib.images[0])
     before = cur.selection_history(PROJECT, sid).data
     with pytest.raises(Conflict) as exc:
-        add(cur, sid, lib.images[1], lib.images[0], group="new-group")
+        add(cur, sid, lib.images[1], lib.images[0], group="new-group", create_groups=True)
     assert exc.value.field == "items.1.asset_hash"
     with pytest.raises(NotFound) as exc:
         add(cur, sid, lib.images[1], "f" * 64)
@@ -154,6 +155,7 @@ def test_update_items_changes_only_given_fields(cur: Curata, lib: Library) -> No
         sid,
         "update_items",
         items=[{"asset_hash": digest, "role": "alternate", "usage_notes": None, "group": "b"}],
+        create_groups=True,
     )
     assert change.history.before == {
         digest: {"role": "hero", "usage_notes": "banner", "group": None}
@@ -197,7 +199,15 @@ def test_groups_create_rename_move_delete(cur: Curata, lib: Library) -> None:
         update(cur, sid, "group", group_action="create", group="Heroes")
     moved = update(cur, sid, "group", group_action="move", group="Heroes", asset_hashes=hashes[:2])
     assert moved.history.before == {hashes[0]: None, hashes[1]: None}
-    update(cur, sid, "group", group_action="move", group="Backups", asset_hashes=hashes[2:3])
+    update(
+        cur,
+        sid,
+        "group",
+        group_action="move",
+        group="Backups",
+        asset_hashes=hashes[2:3],
+        create_groups=True,
+    )
     update(cur, sid, "group", group_action="rename", group="Heroes", new_name="Leads")
     with pytest.raises(Conflict) as exc:
         update(cur, sid, "group", group_action="rename", group="Leads", new_name="Backups")
@@ -275,7 +285,7 @@ def test_shared_across_selections_and_stats(cur: Curata, lib: Library) -> None:
     one = new_selection(cur, name="One")
     two = new_selection(cur, name="Two")
     add(cur, one, *lib.images[:3], role="hero", tags=["Night"])
-    add(cur, two, lib.images[0], role="alternate", group="spare")
+    add(cur, two, lib.images[0], role="alternate", group="spare", create_groups=True)
     cur.tag_assets({"assets": [str(lib.images[0])], "tags": ["portrait"]})
     shared = cur.selections_containing(str(lib.images[0])).data
     assert [(m.selection_id, m.role, m.group) for m in shared] == [

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from curata.catalog.schema import assets, projects, selection_items, selections
 from curata.catalog.selections import aware
 from curata.errors import NotFound
+from curata.models.projects import DEFAULT_CURRENCY
 from curata.slug import slugify
 
 
@@ -33,7 +34,7 @@ def _project(row: Any) -> dict[str, Any]:
     budget = (
         None
         if row.budget_amount is None
-        else {"amount": row.budget_amount, "currency": row.budget_currency or "USD"}
+        else {"amount": row.budget_amount, "currency": row.budget_currency or DEFAULT_CURRENCY}
     )
     return {
         "id": row.id,
@@ -81,24 +82,23 @@ def update_project(conn: Connection, project_id: str, values: dict[str, Any]) ->
 _COST = assets.c.meta[("generation_params", "cost")]
 
 
+def project_asset_filter(project_id: str) -> Any:
+    """What makes an asset one of the project's: it was scanned into it
+    (``assets.project_id``), the same rule as the search filter ``project`` and the
+    catalog statistics. An item a selection takes from elsewhere stays the other
+    project's asset (it counts in that selection's spend)."""
+    return assets.c.project_id == project_id
+
+
 def project_costs(conn: Connection, project_id: str) -> dict[int, Any]:
-    """Every asset of the project (scanned into it, or an item of one of its selections)
-    with the raw ``cost`` of its generation metadata (None where unknown)."""
-    scanned = select(assets.c.id, _COST).where(assets.c.project_id == project_id)
-    selected = (
-        select(assets.c.id, _COST)
-        .join(selection_items, selection_items.c.asset_id == assets.c.id)
-        .join(selections, selections.c.id == selection_items.c.selection_id)
-        .where(selections.c.project_id == project_id)
-    )
-    out: dict[int, Any] = {}
-    for query in (scanned, selected):
-        out.update(dict(conn.execute(query).all()))
-    return out
+    """Every asset of the project with the raw ``cost`` of its generation metadata
+    (None where unknown)."""
+    query = select(assets.c.id, _COST).where(project_asset_filter(project_id))
+    return dict(conn.execute(query).all())
 
 
 def selection_costs(conn: Connection, project_id: str) -> dict[str, list[Any]]:
-    """The raw ``cost`` of each item, per selection of the project."""
+    """The raw ``cost`` of each item, per selection (by row key) of the project."""
     rows = conn.execute(
         select(selections.c.id, _COST)
         .select_from(selections)
@@ -108,8 +108,8 @@ def selection_costs(conn: Connection, project_id: str) -> dict[str, list[Any]]:
         .add_columns(selection_items.c.asset_id)
     )
     out: dict[str, list[Any]] = {}
-    for selection_id, cost, asset_id in rows:
-        costs = out.setdefault(selection_id, [])
+    for key, cost, asset_id in rows:
+        costs = out.setdefault(key, [])
         if asset_id is not None:
             costs.append(cost)
     return out

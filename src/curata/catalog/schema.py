@@ -157,8 +157,12 @@ saved_searches = Table(
 selections = Table(
     "selections",
     metadata,
+    # The row's key, referenced by items, groups, history and exports; never shown. The
+    # id users see is ``slug``, unique within the project (the key is the slug when no
+    # other project took it, else a random hex string).
     Column("id", String(64), primary_key=True),
     Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("slug", String(64), nullable=False),
     Column("name", Text, nullable=False),
     Column("purpose", String(32), nullable=False),
     Column("status", String(16), nullable=False),
@@ -166,9 +170,12 @@ selections = Table(
     Column("criteria", JSON, nullable=False, default=dict),
     Column("tags", JSON, nullable=False, default=list),
     Column("constraints", JSON, nullable=False, default=dict),
+    Column("budget_amount", Float),
+    Column("budget_currency", String(8)),
     Column("created_by", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("project_id", "slug", name="uq_selection_slug"),
 )
 Index("ix_selections_project", selections.c.project_id)
 

@@ -2,10 +2,15 @@
 
 Every function takes a connection; the selections service composes them inside one
 transaction (``Catalog.write()``), so a request changes all it names or nothing.
+
+A selection is addressed by its project and id (``get_selection``); every other
+function takes the row's key (``SelectionSummary.key``), which items, groups, history
+and exports refer to: ids repeat across projects, keys do not.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +27,7 @@ from curata.catalog.schema import (
 )
 from curata.catalog.sqlutil import prefix_range
 from curata.errors import NotFound
+from curata.models.projects import DEFAULT_CURRENCY, Budget
 from curata.models.selections import (
     SelectionGroup,
     SelectionItem,
@@ -29,6 +35,7 @@ from curata.models.selections import (
     SelectionPurpose,
     SelectionStatus,
     SelectionSummary,
+    group_key,
 )
 
 CHUNK = 900
@@ -58,11 +65,19 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 # --- selections ------------------------------------------------------------------------
 
 
-def selection_exists(conn: Connection, selection_id: str) -> bool:
-    return (
-        conn.execute(select(selections.c.id).where(selections.c.id == selection_id)).first()
-        is not None
+def selection_exists(conn: Connection, project_id: str, selection_id: str) -> bool:
+    """Whether the project has a selection with this id."""
+    query = select(selections.c.id).where(
+        selections.c.project_id == project_id, selections.c.slug == selection_id
     )
+    return conn.execute(query).first() is not None
+
+
+def new_key(conn: Connection, selection_id: str) -> str:
+    """The row key of a new selection: its id when no selection of any project has that
+    key, else a random one (ids are unique per project, keys across the catalog)."""
+    taken = conn.execute(select(selections.c.id).where(selections.c.id == selection_id)).first()
+    return selection_id if taken is None else uuid.uuid4().hex
 
 
 def insert_selection(conn: Connection, values: Mapping[str, Any]) -> None:
@@ -70,8 +85,13 @@ def insert_selection(conn: Connection, values: Mapping[str, Any]) -> None:
 
 
 def _summary(row: Any, item_count: int) -> SelectionSummary:
-    return SelectionSummary(
-        id=row.id,
+    budget = (
+        None
+        if row.budget_amount is None
+        else Budget(amount=row.budget_amount, currency=row.budget_currency or DEFAULT_CURRENCY)
+    )
+    summary = SelectionSummary(
+        id=row.slug,
         project_id=row.project_id,
         name=row.name,
         purpose=SelectionPurpose(row.purpose),
@@ -84,23 +104,40 @@ def _summary(row: Any, item_count: int) -> SelectionSummary:
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),
         item_count=item_count,
+        budget=budget,
     )
+    summary.key = row.id
+    return summary
 
 
 def get_selection(
     conn: Connection, project_id: str, selection_id: str, *, lock: bool = False
 ) -> SelectionSummary:
-    """The selection, or ``NotFound``. ``lock`` holds its row until the transaction ends
-    (PostgreSQL; SQLite writers are already serialized by ``BEGIN IMMEDIATE``)."""
-    query = select(selections).where(selections.c.id == selection_id)
+    """The project's selection with this id, or ``NotFound``. ``lock`` holds its row
+    until the transaction ends (PostgreSQL; SQLite writers are already serialized by
+    ``BEGIN IMMEDIATE``)."""
+    query = select(selections).where(
+        selections.c.project_id == project_id, selections.c.slug == selection_id
+    )
     if lock and conn.dialect.name != "sqlite":
         query = query.with_for_update()
     row = conn.execute(query).first()
-    if row is None or row.project_id != project_id:
+    if row is None:
         raise NotFound(
             f"no selection {selection_id!r} in project {project_id!r}", field="selection_id"
         )
-    return _summary(row, item_count(conn, selection_id))
+    return _summary(row, item_count(conn, row.id))
+
+
+def get_selection_by_key(conn: Connection, key: str, *, lock: bool = False) -> SelectionSummary:
+    """The selection whose row key is ``key`` (rows that refer to it hold the key)."""
+    query = select(selections).where(selections.c.id == key)
+    if lock and conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no selection with key {key!r}", field="selection_id")
+    return _summary(row, item_count(conn, key))
 
 
 def list_selections(
@@ -117,7 +154,7 @@ def list_selections(
     query = (
         select(selections, func.coalesce(counts.c.n, 0).label("item_count"))
         .select_from(selections.outerjoin(counts, counts.c.selection_id == selections.c.id))
-        .order_by(selections.c.project_id, selections.c.created_at, selections.c.id)
+        .order_by(selections.c.project_id, selections.c.created_at, selections.c.slug)
     )
     if project_id is not None:
         query = query.where(selections.c.project_id == project_id)
@@ -128,13 +165,23 @@ def list_selections(
     return [_summary(row, row.item_count) for row in conn.execute(query)]
 
 
+def row_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A selection's fields as its row holds them (``budget`` as amount and currency)."""
+    out = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+    if "budget" in out:
+        budget = out.pop("budget")
+        out["budget_amount"] = None if budget is None else budget["amount"]
+        out["budget_currency"] = None if budget is None else budget["currency"]
+    return out
+
+
 def update_selection_row(
     conn: Connection, selection_id: str, values: Mapping[str, Any], now: datetime
 ) -> None:
     conn.execute(
         update(selections)
         .where(selections.c.id == selection_id)
-        .values(**{k: (v.value if hasattr(v, "value") else v) for k, v in values.items()})
+        .values(**row_values(values))
         .values(updated_at=now)
     )
 
@@ -307,7 +354,7 @@ def memberships(conn: Connection, asset_id: int) -> list[SelectionMembership]:
     rows = conn.execute(
         select(
             selections.c.project_id,
-            selections.c.id,
+            selections.c.slug,
             selections.c.name,
             selections.c.status,
             selection_items.c.role,
@@ -318,12 +365,12 @@ def memberships(conn: Connection, asset_id: int) -> list[SelectionMembership]:
         .join(selections, selections.c.id == selection_items.c.selection_id)
         .outerjoin(selection_groups, selection_groups.c.id == selection_items.c.group_id)
         .where(selection_items.c.asset_id == asset_id)
-        .order_by(selections.c.project_id, selections.c.id)
+        .order_by(selections.c.project_id, selections.c.slug)
     )
     return [
         SelectionMembership(
             project_id=r.project_id,
-            selection_id=r.id,
+            selection_id=r.slug,
             selection_name=r.name,
             status=SelectionStatus(r.status),
             role=r.role,
@@ -339,11 +386,15 @@ def memberships(conn: Connection, asset_id: int) -> list[SelectionMembership]:
 
 
 def group_id(conn: Connection, selection_id: str, name: str) -> int | None:
-    return conn.execute(
-        select(selection_groups.c.id).where(
-            selection_groups.c.selection_id == selection_id, selection_groups.c.name == name
+    """The group of this name regardless of case (:func:`group_key`), or None. A
+    selection has few groups: they are compared here, the same way on every database."""
+    key = group_key(name)
+    rows = conn.execute(
+        select(selection_groups.c.id, selection_groups.c.name).where(
+            selection_groups.c.selection_id == selection_id
         )
-    ).scalar_one_or_none()
+    )
+    return next((r.id for r in rows if group_key(r.name) == key), None)
 
 
 def create_group(
@@ -427,15 +478,30 @@ def hashes_by_id(conn: Connection, asset_ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
-def ids_with_prefix(conn: Connection, prefix: str) -> set[str]:
-    """Selection ids equal to ``prefix`` or starting with ``prefix-``."""
+def ids_with_prefix(conn: Connection, project_id: str, prefix: str) -> set[str]:
+    """The project's selection ids equal to ``prefix`` or starting with ``prefix-``."""
+    slug = selections.c.slug
     return set(
         conn.execute(
-            select(selections.c.id).where(
-                (selections.c.id == prefix) | prefix_range(selections.c.id, prefix + "-")
+            select(slug).where(
+                selections.c.project_id == project_id,
+                (slug == prefix) | prefix_range(slug, prefix + "-"),
             )
         ).scalars()
     )
+
+
+def asset_facts(conn: Connection, asset_ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
+    """Each asset's media type and quality rating (what selection constraints check)."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for chunk in chunks(list(dict.fromkeys(asset_ids))):
+        rows = conn.execute(
+            select(assets.c.id, assets.c.media_type, assets.c.quality_rating).where(
+                assets.c.id.in_(chunk)
+            )
+        )
+        out.update({r.id: (r.media_type, r.quality_rating) for r in rows})
+    return out
 
 
 def locations_of(conn: Connection, asset_ids: Sequence[int]) -> dict[int, list[str]]:

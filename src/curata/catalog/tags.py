@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from curata.catalog.schema import asset_tags, assets, tags
+from curata.numbers import parse_number
 
 
 def split_tag(name: str) -> tuple[str | None, str, float | None]:
-    """``(key, value, numeric value)`` of a normalized tag name."""
+    """``(key, value, numeric value)`` of a normalized tag name; the value is a number
+    only when it follows :mod:`curata.numbers`' grammar."""
     key, sep, value = name.partition(":")
     if not sep:
         key, value = None, name  # type: ignore[assignment]
-    try:
-        number = float(value)
-    except ValueError:
-        number = None
-    if number is not None and not math.isfinite(number):
-        number = None
-    return key, value, number
+    return key, value, parse_number(value)
 
 
 def ensure_tags(conn: Connection, names: Iterable[str]) -> dict[str, int]:

@@ -6,7 +6,7 @@ import typer
 from rich.table import Column, Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
-from curata.models import Project
+from curata.models import Project, Spend
 
 project_app = typer.Typer(
     help="Projects: named scopes for selections, with an optional budget.", no_args_is_help=True
@@ -19,6 +19,13 @@ CURRENCY_OPTION = typer.Option("USD", "--currency", help="Budget currency (ISO c
 
 def _money(amount: float | None, currency: str | None) -> str:
     return "" if amount is None else f"{amount:,.2f} {currency or ''}".strip()
+
+
+def spent(spend: Spend) -> str:
+    """The spend per currency (never added together), the budget's currency first."""
+    totals = sorted(spend.totals, key=lambda t: t.currency != spend.currency)
+    shown = [_money(t.amount, t.currency) for t in totals] or [_money(0, spend.currency)]
+    return " + ".join(shown)
 
 
 def _render_one(project: Project) -> None:
@@ -36,7 +43,7 @@ def _render_one(project: Project) -> None:
         ("budget", _money(budget.amount, budget.currency) if budget else None),
         (
             "spend",
-            f"{_money(spend.amount, spend.currency)} "
+            f"{spent(spend)} "
             f"({spend.assets_with_cost} of {spend.assets} assets have a known cost)",
         ),
         ("remaining", _money(remaining, spend.currency) if remaining is not None else None),
@@ -48,12 +55,23 @@ def _render_one(project: Project) -> None:
             table.add_row(name, value)
     console.print(table)
     if project.selections:
-        per = Table("selection", "name", "spend", "assets with cost", title="spend per selection")
+        per = Table(
+            "selection",
+            "name",
+            "budget",
+            "spend",
+            "remaining",
+            "assets with cost",
+            title="spend per selection",
+        )
         for s in project.selections:
+            left = s.spend.remaining
             per.add_row(
                 s.selection_id,
                 s.name,
-                _money(s.spend.amount, s.spend.currency),
+                _money(s.budget.amount, s.budget.currency) if s.budget else "",
+                spent(s.spend),
+                "" if left is None else _money(left, s.spend.currency),
                 f"{s.spend.assets_with_cost}/{s.spend.assets}",
             )
         console.print(per)
@@ -74,7 +92,7 @@ def _render_list(projects: list[Project]) -> None:
             str(p.selection_count),
             str(p.asset_count),
             _money(p.budget.amount, p.budget.currency) if p.budget else "",
-            _money(p.spend.amount, p.spend.currency),
+            spent(p.spend),
         )
     console.print(table)
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Column, Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata, print_json
+from curata.cli.project import BUDGET_OPTION, CURRENCY_OPTION
 from curata.models import (
     HistoryEntry,
     Selection,
@@ -48,6 +50,21 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
             raise typer.BadParameter(f"{value!r}: use KEY=VALUE", param_hint=option)
         out[key.strip()] = text.strip()
     return out
+
+
+MAX_ITEMS_OPTION = typer.Option(None, "--max-items", help="Constraint: at most N items.")
+MEDIA_TYPES_OPTION = typer.Option(
+    [], "--media-type", help="Constraint: only this media type (repeatable)."
+)
+MIN_RATING_OPTION = typer.Option(None, "--min-rating", help="Constraint: rated at least N (0-5).")
+
+
+def constraint_options(
+    max_items: int | None, media_types: list[str], min_rating: int | None
+) -> dict[str, Any] | None:
+    """The constraints the options give (None when none is given)."""
+    given = {"max_items": max_items, "media_types": media_types or None, "min_rating": min_rating}
+    return {k: v for k, v in given.items() if v is not None} or None
 
 
 def _short(digest: str) -> str:
@@ -134,6 +151,11 @@ def create(
     criteria: list[str] = typer.Option([], "--criteria", help="KEY=VALUE, repeatable."),
     tags: list[str] = typer.Option([], "--tag", help="Repeatable."),
     selection_id: str | None = typer.Option(None, "--id", help="Id (default: from the name)."),
+    max_items: int | None = MAX_ITEMS_OPTION,
+    media_types: list[str] = MEDIA_TYPES_OPTION,
+    min_rating: int | None = MIN_RATING_OPTION,
+    budget: float | None = BUDGET_OPTION,
+    currency: str = CURRENCY_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -146,6 +168,8 @@ def create(
         "criteria": parse_pairs(criteria, "--criteria"),
         "tags": tags,
         "selection_id": selection_id,
+        "constraints": constraint_options(max_items, media_types, min_rating) or {},
+        "budget": None if budget is None else {"amount": budget, "currency": currency},
         "actor": actor,
     }
     emit(open_curata(ctx).create_selection(request).data, as_json, _render_selection)

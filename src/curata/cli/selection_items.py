@@ -9,11 +9,16 @@ from typing import Any
 import typer
 
 from curata.cli.app import JSON_OPTION, emit, handle_errors, open_curata
+from curata.cli.project import BUDGET_OPTION, CURRENCY_OPTION
 from curata.cli.selection import (
     ACTOR_OPTION,
+    MAX_ITEMS_OPTION,
+    MEDIA_TYPES_OPTION,
+    MIN_RATING_OPTION,
     NOTES_OPTION,
     PROJECT_OPTION,
     SELECTION_ARG,
+    constraint_options,
     parse_pairs,
     render_change,
     selection_app,
@@ -24,7 +29,10 @@ REASON_OPTION = typer.Option(None, "--reason", help="Why the items were selected
 QUALITY_OPTION = typer.Option(None, "--quality-notes")
 USAGE_OPTION = typer.Option(None, "--usage-notes")
 ROLE_OPTION = typer.Option(None, "--role", help="hero, primary, supporting, alternate, or any.")
-GROUP_OPTION = typer.Option(None, "--group", help="Group name (created when missing).")
+GROUP_OPTION = typer.Option(None, "--group", help="Group name (see --create-group).")
+CREATE_GROUP_OPTION = typer.Option(
+    False, "--create-group", help="Create a named group that does not exist (else: not found)."
+)
 TAG_OPTION = typer.Option([], "--tag", help="Item tag, repeatable.")
 META_OPTION = typer.Option([], "--meta", help="Custom metadata KEY=VALUE, repeatable.")
 
@@ -87,6 +95,7 @@ def add(
     skip_existing: bool = typer.Option(
         False, "--skip-existing", help="Skip assets already in it instead of failing."
     ),
+    create_group: bool = CREATE_GROUP_OPTION,
     notes: str | None = NOTES_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
@@ -119,6 +128,8 @@ def add(
         request["items"] = [{"asset_hash": ref, **fields} for ref in refs]
     if skip_existing:
         request["skip_existing"] = True
+    if create_group:
+        request["create_groups"] = True
     if not refs and from_search is None and saved_search is None:
         raise typer.BadParameter("give assets, --from-search FILE or --saved-search NAME")
     _update(ctx, request, as_json)
@@ -178,8 +189,15 @@ def update(
     usage_notes: str | None = USAGE_OPTION,
     role: str | None = ROLE_OPTION,
     group: str | None = GROUP_OPTION,
+    create_group: bool = CREATE_GROUP_OPTION,
     tags: list[str] = TAG_OPTION,
     meta: list[str] = META_OPTION,
+    max_items: int | None = MAX_ITEMS_OPTION,
+    media_types: list[str] = MEDIA_TYPES_OPTION,
+    min_rating: int | None = MIN_RATING_OPTION,
+    budget: float | None = BUDGET_OPTION,
+    currency: str = CURRENCY_OPTION,
+    clear_budget: bool = typer.Option(False, "--clear-budget", help="Selection: no budget."),
     notes: str | None = NOTES_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
@@ -201,6 +219,8 @@ def update(
         )
         request = _base(project, selection, "update_items", notes, actor)
         request["items"] = [{"asset_hash": a, **fields} for a in assets]
+        if create_group:
+            request["create_groups"] = True
     else:
         request = _base(project, selection, "update", notes, actor)
         request.update(
@@ -210,8 +230,12 @@ def update(
                 purpose=purpose,
                 criteria=parse_pairs(criteria, "--criteria"),
                 tags=selection_tags,
+                constraints=constraint_options(max_items, media_types, min_rating),
+                budget=None if budget is None else {"amount": budget, "currency": currency},
             )
         )
+        if clear_budget:
+            request["budget"] = None
     _update(ctx, request, as_json)
 
 
@@ -226,6 +250,7 @@ def group(
     new_name: str | None = typer.Option(None, "--to", help="rename: the new name."),
     description: str | None = typer.Option(None, "--description", help="create."),
     assets: list[str] = typer.Option([], "--asset", help="move: an item to move, repeatable."),
+    create_group: bool = CREATE_GROUP_OPTION,
     notes: str | None = NOTES_OPTION,
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
@@ -239,6 +264,7 @@ def group(
             new_name=new_name,
             group_description=description,
             asset_hashes=assets,
+            create_groups=create_group or None,
         )
     )
     _update(ctx, request, as_json)

@@ -14,6 +14,7 @@ from curata.models.assets import (
 from curata.models.common import Response, StrictModel
 from curata.models.projects import (
     Budget,
+    CurrencyTotal,
     Project,
     ProjectCreateRequest,
     ProjectListRequest,
@@ -58,6 +59,7 @@ from curata.models.selections import (
     Selection,
     SelectionAction,
     SelectionChange,
+    SelectionConstraints,
     SelectionCreateRequest,
     SelectionGroup,
     SelectionHistoryRequest,
@@ -81,6 +83,7 @@ __all__ = [
     "CatalogChange",
     "CatalogStats",
     "CountEntry",
+    "CurrencyTotal",
     "DateRange",
     "DimensionFilter",
     "Dimensions",
@@ -115,6 +118,7 @@ __all__ = [
     "Selection",
     "SelectionAction",
     "SelectionChange",
+    "SelectionConstraints",
     "SelectionCreateRequest",
     "SelectionExportRequest",
     "SelectionExportResult",

@@ -12,6 +12,7 @@ from curata.models.common import StrictModel
 from curata.slug import SLUG_PATTERN
 
 MAX_AMOUNT = 1e15  # a budget, in its currency
+DEFAULT_CURRENCY = "USD"  # of a project without a budget
 
 
 class ProjectStatus(StrEnum):
@@ -20,10 +21,10 @@ class ProjectStatus(StrEnum):
 
 
 class Budget(StrictModel):
-    """An amount of money and its currency (ISO 4217 code, e.g. ``USD``)."""
+    """An amount of money and its currency (an ISO 4217 code: three letters, ``USD``)."""
 
     amount: float = Field(ge=0, le=MAX_AMOUNT)
-    currency: str = Field("USD", min_length=3, max_length=8)
+    currency: str = Field(DEFAULT_CURRENCY, min_length=3, max_length=3)
 
     @field_validator("amount")
     @classmethod
@@ -36,8 +37,8 @@ class Budget(StrictModel):
     @classmethod
     def _currency(cls, value: str) -> str:
         code = value.strip().upper()
-        if not code.isalpha():
-            raise ValueError(f"{value!r} is not a currency code (letters only, e.g. USD)")
+        if not (code.isascii() and code.isalpha() and len(code) == 3):
+            raise ValueError(f"{value!r} is not a currency code (three letters, e.g. USD)")
         return code
 
 
@@ -69,23 +70,38 @@ class ProjectUpdateRequest(StrictModel):
     clear_budget: bool = False
 
 
-class Spend(BaseModel):
-    """What the assets cost to generate, where their metadata says (``cost``).
+class CurrencyTotal(BaseModel):
+    """The known costs in one currency: their sum and how many assets had one."""
 
-    ``amount`` sums the known costs; ``assets_with_cost`` of ``assets`` had one.
-    ``remaining`` is the budget minus the amount (None without a budget).
+    currency: str
+    amount: float
+    assets: int
+
+
+class Spend(BaseModel):
+    """What the assets cost to generate, where their metadata says (``cost``), summed
+    per currency and never converted or mixed.
+
+    ``totals``: one sum per currency (sorted by code). ``currency``: the budget's
+    currency (without a budget, the project's: its budget's, else ``USD``); ``amount``:
+    the total in that currency only. ``remaining``: the budget minus ``amount`` (None
+    without a budget); costs in other currencies are in ``totals`` and not taken off.
+    ``assets_with_cost`` of ``assets`` had a cost that could be read.
     """
 
     amount: float = 0.0
-    currency: str | None = None
+    currency: str = DEFAULT_CURRENCY
+    totals: list[CurrencyTotal] = Field(default_factory=list)
     assets: int = 0
     assets_with_cost: int = 0
+    budget: Budget | None = None
     remaining: float | None = None
 
 
 class SelectionSpend(BaseModel):
     selection_id: str
     name: str
+    budget: Budget | None = None
     spend: Spend
 
 

@@ -10,15 +10,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from curata.models.assets import MediaType
 from curata.models.common import MAX_OFFSET, StrictModel, TagList
 from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
+from curata.models.projects import Budget
 from curata.models.stats import CountEntry
 from curata.slug import SLUG_PATTERN
 
 MAX_NAME = 200
 MAX_HISTORY_PAGE = 10_000  # history records in one page
+MAX_ITEMS_LIMIT = 10_000_000  # the largest ``max_items`` constraint
 
 
 class SelectionPurpose(StrEnum):
@@ -73,9 +84,36 @@ def _text(value: str | None, what: str) -> str | None:
     return text
 
 
+def group_key(name: str) -> str:
+    """Group names are unique per selection regardless of case: ``G1`` is ``g1``."""
+    return name.casefold()
+
+
+class SelectionConstraints(StrictModel):
+    """Rules every item of the selection must meet; enforced when items are added and
+    when the constraints change (a violation is a ``Conflict`` naming the constraint,
+    e.g. ``constraints.max_items``). Unknown keys are refused.
+
+    - ``max_items``: at most this many items;
+    - ``media_types``: only assets of these media types;
+    - ``min_rating``: only assets rated at least this (0-5); an unrated asset does not
+      meet it.
+    """
+
+    max_items: int | None = Field(None, ge=1, le=MAX_ITEMS_LIMIT)
+    media_types: list[MediaType] | None = Field(None, min_length=1)
+    min_rating: int | None = Field(None, ge=0, le=5)
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON the catalog keeps (constraints not set are left out)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
 class ItemFields(StrictModel):
     """What a selection records about an item. ``role`` is one of :class:`ItemRole` or
-    any free text; ``group`` names a group of the selection (created when missing)."""
+    any free text; ``group`` names a group of the selection (it must exist unless the
+    request sets ``create_groups``). ``file_path``, when given, must be one of the
+    asset's cataloged locations; left out, the asset's best present location is used."""
 
     file_path: FsPath | None = None
     selection_reason: str | None = None
@@ -111,26 +149,27 @@ class SelectionItemInput(ItemFields):
 # Fields of SelectionUpdateRequest that each action uses (others must be left out).
 ACTION_FIELDS: dict[SelectionAction, frozenset[str]] = {
     SelectionAction.ADD_ITEMS: frozenset(
-        {"items", "skip_existing", "from_search", "saved_search", "item_defaults"}
+        {"items", "skip_existing", "from_search", "saved_search", "item_defaults", "create_groups"}
     ),
     SelectionAction.REMOVE_ITEMS: frozenset({"asset_hashes"}),
-    SelectionAction.UPDATE_ITEMS: frozenset({"items"}),
+    SelectionAction.UPDATE_ITEMS: frozenset({"items", "create_groups"}),
     SelectionAction.SET_STATUS: frozenset({"status"}),
     SelectionAction.GROUP: frozenset(
-        {"group_action", "group", "new_name", "group_description", "asset_hashes"}
+        {"group_action", "group", "new_name", "group_description", "asset_hashes", "create_groups"}
     ),
     SelectionAction.REORDER: frozenset({"asset_hashes"}),
     SelectionAction.UPDATE: frozenset(
-        {"name", "description", "criteria", "tags", "purpose", "constraints"}
+        {"name", "description", "criteria", "tags", "purpose", "constraints", "budget"}
     ),
 }
 _COMMON = frozenset({"project_id", "selection_id", "action", "notes", "actor"})
-SELECTION_FIELDS = ("name", "description", "criteria", "tags", "purpose", "constraints")
+SELECTION_FIELDS = ("name", "description", "criteria", "tags", "purpose", "constraints", "budget")
 
 
 class SelectionCreateRequest(StrictModel):
     """A new selection in a project. ``selection_id`` defaults to a slug of the name
-    (made unique); the status starts as ``draft``."""
+    (numbered to be unique within the project); the status starts as ``draft``.
+    ``budget`` is the selection's own, beside the project's."""
 
     project_id: str = Field(min_length=1)
     name: str = Field(min_length=1, max_length=MAX_NAME)
@@ -138,7 +177,8 @@ class SelectionCreateRequest(StrictModel):
     description: str | None = None
     criteria: dict[str, Any] = Field(default_factory=dict)
     tags: TagList = Field(default_factory=list)
-    constraints: dict[str, Any] = Field(default_factory=dict)
+    constraints: SelectionConstraints = Field(default_factory=SelectionConstraints)
+    budget: Budget | None = None
     selection_id: str | None = Field(None, pattern=SLUG_PATTERN)
     actor: str | None = None
 
@@ -165,7 +205,10 @@ class SelectionUpdateRequest(StrictModel):
     - ``reorder``: ``asset_hashes`` in their new order; they take the first positions
       and the other items follow in their current order;
     - ``update``: any of ``name``, ``description``, ``criteria``, ``tags``,
-      ``purpose``, ``constraints``.
+      ``purpose``, ``constraints``, ``budget`` (``null`` clears constraints or budget).
+
+    ``create_groups`` (``add_items``, ``update_items``, group ``move``): create a named
+    group that does not exist; without it an unknown group is ``NotFound``.
 
     ``notes`` and ``actor`` (default: the OS user) go into the history record.
     """
@@ -189,7 +232,9 @@ class SelectionUpdateRequest(StrictModel):
     criteria: dict[str, Any] | None = None
     tags: TagList | None = None
     purpose: SelectionPurpose | None = None
-    constraints: dict[str, Any] | None = None
+    constraints: SelectionConstraints | None = None
+    budget: Budget | None = None
+    create_groups: bool = False
     notes: str | None = None
     actor: str | None = None
 
@@ -202,7 +247,7 @@ class SelectionUpdateRequest(StrictModel):
     def _fields_match_action(self) -> SelectionUpdateRequest:
         allowed = ACTION_FIELDS[self.action] | _COMMON
         for name in sorted(self.model_fields_set - allowed):
-            raise ValueError(f"{name!r} does not apply to action {self.action.value!r}")
+            raise _field_error(name, f"{name!r} does not apply to action {self.action.value!r}")
         self._require()
         return self
 
@@ -243,7 +288,16 @@ class SelectionUpdateRequest(StrictModel):
             GroupAction.MOVE: {"new_name", "group_description"},
         }[ga] & self.model_fields_set
         for name in sorted(extra):
-            raise ValueError(f"{name!r} does not apply to group {ga.value}")
+            raise _field_error(name, f"{name!r} does not apply to group {ga.value}")
+
+
+def _field_error(name: str, message: str) -> ValidationError:
+    """A validation error located at the field ``name`` (a model validator's own errors
+    otherwise name no field)."""
+    error = PydanticCustomError("value_error", message.replace("{", "{{").replace("}", "}}"))
+    return ValidationError.from_exception_data(
+        "SelectionUpdateRequest", [InitErrorDetails(type=error, loc=(name,), input=None)]
+    )
 
 
 class SelectionItem(BaseModel):
@@ -293,7 +347,7 @@ class ExportRecord(BaseModel):
 
 
 class SelectionSummary(BaseModel):
-    """A selection without its items (listings)."""
+    """A selection without its items (listings). ``id`` is unique within the project."""
 
     id: str
     project_id: str
@@ -304,10 +358,24 @@ class SelectionSummary(BaseModel):
     criteria: JsonDict = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)
     constraints: JsonDict = Field(default_factory=dict)
+    budget: Budget | None = None
     created_by: str | None = None
     created_at: datetime
     updated_at: datetime
     item_count: int = 0
+    _key: str | None = PrivateAttr(None)
+
+    @property
+    def key(self) -> str:
+        """The catalog's key of the selection row (never shown; ids repeat across
+        projects, keys do not)."""
+        if self._key is None:
+            raise ValueError("the selection was not read from the catalog")
+        return self._key
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self._key = value
 
 
 class Selection(SelectionSummary):

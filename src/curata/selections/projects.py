@@ -9,6 +9,7 @@ from curata.catalog import projects as store
 from curata.catalog import selections as selection_store
 from curata.errors import Conflict, InvalidRequest
 from curata.models.projects import (
+    DEFAULT_CURRENCY,
     Budget,
     Project,
     ProjectCreateRequest,
@@ -46,17 +47,23 @@ def create_project(catalog: Catalog, req: ProjectCreateRequest) -> Project:
 def _hydrate(conn: Connection, project_id: str) -> Project:
     fields = store.get_project(conn, project_id)
     budget = Budget(**fields["budget"]) if fields["budget"] else None
+    currency = budget.currency if budget else DEFAULT_CURRENCY  # of plain-number costs
     costs = store.project_costs(conn, project_id)
     per_selection = store.selection_costs(conn, project_id)
-    names = {s.id: s.name for s in selection_store.list_selections(conn, project_id)}
+    summaries = {s.key: s for s in selection_store.list_selections(conn, project_id)}
     return Project(
         **{**fields, "budget": budget},
         asset_count=len(costs),
-        selection_count=len(names),
-        spend=spend(costs.values(), budget),
+        selection_count=len(summaries),
+        spend=spend(costs.values(), budget, currency),
         selections=[
-            SelectionSpend(selection_id=sid, name=names[sid], spend=spend(raw, budget))
-            for sid, raw in per_selection.items()
+            SelectionSpend(
+                selection_id=summaries[key].id,
+                name=summaries[key].name,
+                budget=summaries[key].budget,
+                spend=spend(raw, summaries[key].budget, currency),
+            )
+            for key, raw in per_selection.items()
         ],
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 
@@ -53,9 +54,7 @@ def require_members(
     for index, asset_id in enumerate(asset_ids):
         if asset_id not in present:
             digest = store.hashes_by_id(conn, [asset_id])[asset_id]
-            raise NotFound(
-                f"asset {digest} is not in selection {selection_id!r}", field=field(index)
-            )
+            raise NotFound(f"asset {digest} is not in the selection", field=field(index))
 
 
 def reject_members(
@@ -67,8 +66,18 @@ def reject_members(
         hashes = store.hashes_by_id(conn, sorted(present))
         index = next(i for i, a in enumerate(asset_ids) if a in present)
         raise Conflict(
-            f"{len(present)} asset(s) already in selection {selection_id!r}: "
+            f"{len(present)} asset(s) already in the selection: "
             + ", ".join(hashes[a][:12] for a in list(present)[:5]),
             field=field(index),
             details={"existing": sorted(hashes.values())},
         )
+
+
+def matching_location(given: str, locations: Sequence[str]) -> str | None:
+    """The cataloged location ``given`` names (the same file once ``~``, ``..`` and
+    symbolic links are resolved), or None."""
+    wanted = os.path.realpath(os.path.expanduser(given))
+    for location in locations:
+        if location == given or os.path.realpath(location) == wanted:
+            return location
+    return None

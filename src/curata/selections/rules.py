@@ -1,15 +1,17 @@
-"""Pure rules of selections: status transitions, costs and spend, recommendation scores."""
+"""Pure rules of selections: status transitions, constraints, costs and spend (money per
+currency), recommendation scores."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from curata.errors import InvalidRequest
-from curata.models.projects import Budget, Spend
+from curata.models.projects import Budget, CurrencyTotal, Spend
 from curata.models.selections import SelectionStatus
+from curata.numbers import parse_number
 
 S = SelectionStatus
 
@@ -56,44 +58,105 @@ def check_exportable(status: SelectionStatus) -> None:
         )
 
 
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOL = "|".join(re.escape(c) for c in SYMBOLS)
+_AMOUNT = r"\+?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
+_MONEY = [
+    re.compile(rf"(?P<cur>{_SYMBOL})\s*(?P<num>{_AMOUNT})"),
+    re.compile(rf"(?P<num>{_AMOUNT})\s*(?P<cur>{_SYMBOL})"),
+    re.compile(rf"(?P<cur>[A-Za-z]{{3}})\s*(?P<num>{_AMOUNT})"),
+    re.compile(rf"(?P<num>{_AMOUNT})\s*(?P<cur>[A-Za-z]{{3}})"),
+    re.compile(rf"(?P<num>{_AMOUNT})"),
+]
 
 
-def parse_cost(value: Any) -> float | None:
-    """A generation cost from metadata: a number, or text such as ``"$0.04"`` or
-    ``"0,04 EUR"``. Negative, non-finite, boolean or unreadable values are unknown."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        found = _NUMBER.findall(value)
-        if len(found) != 1:
+def parse_money(value: Any, currency: str) -> tuple[float, str] | None:
+    """A generation cost from metadata as ``(amount, currency)``; None when unreadable.
+
+    - a number (not a boolean): an amount in ``currency`` (the project's);
+    - text: an amount with an optional currency before or after it, spaces allowed
+      between: a symbol (``$`` USD, ``€`` EUR, ``£`` GBP, ``¥`` JPY) or a three-letter
+      ISO 4217 code in any case (``0.04 USD``, ``usd 0.04``, ``0,25 EUR``); without
+      one, ``currency``. The amount is ASCII digits with one decimal point or comma
+      (``0,25`` is 0.25; no thousands separators) and an optional exponent;
+    - an object ``{"amount": ..., "currency": "EUR"}``.
+
+    Negative or non-finite amounts and anything else (``"1.5 credits"``, ``"free"``)
+    are unknown costs.
+    """
+    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
+        code = value["currency"]
+        if not (isinstance(code, str) and re.fullmatch(r"[A-Za-z]{3}", code)):
             return None
-        number = float(found[0].replace(",", "."))
-    else:
+        return parse_money(value["amount"], code.upper())
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    return number if math.isfinite(number) and number >= 0 else None
+    if isinstance(value, str):
+        text = value.strip()
+        match = next((m for m in (p.fullmatch(text) for p in _MONEY) if m), None)
+        if match is None:
+            return None
+        code = match.groupdict().get("cur") or currency
+        currency = SYMBOLS.get(code, code.upper())
+        number = parse_number(match["num"].replace(",", "."))
+    else:
+        number = float(value)
+    if number is None or not math.isfinite(number) or number < 0:
+        return None
+    return number, currency
 
 
-def spend(raw_costs: Iterable[Any], budget: Budget | None) -> Spend:
-    """Sum the known costs of a set of assets (one raw cost per asset)."""
-    assets = with_cost = 0
-    total = 0.0
+def spend(raw_costs: Iterable[Any], budget: Budget | None, currency: str) -> Spend:
+    """Sum the known costs of a set of assets (one raw cost per asset) per currency;
+    plain numbers are in ``currency`` (the project's). The spend is reported in the
+    budget's currency, else in ``currency``."""
+    assets = 0
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
     for raw in raw_costs:
         assets += 1
-        cost = parse_cost(raw)
-        if cost is not None:
-            with_cost += 1
-            total += cost
-    total = round(total, 6)
+        money = parse_money(raw, currency)
+        if money is not None:
+            amount, code = money
+            sums[code] = sums.get(code, 0.0) + amount
+            counts[code] = counts.get(code, 0) + 1
+    shown = budget.currency if budget else currency
+    amount = round(sums.get(shown, 0.0), 6)
     return Spend(
-        amount=total,
-        currency=budget.currency if budget else None,
+        amount=amount,
+        currency=shown,
+        totals=[
+            CurrencyTotal(currency=c, amount=round(sums[c], 6), assets=counts[c])
+            for c in sorted(sums)
+        ],
         assets=assets,
-        assets_with_cost=with_cost,
-        remaining=None if budget is None else round(budget.amount - total, 6),
+        assets_with_cost=sum(counts.values()),
+        budget=budget,
+        remaining=None if budget is None else round(budget.amount - amount, 6),
     )
+
+
+AssetFacts = tuple[str, int | None]  # media type, quality rating
+
+
+def check_constraints(
+    constraints: Mapping[str, Any], count: int, new: Sequence[AssetFacts]
+) -> tuple[str, int | None, str] | None:
+    """The first constraint a selection of ``count`` items breaks by taking the assets
+    ``new``: ``(constraint, index in new or None, reason)``; None when all hold."""
+    limit = constraints.get("max_items")
+    if limit is not None and count + len(new) > limit:
+        return "max_items", None, f"at most {limit} items; this would make {count + len(new)}"
+    media_types = constraints.get("media_types")
+    minimum = constraints.get("min_rating")
+    for index, (media_type, rating) in enumerate(new):
+        if media_types is not None and media_type not in media_types:
+            allowed = ", ".join(media_types)
+            return "media_types", index, f"only {allowed}; this asset is {media_type}"
+        if minimum is not None and (rating is None or rating < minimum):
+            shown = "unrated" if rating is None else f"rated {rating}"
+            return "min_rating", index, f"only assets rated {minimum} or more; this one is {shown}"
+    return None
 
 
 MAX_DISTANCE = 64

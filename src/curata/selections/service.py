@@ -43,49 +43,56 @@ def create_selection(catalog: Catalog, req: SelectionCreateRequest) -> Selection
                 f"project {req.project_id!r} is archived; restore it first", field="project_id"
             )
         if req.selection_id is not None:
-            if store.selection_exists(conn, req.selection_id):
-                raise Conflict(f"selection {req.selection_id!r} exists", field="selection_id")
+            if store.selection_exists(conn, req.project_id, req.selection_id):
+                raise Conflict(
+                    f"selection {req.selection_id!r} exists in project {req.project_id!r}",
+                    field="selection_id",
+                )
             selection_id = req.selection_id
         else:
             base = slugify(req.name)
-            selection_id = unique_slug(base, store.ids_with_prefix(conn, base))
+            selection_id = unique_slug(base, store.ids_with_prefix(conn, req.project_id, base))
+        key = store.new_key(conn, selection_id)
         fields = {
             "name": req.name,
             "purpose": req.purpose.value,
             "description": req.description,
             "criteria": req.criteria,
             "tags": req.tags,
-            "constraints": req.constraints,
+            "constraints": req.constraints.stored(),
+            "budget": None if req.budget is None else req.budget.model_dump(),
         }
         store.insert_selection(
             conn,
             {
-                "id": selection_id,
+                "id": key,
+                "slug": selection_id,
                 "project_id": req.project_id,
                 "status": SelectionStatus.DRAFT.value,
                 "created_by": actor,
                 "created_at": now,
                 "updated_at": now,
-                **fields,
+                **store.row_values(fields),
             },
         )
-        history_store.append(conn, selection_id, at=now, actor=actor, action="create", after=fields)
-        return _full(conn, req.project_id, selection_id)
+        history_store.append(conn, key, at=now, actor=actor, action="create", after=fields)
+        return _full(conn, store.get_selection(conn, req.project_id, selection_id))
 
 
-def _full(conn: Connection, project_id: str, selection_id: str) -> Selection:
-    summary = store.get_selection(conn, project_id, selection_id)
-    return Selection(
+def _full(conn: Connection, summary: SelectionSummary) -> Selection:
+    full = Selection(
         **summary.model_dump(),
-        items=[item for _, item in store.load_items(conn, selection_id)],
-        groups=store.list_groups(conn, selection_id),
-        exports=history_store.exports(conn, selection_id),
+        items=[item for _, item in store.load_items(conn, summary.key)],
+        groups=store.list_groups(conn, summary.key),
+        exports=history_store.exports(conn, summary.key),
     )
+    full.key = summary.key
+    return full
 
 
 def get_selection(catalog: Catalog, project_id: str, selection_id: str) -> Selection:
     with catalog.read() as conn:
-        return _full(conn, project_id, selection_id)
+        return _full(conn, store.get_selection(conn, project_id, selection_id))
 
 
 def list_selections(catalog: Catalog, req: SelectionListRequest) -> list[SelectionSummary]:
@@ -103,9 +110,9 @@ def selections_containing(catalog: Catalog, asset: str) -> list[SelectionMembers
 
 def selection_history(catalog: Catalog, req: SelectionHistoryRequest) -> list[HistoryEntry]:
     with catalog.read() as conn:
-        store.get_selection(conn, req.project_id, req.selection_id)
+        key = store.get_selection(conn, req.project_id, req.selection_id).key
         return history_store.listing(
-            conn, req.selection_id, action=req.action, limit=req.limit, offset=req.offset
+            conn, key, action=req.action, limit=req.limit, offset=req.offset
         )
 
 
@@ -117,13 +124,14 @@ def _counts(counter: Counter[str], top: int | None = None) -> list[CountEntry]:
 def selection_stats(catalog: Catalog, project_id: str, selection_id: str) -> SelectionStats:
     with catalog.read() as conn:
         summary = store.get_selection(conn, project_id, selection_id)
-        pairs = store.load_items(conn, selection_id)
+        key = summary.key
+        pairs = store.load_items(conn, key)
         ids = [asset_id for asset_id, _ in pairs]
         loaded = {a.content_hash: a for a in asset_store.load_assets(conn, ids)}
-        exports = history_store.exports(conn, selection_id)
-        groups = store.list_groups(conn, selection_id)
-        reorders = history_store.count(conn, selection_id, SelectionAction.REORDER.value)
-        history_count = history_store.count(conn, selection_id)
+        exports = history_store.exports(conn, key)
+        groups = store.list_groups(conn, key)
+        reorders = history_store.count(conn, key, SelectionAction.REORDER.value)
+        history_count = history_store.count(conn, key)
     roles: Counter[str] = Counter()
     tags: Counter[str] = Counter()
     media: Counter[str] = Counter()

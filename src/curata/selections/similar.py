@@ -66,8 +66,8 @@ def find_similar_to_selection(
 ) -> SimilarToSelection:
     hashes = index_for(catalog)
     with catalog.read() as conn:
-        store.get_selection(conn, req.project_id, req.selection_id)
-        pairs = store.load_items(conn, req.selection_id)
+        key = store.get_selection(conn, req.project_id, req.selection_id).key
+        pairs = store.load_items(conn, key)
         with hashes.lock:
             hashes.sync(conn)
             ids, codes, index = hashes.ids, hashes.codes, hashes.index

@@ -35,11 +35,19 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> tuple[str, ...]:
     return parts[1:] if len(parts) > 1 and parts[0] in _LOCATION_PREFIXES else parts
 
 
+def _location(error: dict[str, Any]) -> tuple[str, ...]:
+    """Where a validation error is; a body that is not JSON at all is ``body`` (not the
+    character offset FastAPI gives)."""
+    if error.get("type") == "json_invalid":
+        return ("body",)
+    return field_path(error.get("loc", ()))
+
+
 class _Problems:
     """FastAPI's validation errors in the shape :func:`invalid_from_pydantic` reads."""
 
     def __init__(self, exc: RequestValidationError) -> None:
-        self._errors = [{**e, "loc": field_path(e.get("loc", ()))} for e in exc.errors()]
+        self._errors = [{**e, "loc": _location(e)} for e in exc.errors()]
 
     def errors(self, include_url: bool = False) -> list[dict[str, Any]]:
         return self._errors

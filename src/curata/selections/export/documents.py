@@ -39,13 +39,15 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class ExportFacts:
-    """What every document describes."""
+    """What every document describes: the selection as the export leaves it (status
+    ``exported``, updated at the export's time), who exported it and what."""
 
     selection: SelectionSummary
     project_name: str
     exported_at: datetime
     settings: Mapping[str, Any]
     items: Sequence[ExportedItem]
+    actor: str | None = None
 
     @property
     def exported(self) -> list[ExportedItem]:
@@ -69,6 +71,7 @@ def manifest_json(facts: ExportFacts) -> bytes:
             "project": {"id": sel.project_id, "name": facts.project_name},
             "selection": sel.model_dump(mode="json", exclude={"item_count"}),
             "exported_at": facts.exported_at.isoformat(),
+            "exported_by": facts.actor,
             "settings": dict(facts.settings),
             "counts": {
                 "items": len(facts.items),

@@ -48,7 +48,7 @@ def begin(
     paths: ExportPaths,
     *,
     project_id: str,
-    selection_id: str,
+    key: str,
     at: datetime,
     item_count: int,
     settings: dict[str, Any],
@@ -69,7 +69,7 @@ def begin(
         with catalog.write() as conn:
             return export_store.insert_pending(
                 conn,
-                selection_id,
+                key,
                 at=at,
                 path=str(paths.target),
                 staging=str(paths.staging),
@@ -93,8 +93,7 @@ def complete(
     conn: Connection,
     export_id: int,
     *,
-    project_id: str,
-    selection_id: str,
+    key: str,
     target: Path,
     asset_hashes: list[str],
     settings: dict[str, Any],
@@ -104,17 +103,17 @@ def complete(
     """In the caller's transaction: the row becomes complete, the selection exported
     (on recovery only if it may still be), and the history entry is appended."""
     now = utcnow()
-    selection = store.get_selection(conn, project_id, selection_id, lock=True)
+    selection = store.get_selection_by_key(conn, key, lock=True)
     if not recovered:
         check_exportable(selection.status)
     if selection.status in EXPORTABLE:
-        store.update_selection_row(conn, selection.id, {"status": SelectionStatus.EXPORTED}, now)
+        store.update_selection_row(conn, key, {"status": SelectionStatus.EXPORTED}, now)
     export_store.complete(conn, export_id, settings)
     notes = f"exported {len(asset_hashes)} item(s) to {target}"
     after = {"status": SelectionStatus.EXPORTED.value, "path": str(target), **settings}
     history_store.append(
         conn,
-        selection.id,
+        key,
         at=now,
         actor=actor,
         action="export",
@@ -174,8 +173,7 @@ def _recover_one(conn: Connection, row: export_store.PendingExport) -> str:
         complete(
             conn,
             row.id,
-            project_id=str(intent.get("project_id")),
-            selection_id=row.selection_id,
+            key=row.selection_id,
             target=paths.target,
             asset_hashes=_exported_hashes(paths.target),
             settings=settings,

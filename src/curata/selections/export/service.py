@@ -42,7 +42,7 @@ from curata.models.selection_export import (
     SelectionExportRequest,
     SelectionExportResult,
 )
-from curata.models.selections import SelectionItem, SelectionSummary
+from curata.models.selections import SelectionItem, SelectionStatus, SelectionSummary
 from curata.roots import Confinement
 from curata.selections.actors import actor_or_default, utcnow
 from curata.selections.export import documents, intent, marker, plan, targets
@@ -98,7 +98,7 @@ def _snapshot(catalog: Catalog, req: SelectionExportRequest) -> Snapshot:
         selection = store.get_selection(conn, req.project_id, req.selection_id)
         check_exportable(selection.status)
         project = project_store.get_project(conn, req.project_id)
-        pairs = store.load_items(conn, selection.id)
+        pairs = store.load_items(conn, selection.key)
         ids = [asset_id for asset_id, _ in pairs]
         assets = {a.content_hash: a for a in asset_store.load_assets(conn, ids)}
         locations = store.locations_of(conn, ids)
@@ -314,21 +314,24 @@ def _export(
         exporter = Exporter(req, snap, staging, progress, stop)
         entries = exporter.run()
         records = [e.record() for e in entries]
+        actor = actor_or_default(req.actor)
+        after = snap.selection.model_copy(
+            update={"status": SelectionStatus.EXPORTED, "updated_at": exported_at}
+        )
         facts = documents.ExportFacts(
-            snap.selection, snap.project_name, exported_at, settings, records
+            after, snap.project_name, exported_at, settings, records, actor
         )
         digest = exporter.documents(facts)
         if req.zip:
             _write_zip(staging, paths)
         targets.check_replaceable(target, req.overwrite)
-        actor = actor_or_default(req.actor)
         hashes = [e.item.asset_hash for e in entries if e.relative is not None]
         recorded = {**settings, "missing": len(facts.missing)}
         export_id = intent.begin(
             catalog,
             paths,
             project_id=req.project_id,
-            selection_id=snap.selection.id,
+            key=snap.selection.key,
             at=exported_at,
             item_count=len(hashes),
             settings=recorded,
@@ -349,8 +352,7 @@ def _export(
             intent.complete(
                 conn,
                 export_id,
-                project_id=req.project_id,
-                selection_id=snap.selection.id,
+                key=snap.selection.key,
                 target=paths.target,
                 asset_hashes=hashes,
                 settings=recorded,
