@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from curata.autoselect import select_best_assets
+from curata.autoselect.policy import EXTRAS, named, with_overrides
+from curata.models.autoselect import PolicyOverrides
 from curata.autoselect.select import SelectionOutcome
 from tests.autoselect.provider_server import (
     AUDIODB_KEY,
@@ -19,16 +21,17 @@ from tests.autoselect.provider_server import (
     serve,
 )
 
-NO_MINIMUM: dict[str, Any] = {}
-
-
 def cand(url: str, asset_type: str = "poster", **fields: Any) -> dict[str, Any]:
     return {"url": url, "asset_type": asset_type, **fields}
 
 
 def select(results: dict[str, list[dict[str, Any]]], **kwargs: Any) -> SelectionOutcome:
-    """select_best_assets for a movie, without minimum sizes unless a test sets them."""
-    kwargs.setdefault("min_resolution", NO_MINIMUM)
+    """select_best_assets for a movie; policy extras given as keywords (min_resolution,
+    fallback_languages, ...) are applied to the named policy (default spec)."""
+    extras = {k: kwargs.pop(k) for k in EXTRAS if k in kwargs}
+    if extras:
+        base = named(kwargs.pop("policy", "spec"))
+        kwargs["policy"] = with_overrides(base, PolicyOverrides.model_validate(extras))
     return select_best_assets(results, kwargs.pop("media_type", "movie"), **kwargs)
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from curata.autoselect.kodi import existing_art, target_name
+from curata.autoselect.policy import named, with_overrides
 from curata.autoselect.priorities import ProviderPriorities
 from curata.autoselect.providers.fanarttv import FanartClient
 from curata.autoselect.providers.http import ProviderClient, ProviderError, provider_config
@@ -50,6 +51,7 @@ from curata.models.autoselect import (
     FetchResult,
     LockRequest,
     LockState,
+    SelectionPolicy,
 )
 from curata.roots import Confinement, containing_root, real
 
@@ -165,7 +167,8 @@ def _gather(
     """Candidates from each provider the request names. The item's main provider must
     know it (NotFound otherwise); a secondary one that does not is noted and skipped."""
     media = request.media_type
-    languages = [request.preferred_language, *request.fallback_languages]
+    languages = [request.preferred_language, request.original_language or "",
+                 *(request.fallback_languages or ())]  # fmt: skip
     calls: list[tuple[str, bool, Callable[[], list[AssetCandidate]]]] = []
     if media is ArtMediaType.MUSIC:
         if request.theaudiodb_id or request.musicbrainz_id:
@@ -235,8 +238,10 @@ def fetch_artwork(
     priorities: ProviderPriorities | None = None,
     client_factory: ClientFactory = default_client,
     confinement: Confinement | None = None,
+    policy: SelectionPolicy | None = None,
 ) -> FetchResult:
-    """Select the best art for the item and write the winners the folder lacks."""
+    """Select the best art for the item and write the winners the folder lacks.
+    ``policy`` None is the request's named policy (``spec`` if none) with its overrides."""
     folder = _folder(
         request.into, create=not request.dry_run, must_exist=False, confinement=confinement
     )
@@ -259,7 +264,8 @@ def fetch_artwork(
             request.preferred_language,
             asset_types=request.asset_types,
             priorities=priorities,
-            fallback_languages=request.fallback_languages,
+            policy=policy or with_overrides(named(request.policy or "spec"), request),
+            original_language=request.original_language,
             locked_asset_types=sorted(manifest.locked),
         )
         on_disk = existing_art(folder, media)
