@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
+from pydantic import ValidationError
+
 from curata.autoselect import select_best_assets
+from curata.errors import invalid_from_pydantic
 from curata.autoselect.policy import EXTRAS, named, with_overrides
 from curata.models.autoselect import PolicyOverrides
 from curata.autoselect.select import SelectionOutcome
@@ -21,6 +24,7 @@ from tests.autoselect.provider_server import (
     serve,
 )
 
+
 def cand(url: str, asset_type: str = "poster", **fields: Any) -> dict[str, Any]:
     return {"url": url, "asset_type": asset_type, **fields}
 
@@ -31,7 +35,11 @@ def select(results: dict[str, list[dict[str, Any]]], **kwargs: Any) -> Selection
     extras = {k: kwargs.pop(k) for k in EXTRAS if k in kwargs}
     if extras:
         base = named(kwargs.pop("policy", "spec"))
-        kwargs["policy"] = with_overrides(base, PolicyOverrides.model_validate(extras))
+        try:
+            overrides = PolicyOverrides.model_validate(extras)
+        except ValidationError as exc:
+            raise invalid_from_pydantic(exc) from None
+        kwargs["policy"] = with_overrides(base, overrides)
     return select_best_assets(results, kwargs.pop("media_type", "movie"), **kwargs)
 
 

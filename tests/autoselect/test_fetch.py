@@ -66,8 +66,11 @@ def test_fetch_downloads_winners_under_kodi_names(
     with Image.open(folder / "poster.jpg") as im:
         assert im.size == (2000, 3000)  # TMDB poster 1, the rules' winner
     with Image.open(folder / "fanart.jpg") as im:
-        assert im.size == (3840, 2160)
+        # The spec: in tier 1 the English backdrop's 30 votes drop the textless 3840x2160
+        # one (12) and fanart.tv's (4). The kodi policy prefers textless fanart (below).
+        assert im.size == (1920, 1080)
     manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["fetched"]["fanart"]["url"].endswith("backdrop-text-1920x1080.jpg")
     assert manifest["fetched"]["poster"]["provider"] == "tmdb"
     assert len(manifest["fetched"]["poster"]["sha256"]) == 64
     assert not list(folder.glob(".curata-download-*"))
@@ -77,6 +80,13 @@ def test_fetch_downloads_winners_under_kodi_names(
     again = cur.fetch_artwork({"into": str(folder), "tmdb_id": 550, "use_fanart": True}).data
     assert set(_actions(again).values()) == {"kept"}
     assert len(providers.hits("/t/p/original/")) == downloads
+    assert again.selection is not None and again.selection.policy.name == "spec"
+
+    kodi = tmp_path / "kodi"
+    chosen = cur.fetch_artwork({"into": str(kodi), "tmdb_id": 550, "policy": "kodi"}).data
+    assert chosen.selection is not None and chosen.selection.policy.name == "kodi"
+    with Image.open(kodi / "fanart.jpg") as im:
+        assert im.size == (3840, 2160)  # textless first
 
 
 def test_fetch_never_replaces_the_users_art_or_locked_art(

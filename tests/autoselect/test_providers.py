@@ -113,9 +113,12 @@ def test_real_world_data_selects_across_providers(providers: ProviderServer) -> 
     # The worked example's situation with real shapes: TMDB's 2000x3000 English poster is
     # tier 1; fanart.tv's 1000x1426 poster (125 likes) is tier 2 and cannot win.
     assert winners["poster"] == ("tmdb", "poster1-2000x3000.jpg")
-    # Textless fanart: both textless backdrops are HD; fanart.tv's 4 likes vs TMDB's 12
-    # votes is significant, so TMDB's 4K backdrop wins.
-    assert winners["fanart"] == ("tmdb", "backdrop-clean-3840x2160.jpg")
+    # The spec: the English backdrop's 30 votes drop the others in tier 1.
+    assert winners["fanart"] == ("tmdb", "backdrop-text-1920x1080.jpg")
+    # kodi: textless first; fanart.tv's 4 likes vs TMDB's 12 votes is significant.
+    kodi = select_best_assets(results, "movie", "en", policy="kodi")
+    assert kodi["fanart"].winner is not None
+    assert kodi["fanart"].winner.url.endswith("backdrop-clean-3840x2160.jpg")
     assert winners["clearlogo"] == ("fanart_tv", "hdlogo-800x310.png")
     assert winners["discart"] == ("fanart_tv", "disc-1000x1000.png")
     assert outcome["keyart"].winner.provider == "tmdb"

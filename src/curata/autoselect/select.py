@@ -157,7 +157,7 @@ class AssetTypeSelection:
         elif decided is DecidedBy.PROVIDER:
             text += f", Preferred provider ({provider})"
         elif decided is DecidedBy.KEY:
-            text += ", Equal on every rule; first by URL"
+            text += ", Equal on every rule; first by stable key"
         return text
 
     @cached_property

@@ -189,6 +189,16 @@ def _languages(value: Any) -> Any:
     return value
 
 
+def _sizes(value: Any) -> Any:
+    """``{"poster": [500, 700]}`` is accepted for ``{"poster": {"width": 500, "height": 700}}``."""
+    if isinstance(value, dict):
+        return {
+            k: {"width": v[0], "height": v[1]} if isinstance(v, list | tuple) and len(v) == 2 else v
+            for k, v in value.items()
+        }
+    return value
+
+
 class SelectionPolicy(StrictModel):
     """The extras on top of the spec's rules. Every extra off is the spec itself."""
 
@@ -214,6 +224,11 @@ class SelectionPolicy(StrictModel):
     def _fallbacks(cls, value: Any) -> Any:
         return _languages(value)
 
+    @field_validator("min_resolution", mode="before")
+    @classmethod
+    def _minimums(cls, value: Any) -> Any:
+        return _sizes(value)
+
 
 class PolicyOverrides(StrictModel):
     """Per-call changes to a policy's extras (None = as the policy says)."""
@@ -229,6 +244,11 @@ class PolicyOverrides(StrictModel):
     @classmethod
     def _fallbacks(cls, value: Any) -> Any:
         return _languages(value)
+
+    @field_validator("min_resolution", mode="before")
+    @classmethod
+    def _minimums(cls, value: Any) -> Any:
+        return _sizes(value)
 
 
 class PolicyRequest(PolicyOverrides):
