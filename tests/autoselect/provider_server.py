@@ -138,7 +138,17 @@ class ProviderServer:
                     "likes": "1",
                     "disc": "1",
                     "disc_type": "bluray",
-                }
+                    "size": "1000",
+                },
+                {
+                    "id": "108",
+                    "url": f"{art}/disc-450x450.png",
+                    "lang": "en",
+                    "likes": "9",
+                    "disc": "1",
+                    "disc_type": "dvd",
+                    "size": "450",
+                },
             ],
         }
 

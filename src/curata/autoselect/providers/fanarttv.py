@@ -2,7 +2,9 @@
 
 Entries have ``id``, ``url``, ``lang`` and ``likes`` (numbers as strings) and no
 dimensions: fanart.tv enforces a fixed size per type, so candidates carry that size
-with ``nominal_size`` set. ``lang`` "" or "00" means no text (language-neutral).
+with ``nominal_size`` set. Disc art (``moviedisc``, ``cdart``) also says its edge in
+``size`` ("1000", "450"): that is its real size. ``lang`` "" or "00" means no text
+(language-neutral).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ ALBUM_TYPES = {
     "cdart": ("discart", 1000, 1000),
 }
 _KNOWN = {"id", "url", "lang", "likes"}
+_SQUARE = {"discart"}  # types whose ``size`` is the edge of a square image
 
 
 def _from(payload: Mapping[str, Any], types: Mapping[str, tuple[str, int, int]], prefix: str = ""):
@@ -59,11 +62,12 @@ def _from(payload: Mapping[str, Any], types: Mapping[str, tuple[str, int, int]],
     for key, (asset_type, width, height) in types.items():
         for where, item in entries(NAME, payload, key):
             extra = {k: v for k, v in item.items() if k not in _KNOWN and v not in (None, "")}
+            edge = to_int(item.get("size")) if asset_type in _SQUARE else None
             fields = {
                 "url": item.get("url"),
-                "width": width,
-                "height": height,
-                "nominal_size": True,
+                "width": edge or width,
+                "height": edge or height,
+                "nominal_size": not edge,
                 "language": item.get("lang"),
                 "votes": to_int(item.get("likes")),
                 "metadata": {"fanart_id": str(item.get("id", "")), "type": key, **extra},
