@@ -259,7 +259,7 @@ def peer_select(provider_results: dict, existing: list, lang: str, full: bool) -
 def _ours(data: list, ranked: bool) -> int:
     touched = 0
     for results, existing in data:
-        outcome = select_best_assets(results, "movie", "en", existing, min_resolution={})
+        outcome = select_best_assets(results, "movie", "en", existing)
         for selection in outcome.values():
             winner = selection.winner
             if winner is not None:

@@ -31,6 +31,7 @@ from curata.models.autoselect import (
     DecidedBy,
     ExistingAsset,
     PolicyName,
+    Resolution,
     SelectionPolicy,
     _normalize_language,
 )
@@ -283,12 +284,25 @@ def _fallbacks(policy: SelectionPolicy, preferred: str, original: str | None) ->
     return [lang for lang in dict.fromkeys(chain) if lang and lang != preferred]
 
 
-def _below(candidate: AssetCandidate, minimum: tuple[int, int]) -> bool:
-    width, height = minimum
-    return bool(
-        (candidate.width and candidate.width < width)
-        or (candidate.height and candidate.height < height)
-    )
+def _skip_reason(
+    c: AssetCandidate,
+    provider: str,
+    locked: bool,
+    disabled: frozenset[str],
+    minimum: Resolution | None,
+    existing: ExistingArt,
+) -> str | None:
+    """Why a candidate cannot be selected at all, or None."""
+    if locked:
+        return "asset type locked by the user"
+    if provider in disabled:
+        return f"provider {provider} is disabled"
+    if minimum is not None and (
+        (c.width and c.width < minimum.width) or (c.height and c.height < minimum.height)
+    ):
+        size = f"{c.width or 0}x{c.height or 0}"
+        return f"below the minimum size {minimum.width}x{minimum.height} ({size})"
+    return existing.match(c, provider) if existing.items else None
 
 
 # ---- the selection ----------------------------------------------------------------
@@ -364,22 +378,17 @@ def _select_type(
     threshold: int,
 ) -> AssetTypeSelection:
     skipped: list[Skipped] = []
-    kept: list[tuple[str, AssetCandidate]] = []
     minimum = policy.min_resolution.get(asset_type)  # type: ignore[call-overload]
-    for provider, c in items:
-        if locked:
-            why = "asset type locked by the user"
-        elif provider in resolved.disabled:
-            why = f"provider {provider} is disabled"
-        elif minimum is not None and _below(c, (minimum.width, minimum.height)):
-            size = f"{c.width or 0}x{c.height or 0}"
-            why = f"below the minimum size {minimum.width}x{minimum.height} ({size})"
-        else:
-            why = existing.match(c, provider) if existing.items else None
-        if why:
-            skipped.append(Skipped(c, provider, why))
-        else:
-            kept.append((provider, c))
+    if locked or resolved.disabled or minimum is not None or existing.items:
+        kept: list[tuple[str, AssetCandidate]] = []
+        for provider, c in items:
+            why = _skip_reason(c, provider, locked, resolved.disabled, minimum, existing)
+            if why:
+                skipped.append(Skipped(c, provider, why))
+            else:
+                kept.append((provider, c))
+    else:
+        kept = items
     language = PREFERRED
     target = preferred
     if fallbacks and not any(_is_neutral(c.language) or c.language == preferred for _, c in kept):
@@ -388,20 +397,35 @@ def _select_type(
         if found is not None:
             language = target = found
     textless = policy.prefer_textless and asset_type in TEXTLESS_TYPES
+    # The tier of rules.tier_of / rules.is_hd, read once per candidate (the hot loop).
+    priority = resolved.priority
     last = len(resolved.providers)
+    neutral_languages = rules.NEUTRAL_LANGUAGES
+    hd_qualities = rules.HD_QUALITIES
+    hint = rules.has_hd_hint
+    tiers = rules.TIERS
     entries = []
+    append = entries.append
     for index, (provider, c) in enumerate(kept):
-        neutral = _is_neutral(c.language)
-        cls = rules.NEUTRAL if neutral else rules.EXACT if c.language == target else rules.OTHER
-        hd = rules.is_hd(c.width, c.height, c.quality, c.metadata)
-        level = 2 * rules.tier_of(cls, hd) + (1 if textless and not neutral else 0)
-        entries.append(
+        lang = c.language
+        neutral = lang is None or lang in neutral_languages
+        cls = rules.NEUTRAL if neutral else rules.EXACT if lang == target else rules.OTHER
+        width = c.width or 0
+        height = c.height or 0
+        hd = (
+            width >= rules.HD_EDGE
+            or height >= rules.HD_EDGE
+            or c.quality in hd_qualities
+            or (bool(c.metadata) and hint(c.metadata))
+        )
+        level = 2 * tiers[cls][hd] + (1 if textless and not neutral else 0)
+        append(
             Entry(
                 index,
                 level,
                 c.votes or 0,
-                (c.width or 0) * (c.height or 0),
-                resolved.priority.get(provider, last),
+                width * height,
+                priority.get(provider, last),
                 c.url,
                 provider,
             )
@@ -409,6 +433,17 @@ def _select_type(
     entries = _settle_duplicates(entries, kept, skipped, threshold)
     return AssetTypeSelection(
         asset_type, entries, kept, skipped, resolved.providers, language, textless, locked
+    )
+
+
+def _may_repeat(kept: list[tuple[str, AssetCandidate]]) -> bool:
+    """Whether two candidates could match a duplicate rule exactly (a quick test by sets)."""
+    sized = [(c.width, c.height, c.file_size) for _, c in kept if c.file_size is not None]
+    hashed = [c.perceptual_hash for _, c in kept if c.perceptual_hash]
+    return (
+        len({(p, c.url) for p, c in kept}) < len(kept)
+        or len({s for s in sized if s[0] and s[1]}) < sum(1 for s in sized if s[0] and s[1])
+        or len(set(hashed)) < len(hashed)
     )
 
 
@@ -420,6 +455,8 @@ def _settle_duplicates(
 ) -> list[Entry]:
     """Keep the best of each cluster of duplicate candidates (by the same rules, so
     independent of input order); the others are skipped, naming the rule."""
+    if not threshold and not _may_repeat(kept):
+        return entries
     arts = [
         (p, c.url, c.width or 0, c.height or 0, c.file_size, c.perceptual_hash) for p, c in kept
     ]
