@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autoselect import _fanart, _local, _tmdb, peer_compare, peer_score_asset
 from pydantic import TypeAdapter
 
+from autoselect import _fanart, _local, _tmdb, peer_compare, peer_score_asset
 from curata.autoselect import select_best_assets
 from curata.models.autoselect import AssetCandidate
 

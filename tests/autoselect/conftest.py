@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from pydantic import ValidationError
 
 from curata.autoselect import select_best_assets
-from curata.errors import invalid_from_pydantic
 from curata.autoselect.policy import EXTRAS, named, with_overrides
-from curata.models.autoselect import PolicyOverrides
 from curata.autoselect.select import SelectionOutcome
+from curata.errors import invalid_from_pydantic
+from curata.models.autoselect import PolicyOverrides
 from tests.autoselect.provider_server import (
     AUDIODB_KEY,
     FANART_KEY,

@@ -168,9 +168,8 @@ def _spec_compare(a: Entry, b: Entry) -> int:
         return a.level - b.level
     if a.votes and b.votes and abs(a.votes - b.votes) > min(a.votes, b.votes) * 0.5:
         return b.votes - a.votes
-    if a.pixels > 0 and b.pixels > 0:
-        if abs(a.pixels - b.pixels) > min(a.pixels, b.pixels) * 0.1:
-            return b.pixels - a.pixels
+    if a.pixels > 0 and b.pixels > 0 and abs(a.pixels - b.pixels) > min(a.pixels, b.pixels) * 0.1:
+        return b.pixels - a.pixels
     return a.priority - b.priority or (a.url > b.url) - (a.url < b.url)
 
 
