@@ -116,4 +116,5 @@ def providers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provi
         monkeypatch.setenv("TVDB_API_KEY", TVDB_KEY)
         monkeypatch.setenv("CURATA_THEAUDIODB_URL", f"{base}/api/v1/json")
         monkeypatch.setenv("THEAUDIODB_API_KEY", AUDIODB_KEY)
+        monkeypatch.setenv("CURATA_MUSICBRAINZ_URL", f"{base}/caa")
         yield server

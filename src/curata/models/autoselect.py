@@ -463,7 +463,16 @@ class FetchRequest(PolicyOverrides):
     tvdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
     musicbrainz_id: str | None = None
     theaudiodb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
-    use_fanart: bool = False
+    ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Other ids the item is known by, for any provider (imdb, "
+        "musicbrainz_release_group, ...).",
+        max_length=32,
+    )
+    providers: list[str] | None = Field(
+        None, description="Ask only these providers (None: every one that can find the item)."
+    )
+    use_fanart: bool = Field(False, description="Also ask fanart.tv (it needs a key).")
     preferred_language: str = "en"
     original_language: str | None = None
     policy: PolicyName | None = Field(None, description="None: the stored policy.")
@@ -485,8 +494,12 @@ class FetchRequest(PolicyOverrides):
 
     @model_validator(mode="after")
     def _some_source(self) -> FetchRequest:
-        if not (self.tmdb_id or self.tvdb_id or self.musicbrainz_id or self.theaudiodb_id):
-            raise ValueError("name the item: tmdb_id, tvdb_id, musicbrainz_id or theaudiodb_id")
+        if not (
+            self.tmdb_id or self.tvdb_id or self.musicbrainz_id or self.theaudiodb_id or self.ids
+        ):
+            raise ValueError(
+                "name the item: tmdb_id, tvdb_id, musicbrainz_id, theaudiodb_id or ids"
+            )
         return self
 
 
