@@ -4,6 +4,7 @@ distribution on ``sys.path``), and merged candidates."""
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from curata import Curata
 from curata.autoselect import providers as table
@@ -18,9 +20,12 @@ from curata.autoselect.fetch import asked_providers, item_of
 from curata.autoselect.priorities import balanced_order
 from curata.autoselect.providers.coverartarchive import caa_candidates
 from curata.autoselect.providers.http import provider_config
+from curata.cli.main import app
 from curata.errors import InvalidRequest, NotFound, ProviderError
 from curata.models.autoselect import FetchRequest
 from tests.autoselect.provider_server import CAA_RELEASE_GROUP, ProviderServer
+
+runner = CliRunner()
 
 
 def test_the_table_holds_every_builtin_provider() -> None:
@@ -190,3 +195,19 @@ def test_a_plugin_cannot_take_a_builtin_name(
     finally:
         table.providers.cache_clear()
         sys.modules.pop("evil_art", None)
+
+
+def test_cli_fetch_with_other_ids_and_a_dry_run(
+    providers: ProviderServer, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "album"
+    args = ["--database", str(db_path), "artwork", "fetch", "--into", str(folder), "-m", "music",
+            "--id", f"musicbrainz_release_group={CAA_RELEASE_GROUP}", "--provider", "musicbrainz",
+            "--dry-run", "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    actions = {i["asset_type"]: i["action"] for i in json.loads(result.stdout)["items"]}
+    assert actions == {"albumcover": "would be downloaded", "discart": "would be downloaded"}
+    assert not folder.exists()
+    bad = runner.invoke(app, [*args[:-4], "--id", "imdb"])
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.output

@@ -68,6 +68,16 @@ def _min_sizes(values: list[str]) -> dict[str, list[int]]:
     return out
 
 
+def _ids(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, found = value.partition("=")
+        if not (sep and key.strip() and found.strip()):
+            raise InvalidRequest(f"{value!r} is not KEY=VALUE (e.g. imdb=tt0137523)", field="ids")
+        out[key.strip()] = found.strip()
+    return out
+
+
 def policy_options(
     fallback: list[str] | None,
     no_fallback: bool,
@@ -175,6 +185,12 @@ def fetch(
     musicbrainz: str | None = typer.Option(None, "--musicbrainz", help="MusicBrainz artist id."),
     audiodb: int | None = typer.Option(None, "--audiodb", help="TheAudioDB artist id."),
     fanart: bool = typer.Option(False, "--fanart", help="Also ask fanart.tv."),
+    ids: list[str] | None = typer.Option(
+        None, "--id", help="Another id, KEY=VALUE (imdb=tt0137523, musicbrainz_release_group=...)."
+    ),
+    only: list[str] | None = typer.Option(
+        None, "--provider", help="Ask only this provider (repeat)."
+    ),
     media_type: str = MEDIA_OPTION,
     language: str = LANGUAGE_OPTION,
     asset_type: list[str] | None = TYPE_OPTION,
@@ -201,6 +217,8 @@ def fetch(
         "musicbrainz_id": musicbrainz,
         "theaudiodb_id": audiodb,
         "use_fanart": fanart,
+        "ids": _ids(ids or []),
+        "providers": only or None,
         "preferred_language": language,
         "replace": replace,
         "dry_run": dry_run,
