@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from curata import Curata
 from curata.autoselect import rules, select_best_assets
-from curata.autoselect.rank import Entry, choose, rank
+from curata.autoselect.rank import SMALL, Entry, choose, rank
 from curata.errors import InvalidRequest
 from curata.models.autoselect import AssetCandidate
 from tests.autoselect.conftest import cand, ranked_urls, select
@@ -217,3 +217,23 @@ def test_ties_on_every_rule_are_broken_by_url_then_provider() -> None:
         ("zeta", "a"), ("alpha", "b"), ("zeta", "b")
     ]  # fmt: skip
     assert ranked_urls(select(results)) == ["a", "b", "b"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(entry_fields, min_size=SMALL + 1, max_size=80), st.randoms(use_true_random=False))
+def test_the_indexed_path_is_the_repeated_choice(rows: list, rng: random.Random) -> None:
+    # One level, more than SMALL entries: the segment-tree path (not the small-set loop).
+    entries = _entries([(2, v, px, pr) for _, v, px, pr in rows])
+    shuffled = list(entries)
+    rng.shuffle(shuffled)
+    assert rank(shuffled) == _repeated_choice(entries)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(entry_fields, min_size=1, max_size=30))
+def test_the_winner_alone_is_the_first_of_the_ranked_list(rows: list) -> None:
+    results = {"tmdb": [cand(f"u{i}", votes=v, width=px, height=1, language=("en", "fr")[lv % 2])
+                        for i, (lv, v, px, _) in enumerate(rows)]}  # fmt: skip
+    alone = select(results)["poster"].winner  # made in O(n), without ranking
+    ranked = select(results)["poster"].ranked
+    assert alone == ranked[0]

@@ -75,11 +75,19 @@ def rank(entries: Iterable[Entry]) -> list[Entry]:
     return out
 
 
+SMALL = 8
+"""Up to this many in a level, the repeated :func:`choose` itself is the fastest."""
+
+
 def _rank_level(items: list[Entry]) -> list[Entry]:
     """The repeated choice inside one level (the level filter keeps all of them)."""
     n = len(items)
-    if n == 1:
-        return items
+    if n <= SMALL:
+        left, out_small = list(items), []
+        while left:
+            out_small.append(choose(left))
+            left.remove(out_small[-1])
+        return out_small
     # Ids are ranks by the final tie-breakers: the smaller id wins among the eligible.
     by_key = sorted(items, key=_KEY)
     votes = [e.votes for e in by_key]

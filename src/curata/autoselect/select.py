@@ -95,8 +95,8 @@ class Skipped:
 class AssetTypeSelection:
     """The outcome for one asset type: the winner, the ranked list and the skipped.
 
-    The ranked list is ranked once; its :class:`Pick` objects (scores, reasons) are
-    made when first read."""
+    The winner is chosen in O(n) (:func:`~curata.autoselect.rank.choose`); the ranked
+    list is ranked (O(n log n)) and its :class:`Pick` objects made when first read."""
 
     def __init__(
         self,
@@ -116,11 +116,17 @@ class AssetTypeSelection:
         self.textless = textless
         self.locked = locked
         self._items = items
-        self._order = rank(entries)
+        self._entries = entries
 
-    def _pick(self, position: int, decided: DecidedBy, before: int, tier_size: int) -> Pick:
-        """The ``position``-th ranked, ``before`` others of its tier ahead of it."""
-        entry = self._order[position]
+    @cached_property
+    def _order(self) -> list[Entry]:
+        """Every entry ranked (O(n log n)), made on first read of ``ranked``."""
+        return rank(self._entries)
+
+    def _pick(
+        self, entry: Entry, position: int, decided: DecidedBy, before: int, tier_size: int
+    ) -> Pick:
+        """``entry`` ranked at ``position``, ``before`` others of its tier ahead of it."""
         provider, candidate = self._items[entry.index]
         tier = entry.tier
         return Pick(
@@ -173,20 +179,21 @@ class AssetTypeSelection:
         for position, e in enumerate(self._order):
             before = seen.get(e.tier, 0)
             seen[e.tier] = before + 1
-            picks.append(self._pick(position, decided[position], before, tier_sizes[e.tier]))
+            picks.append(self._pick(e, position, decided[position], before, tier_sizes[e.tier]))
         return picks
 
     @cached_property
     def winner(self) -> Pick | None:
         """``ranked[0]``, made without making the whole list."""
-        order = self._order
-        if not order:
+        entries = self._entries
+        if not entries:
             return None
         if "ranked" in self.__dict__:
             return self.ranked[0]
-        first = order[0]
-        decided = decided_by(first, order[1] if len(order) > 1 else None, len(order) == 1)
-        return self._pick(0, decided, 0, sum(1 for e in order if e.tier == first.tier))
+        first = choose(entries)  # O(n): the ranked list is not needed for the winner
+        rest = [e for e in entries if e is not first]
+        decided = decided_by(first, choose(rest) if rest else None, not rest)
+        return self._pick(first, 0, decided, 0, sum(1 for e in entries if e.tier == first.tier))
 
     @property
     def runners_up(self) -> list[Pick]:
