@@ -193,7 +193,7 @@ class AssetTypeSelection:
         first = choose(entries)  # O(n): the ranked list is not needed for the winner
         rest = [e for e in entries if e is not first]
         decided = decided_by(first, choose(rest) if rest else None, not rest)
-        return self._pick(first, 0, decided, 0, sum(1 for e in entries if e.tier == first.tier))
+        return self._pick(first, 0, decided, 0, 1)  # first of its tier: rank_score (5 - tier) / 4
 
     @property
     def runners_up(self) -> list[Pick]:
