@@ -65,10 +65,12 @@ from curata.models.autoselect import (
     FetchResult,
     LockRequest,
     LockState,
+    PolicyRequest,
     PriorityResetRequest,
     PriorityTable,
     ProviderPriority,
     ScoreRequest,
+    SelectionPolicy,
     SelectRequest,
     Strategy,
     StrategyInfo,
@@ -389,6 +391,14 @@ class Curata:
     def is_balanced(self) -> Response[bool]:
         return Response.ok(self._artwork.is_balanced())
 
+    def get_policy(self) -> Response[SelectionPolicy]:
+        """The stored selection policy (``spec`` unless set) and its extras."""
+        return Response.ok(self._artwork.get_policy())
+
+    def set_policy(self, request: PolicyRequest | dict[str, Any]) -> Response[SelectionPolicy]:
+        """Store ``spec``, ``kodi`` or ``custom`` (with its extras)."""
+        return Response.ok(self._artwork.set_policy(parse_request(PolicyRequest, request)))
+
     def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
         """The effective provider order per media type and asset type, and its source."""
         return Response.ok(self._artwork.priority_table(media_type))
@@ -407,10 +417,12 @@ class Curata:
     def fetch_artwork(self, request: FetchRequest | dict[str, Any]) -> Response[FetchResult]:
         """Pick the best art for one item from the providers and download it into its
         folder under Kodi names; art already there and locked art are never replaced."""
+        req = parse_request(FetchRequest, request)
         result = fetch_service.fetch_artwork(
-            parse_request(FetchRequest, request),
+            req,
             self._artwork.priorities(),
             confinement=self.confinement,
+            policy=self._artwork.effective_policy(req.policy, req),
         )
         done = sum(1 for i in result.items if i.action in ("downloaded", "replaced"))
         return Response.ok(result, f"{done} file(s) written")

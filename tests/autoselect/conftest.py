@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from curata.autoselect import select_best_assets
+from curata.autoselect.policy import EXTRAS, named, with_overrides
 from curata.autoselect.select import SelectionOutcome
+from curata.errors import invalid_from_pydantic
+from curata.models.autoselect import PolicyOverrides
 from tests.autoselect.provider_server import (
     AUDIODB_KEY,
     FANART_KEY,
@@ -19,16 +23,22 @@ from tests.autoselect.provider_server import (
     serve,
 )
 
-NO_MINIMUM: dict[str, Any] = {}
-
 
 def cand(url: str, asset_type: str = "poster", **fields: Any) -> dict[str, Any]:
     return {"url": url, "asset_type": asset_type, **fields}
 
 
 def select(results: dict[str, list[dict[str, Any]]], **kwargs: Any) -> SelectionOutcome:
-    """select_best_assets for a movie, without minimum sizes unless a test sets them."""
-    kwargs.setdefault("min_resolution", NO_MINIMUM)
+    """select_best_assets for a movie; policy extras given as keywords (min_resolution,
+    fallback_languages, ...) are applied to the named policy (default spec)."""
+    extras = {k: kwargs.pop(k) for k in EXTRAS if k in kwargs}
+    if extras:
+        base = named(kwargs.pop("policy", "spec"))
+        try:
+            overrides = PolicyOverrides.model_validate(extras)
+        except ValidationError as exc:
+            raise invalid_from_pydantic(exc) from None
+        kwargs["policy"] = with_overrides(base, overrides)
     return select_best_assets(results, kwargs.pop("media_type", "movie"), **kwargs)
 
 
@@ -106,4 +116,5 @@ def providers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provi
         monkeypatch.setenv("TVDB_API_KEY", TVDB_KEY)
         monkeypatch.setenv("CURATA_THEAUDIODB_URL", f"{base}/api/v1/json")
         monkeypatch.setenv("THEAUDIODB_API_KEY", AUDIODB_KEY)
+        monkeypatch.setenv("CURATA_MUSICBRAINZ_URL", f"{base}/caa")
         yield server

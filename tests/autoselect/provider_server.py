@@ -1,7 +1,8 @@
 """A real HTTP server on loopback that answers like the artwork providers' APIs.
 
 The JSON bodies follow the shapes the providers document (TMDB v3 ``/movie/{id}/images``,
-fanart.tv v3, TheTVDB v4 login + artworks, TheAudioDB v1); image URLs point back at
+fanart.tv v3, TheTVDB v4 login + artworks, TheAudioDB v1, the Cover Art Archive's
+``/release-group/{mbid}``); image URLs point back at
 this server, which renders real JPEG/PNG files of the size named in the file name
 (``poster-1000x1426.jpg``). Tests can script failures per path (status codes,
 ``Retry-After``, delays) and read the requests it received.
@@ -27,6 +28,8 @@ FANART_KEY = "fanart-test-key"
 TVDB_KEY = "tvdb-test-key"
 TVDB_TOKEN = "eyJhbGciOi.test.token"
 AUDIODB_KEY = "2"
+CAA_RELEASE_GROUP = "1b022e01-4da6-387b-8658-8678046e4cef"
+CAA_RELEASE = "76df3287-6cda-33eb-8e9a-044b5e15ffdd"
 
 BAD_KEY = "Invalid API key: You must be granted a valid key."
 MISSING = "The resource you requested could not be found."
@@ -57,6 +60,7 @@ class ProviderServer:
         self.scripts: dict[str, list[Scripted]] = {}
         self.requests: list[Seen] = []
         self.broken_images: set[str] = set()
+        self.routes: dict[str, Any] = {}
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -67,6 +71,10 @@ class ProviderServer:
 
     def script(self, path: str, *answers: Scripted) -> None:
         self.scripts.setdefault(path, []).extend(answers)
+
+    def script_json(self, path: str, body: Any) -> None:
+        """Answer ``path`` with ``body`` (200) from now on (a plugin's endpoint)."""
+        self.routes[path] = body
 
     def hits(self, prefix: str) -> list[Seen]:
         return [r for r in self.requests if r.path.startswith(prefix)]
@@ -138,7 +146,17 @@ class ProviderServer:
                     "likes": "1",
                     "disc": "1",
                     "disc_type": "bluray",
-                }
+                    "size": "1000",
+                },
+                {
+                    "id": "108",
+                    "url": f"{art}/disc-450x450.png",
+                    "lang": "en",
+                    "likes": "9",
+                    "disc": "1",
+                    "disc_type": "dvd",
+                    "size": "450",
+                },
             ],
         }
 
@@ -196,10 +214,36 @@ class ProviderServer:
             ]
         }
 
+    def caa_release_group(self) -> dict[str, Any]:
+        """The Cover Art Archive's answer for a release group (its chosen release)."""
+        art = f"{self.base}/caa/release/{CAA_RELEASE}"
+        return {
+            "images": [
+                {"approved": True, "back": False, "comment": "", "edit": 17462565,
+                 "front": True, "id": 829521842, "image": f"{art}/front-1200x1200.jpg",
+                 "thumbnails": {"250": f"{art}/829521842-250.jpg",
+                                "500": f"{art}/829521842-500.jpg",
+                                "1200": f"{art}/829521842-1200.jpg"},
+                 "types": ["Front"]},
+                {"approved": True, "back": True, "comment": "", "edit": 17462566,
+                 "front": False, "id": 829521843, "image": f"{art}/back-1200x1200.jpg",
+                 "thumbnails": {}, "types": ["Back"]},
+                {"approved": True, "back": False, "comment": "disc 1", "edit": 17462567,
+                 "front": False, "id": 829521844, "image": f"{art}/medium-1000x1000.png",
+                 "thumbnails": {}, "types": ["Medium"]},
+                {"approved": False, "back": False, "comment": "", "edit": 17462568,
+                 "front": True, "id": 829521845, "image": f"{art}/unapproved-500x500.jpg",
+                 "thumbnails": {}, "types": ["Front"]},
+            ],
+            "release": f"https://musicbrainz.org/release/{CAA_RELEASE}",
+        }  # fmt: skip
+
     # ---- dispatch -------------------------------------------------------------------
 
     def answer(self, method: str, path: str, query: dict, headers: dict, body: bytes):
         """(status, content type, bytes, extra headers) for one request."""
+        if path in self.routes:
+            return _json(200, self.routes[path])
         if path.startswith("/3/"):
             if query.get("api_key") != [TMDB_KEY]:
                 return _json(401, {"status_code": 7, "success": False, "status_message": BAD_KEY})
@@ -223,6 +267,10 @@ class ProviderServer:
             if path == "/v4/series/121361/artworks":
                 return _json(200, self.tvdb_artworks())
             return _json(404, {"status": "failure", "message": "NotFoundException"})
+        if path == f"/caa/release-group/{CAA_RELEASE_GROUP}":
+            return _json(200, self.caa_release_group())
+        if path.startswith("/caa/release-group/"):
+            return 404, "text/plain", b"Not Found", {}
         if path.startswith(f"/api/v1/json/{AUDIODB_KEY}/artist.php"):
             found = query.get("i") == ["111239"]
             return _json(200, self.audiodb_artist() if found else {"artists": None})

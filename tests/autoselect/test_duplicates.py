@@ -64,8 +64,8 @@ def test_duplicates_among_candidates_keep_the_best_in_any_order() -> None:
         assert ranked_urls(outcome) == ["/m/poster.jpg", "https://t/a.jpg"]
         reasons = sorted(s.reason for s in outcome["poster"].skipped)
         assert reasons == [
-            "duplicate of local /m/poster.jpg",
-            "duplicate of tmdb https://t/a.jpg",
+            "duplicate of local /m/poster.jpg (same perceptual hash)",
+            "duplicate of tmdb https://t/a.jpg (same provider and URL)",
         ]
 
 
@@ -85,3 +85,34 @@ def test_duplicate_clusters_link_through_any_rule() -> None:
     ]
     assert duplicate_clusters(arts, 0) == [[0, 1]]
     assert duplicate_clusters(arts, 2) == [[0, 1, 2]]
+
+
+# ---- defects of the issue: each reason names the rule that matched ----------------------
+
+
+def test_existing_asset_type_is_respected() -> None:
+    # An existing *fanart* of the same size and file size is no reason to skip a poster.
+    results = {"local": [cand("/a/poster.jpg", width=1920, height=1080, file_size=500)]}
+    fanart = [{"asset_type": "fanart", "width": 1920, "height": 1080, "file_size": 500}]
+    assert ranked_urls(select(results, existing_assets=fanart)) == ["/a/poster.jpg"]
+    poster = [{**fanart[0], "asset_type": "poster"}]
+    assert ranked_urls(select(results, existing_assets=poster)) == []
+    untyped = [{k: v for k, v in fanart[0].items() if k != "asset_type"}]
+    assert ranked_urls(select(results, existing_assets=untyped)) == []  # any type
+
+
+def test_existing_url_without_provider_is_same_url() -> None:
+    results = {"tmdb": [cand("https://t/p1.jpg")]}
+    outcome = select(results, existing_assets=[{"url": "https://t/p1.jpg"}])
+    (skipped,) = outcome["poster"].skipped
+    assert skipped.reason == "already present (same URL: https://t/p1.jpg)"
+
+
+def test_near_hash_is_reported_by_its_distance() -> None:
+    one_bit = "8f373714acfcf4d1"
+    results = {"local": [cand("/a/p.jpg", perceptual_hash=one_bit)]}
+    outcome = select(results, existing_assets=[{"perceptual_hash": HASH}], hamming_threshold=1)
+    (skipped,) = outcome["poster"].skipped
+    assert skipped.reason == f"already present (perceptual hash 1 bit away (threshold 1): {HASH})"
+    exact = select(results, existing_assets=[{"perceptual_hash": one_bit}], hamming_threshold=1)
+    assert exact["poster"].skipped[0].reason.startswith("already present (same perceptual hash")

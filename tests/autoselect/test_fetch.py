@@ -66,8 +66,11 @@ def test_fetch_downloads_winners_under_kodi_names(
     with Image.open(folder / "poster.jpg") as im:
         assert im.size == (2000, 3000)  # TMDB poster 1, the rules' winner
     with Image.open(folder / "fanart.jpg") as im:
-        assert im.size == (3840, 2160)
+        # The spec: in tier 1 the English backdrop's 30 votes drop the textless 3840x2160
+        # one (12) and fanart.tv's (4). The kodi policy prefers textless fanart (below).
+        assert im.size == (1920, 1080)
     manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["fetched"]["fanart"]["url"].endswith("backdrop-text-1920x1080.jpg")
     assert manifest["fetched"]["poster"]["provider"] == "tmdb"
     assert len(manifest["fetched"]["poster"]["sha256"]) == 64
     assert not list(folder.glob(".curata-download-*"))
@@ -77,6 +80,13 @@ def test_fetch_downloads_winners_under_kodi_names(
     again = cur.fetch_artwork({"into": str(folder), "tmdb_id": 550, "use_fanart": True}).data
     assert set(_actions(again).values()) == {"kept"}
     assert len(providers.hits("/t/p/original/")) == downloads
+    assert again.selection is not None and again.selection.policy.name == "spec"
+
+    kodi = tmp_path / "kodi"
+    chosen = cur.fetch_artwork({"into": str(kodi), "tmdb_id": 550, "policy": "kodi"}).data
+    assert chosen.selection is not None and chosen.selection.policy.name == "kodi"
+    with Image.open(kodi / "fanart.jpg") as im:
+        assert im.size == (3840, 2160)  # textless first
 
 
 def test_fetch_never_replaces_the_users_art_or_locked_art(
@@ -230,3 +240,41 @@ def test_fetch_music_artist_art(providers: ProviderServer, cur: Curata, tmp_path
     # Two fanart candidates, no sizes and no votes: provider priority ties, the stable
     # key decides, and the same one wins every time.
     assert result.selection.results["fanart"].winner.reason.endswith("first by stable key")
+
+
+def test_cli_policy_flags(db_path: Path, tmp_path: Path) -> None:
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, ["--database", str(db_path), *args])
+        assert result.exit_code == code, result.output
+        return result.stdout
+
+    candidates = tmp_path / "candidates.json"
+    candidates.write_text(json.dumps({
+        "tmdb": [{"url": "small-en", "asset_type": "poster", "width": 300, "height": 450,
+                  "language": "en"},
+                 {"url": "big-fr", "asset_type": "poster", "width": 2000, "height": 3000,
+                  "language": "fr"}],
+    }))  # fmt: skip
+
+    def winner(*flags: str) -> tuple[str, str]:
+        out = json.loads(run("artwork", "pick", str(candidates), "-l", "de", *flags, "--json"))
+        poster = out["results"]["poster"]["winner"]
+        return out["policy"]["name"], poster["candidate"]["url"] if poster else None
+
+    assert winner() == ("spec", "big-fr")  # tier 3 beats tier 4; no minimum
+    assert winner("--policy", "kodi") == ("kodi", "big-fr")  # small-en is below 500x700
+    assert winner("--policy", "kodi", "--no-min-size") == ("custom", "small-en")  # fallback en
+    assert winner("--fallback", "en") == ("custom", "small-en")
+    assert winner("--min-size", "poster=2500x0") == ("custom", None)
+    assert winner("-p", "kodi", "--no-fallback", "--no-min-size") == ("custom", "big-fr")
+    assert "policy: spec" in run("artwork", "policy")
+    run("artwork", "policy", "custom", "--fallback", "en", "--no-textless")
+    stored = json.loads(run("artwork", "policy", "--json"))
+    assert (stored["name"], stored["fallback_languages"]) == ("custom", ["en"])
+    assert winner() == ("custom", "small-en")
+    bad = runner.invoke(app, ["--database", str(db_path), "artwork", "pick", str(candidates),
+                              "--min-size", "poster:500"])  # fmt: skip
+    assert bad.exit_code == 2 and "TYPE=WIDTHxHEIGHT" in bad.output
+    bad = runner.invoke(app, ["--database", str(db_path), "artwork", "policy", "kodi",
+                              "--textless"])  # fmt: skip
+    assert bad.exit_code == 2 and "prefer_textless" in bad.output

@@ -49,8 +49,8 @@ def test_fanart_tv_movie_art_with_nominal_sizes(providers: ProviderServer) -> No
     with FanartClient(provider_config("fanart_tv")) as fanart:
         found = fanart.artwork(550, "movie")
     types = sorted(c.asset_type for c in found)
-    assert types == ["clearart", "clearlogo", "clearlogo", "discart", "fanart", "landscape",
-                     "poster"]  # fmt: skip
+    assert types == ["clearart", "clearlogo", "clearlogo", "discart", "discart", "fanart",
+                     "landscape", "poster"]  # fmt: skip
     poster = next(c for c in found if c.asset_type == "poster")
     assert (poster.width, poster.height, poster.nominal_size, poster.votes) == (
         1000, 1426, True, 125
@@ -59,6 +59,20 @@ def test_fanart_tv_movie_art_with_nominal_sizes(providers: ProviderServer) -> No
     assert background.language == "" and background.votes == 4
     disc = next(c for c in found if c.asset_type == "discart")
     assert disc.metadata["disc_type"] == "bluray"
+
+
+def test_fanart_tv_disc_size_is_read(providers: ProviderServer) -> None:
+    # Issue 15: fanart.tv's ``size`` of a disc was ignored (every disc was 1000x1000), so a
+    # 450 px disc passed a 500x500 minimum.
+    with FanartClient(provider_config("fanart_tv")) as fanart:
+        found = fanart.artwork(550, "movie")
+    discs = {c.url.rsplit("/", 1)[1]: c for c in found if c.asset_type == "discart"}
+    small = discs["disc-450x450.png"]
+    assert (small.width, small.height, small.nominal_size) == (450, 450, False)
+    assert (discs["disc-1000x1000.png"].width, discs["disc-1000x1000.png"].height) == (1000, 1000)
+    kodi = select_best_assets({"fanart_tv": found}, "movie", policy="kodi")["discart"]
+    assert kodi.winner is not None and kodi.winner.url.endswith("disc-1000x1000.png")
+    assert [s.reason for s in kodi.skipped] == ["below the minimum size 500x500 (450x450)"]
 
 
 def test_fanart_music_albums() -> None:
@@ -113,9 +127,12 @@ def test_real_world_data_selects_across_providers(providers: ProviderServer) -> 
     # The worked example's situation with real shapes: TMDB's 2000x3000 English poster is
     # tier 1; fanart.tv's 1000x1426 poster (125 likes) is tier 2 and cannot win.
     assert winners["poster"] == ("tmdb", "poster1-2000x3000.jpg")
-    # Textless fanart: both textless backdrops are HD; fanart.tv's 4 likes vs TMDB's 12
-    # votes is significant, so TMDB's 4K backdrop wins.
-    assert winners["fanart"] == ("tmdb", "backdrop-clean-3840x2160.jpg")
+    # The spec: the English backdrop's 30 votes drop the others in tier 1.
+    assert winners["fanart"] == ("tmdb", "backdrop-text-1920x1080.jpg")
+    # kodi: textless first; fanart.tv's 4 likes vs TMDB's 12 votes is significant.
+    kodi = select_best_assets(results, "movie", "en", policy="kodi")
+    assert kodi["fanart"].winner is not None
+    assert kodi["fanart"].winner.url.endswith("backdrop-clean-3840x2160.jpg")
     assert winners["clearlogo"] == ("fanart_tv", "hdlogo-800x310.png")
     assert winners["discart"] == ("fanart_tv", "disc-1000x1000.png")
     assert outcome["keyart"].winner.provider == "tmdb"

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curata.autoselect import ProviderPriorities, select_best_assets
-from curata.autoselect.rows import url_key
 from curata.errors import InvalidRequest
 from curata.models.autoselect import AssetCandidate, Strategy
 from tests.autoselect.conftest import cand, ranked_urls, reference_rank, select
@@ -70,8 +69,8 @@ def test_resolution_within_ten_percent_falls_through_to_provider_priority() -> N
 def test_all_factors_equal_uses_provider_priority_then_the_stable_key() -> None:
     results = {"tmdb": [cand("z"), cand("y")], "local": [cand("a")]}
     outcome = select(results)
-    # tmdb before local; between the two tmdb posters the stable key (a hash of the URL)
-    assert ranked_urls(outcome) == [*sorted(["y", "z"], key=url_key), "a"]
+    # tmdb before local; between the two tmdb posters the stable key (the URL)
+    assert ranked_urls(outcome) == ["y", "z", "a"]
     assert outcome["poster"].winner.reason == (
         "Language-neutral, Equal on every rule; first by stable key"
     )
@@ -181,7 +180,7 @@ def _check_against_oracle(items: list[dict[str, Any]]) -> None:
                 "votes": item["votes"],
                 "pixels": item["width"] * item["height"],
                 "priority": order.get(item["provider"], 3),
-                "key": (url_key(item["key"]), item["key"], item["provider"]),
+                "key": (item["key"], item["provider"]),
             }
         )
     outcome = select(_as_results(items))
@@ -204,7 +203,8 @@ def test_several_providers_and_asset_types() -> None:
             cand("fl", "clearlogo", width=800, height=310, language="de"),
         ],
     }
-    outcome = select(results, preferred_language="de")
+    outcome = select(results, preferred_language="de", policy="kodi", min_resolution={})
+    assert outcome.policy.name == "custom"  # kodi with an override
     assert set(outcome) == {"poster", "fanart", "clearlogo"}
     assert outcome["poster"].winner.url == "tp"  # tier 1 (German + HD)
     assert outcome["fanart"].winner.url == "ff"  # textless fanart beats text in tier 1
@@ -240,7 +240,7 @@ def test_fallback_language_chain() -> None:
             cand("en-sd", width=1000, height=1500, language="en", votes=1),
         ]
     }
-    outcome = select(results, preferred_language="de")
+    outcome = select(results, preferred_language="de", fallback_languages=["en"])
     assert outcome["poster"].winner.url == "en-sd"
     assert outcome["poster"].language == "en"
     assert outcome["poster"].winner.reason == "Fallback language (en)"
@@ -259,7 +259,8 @@ def test_fallback_language_chain() -> None:
 
 def test_neutral_art_comes_before_the_fallback_language() -> None:
     results = {"tmdb": [cand("en", language="en", votes=90), cand("none", language=None)]}
-    assert select(results, preferred_language="de")["poster"].winner.url == "none"
+    chosen = select(results, preferred_language="de", fallback_languages=["en"])
+    assert chosen["poster"].winner.url == "none"
 
 
 def test_textless_preference_for_fanart_and_landscape_only() -> None:
@@ -269,10 +270,10 @@ def test_textless_preference_for_fanart_and_landscape_only() -> None:
             cand("clean", "fanart", width=1920, height=1080, language=None, votes=1),
         ]
     }
-    assert select(fanart)["fanart"].winner.url == "clean"
-    assert select(fanart, prefer_textless=False)["fanart"].winner.url == "text"
+    assert select(fanart, prefer_textless=True)["fanart"].winner.url == "clean"
+    assert select(fanart)["fanart"].winner.url == "text"  # the spec: votes decide
     poster = {"tmdb": [{**c, "asset_type": "poster"} for c in fanart["tmdb"]]}
-    assert select(poster)["poster"].winner.url == "text"
+    assert select(poster, prefer_textless=True)["poster"].winner.url == "text"
 
 
 def test_minimum_resolution_per_type() -> None:
@@ -283,14 +284,14 @@ def test_minimum_resolution_per_type() -> None:
             cand("unknown", language="en"),
         ]
     }
-    outcome = select_best_assets(results, "movie")  # default minimums: poster 500x700
-    assert ranked_urls(outcome) == sorted(["ok", "unknown"], key=url_key)  # a tie
+    outcome = select_best_assets(results, "movie", policy="kodi")  # poster 500x700
+    assert ranked_urls(outcome) == ["ok", "unknown"]  # a tie: the stable key
     (skipped,) = outcome["poster"].skipped
     assert skipped.candidate.url == "tiny"
     assert skipped.reason == "below the minimum size 500x700 (300x450)"
-    custom = select_best_assets(results, "movie", min_resolution={"poster": (1200, 0)})
+    custom = select(results, min_resolution={"poster": (1200, 0)})
     assert ranked_urls(custom) == ["unknown"]
-    assert ranked_urls(select(results))[0] == min(["tiny", "unknown"], key=url_key)
+    assert ranked_urls(select(results))[0] == "tiny"  # the spec has no minimum
 
 
 def test_locked_types_are_never_replaced() -> None:
@@ -351,7 +352,7 @@ def test_numbers_beyond_the_bounds_are_rejected(field: str, value: int) -> None:
     assert err.value.field == f"provider_results.tmdb.0.{field}"
     with pytest.raises(InvalidRequest) as err:
         select({"tmdb": [cand("a")]}, min_resolution={"poster": (2**63, 1)})
-    assert err.value.field == "min_resolution.poster"
+    assert err.value.field == "min_resolution.poster.width"
 
 
 def test_bad_candidate_names_its_path() -> None:

@@ -32,13 +32,11 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from curata.autoselect.kodi import existing_art, target_name
+from curata.autoselect.policy import named, with_overrides
 from curata.autoselect.priorities import ProviderPriorities
-from curata.autoselect.providers.fanarttv import FanartClient
+from curata.autoselect.providers import ArtProvider, Item, provider, providers
 from curata.autoselect.providers.http import ProviderClient, ProviderError, provider_config
 from curata.autoselect.providers.local import local_candidates
-from curata.autoselect.providers.theaudiodb import AudioDBClient
-from curata.autoselect.providers.tmdb import TMDBClient
-from curata.autoselect.providers.tvdb import TVDBClient
 from curata.autoselect.select import Pick, select_best_assets
 from curata.autoselect.service import to_result
 from curata.errors import CurataError, Forbidden, InvalidRequest, NotFound
@@ -50,6 +48,7 @@ from curata.models.autoselect import (
     FetchResult,
     LockRequest,
     LockState,
+    SelectionPolicy,
 )
 from curata.roots import Confinement, containing_root, real
 
@@ -147,66 +146,72 @@ def set_locks(request: LockRequest, confinement: Confinement | None = None) -> L
 
 
 ClientFactory = Callable[[str], ProviderClient]
-_CLIENTS: dict[str, type[ProviderClient]] = {
-    "tmdb": TMDBClient,
-    "fanart_tv": FanartClient,
-    "tvdb": TVDBClient,
-    "theaudiodb": AudioDBClient,
-}
 
 
 def default_client(name: str) -> ProviderClient:
-    return _CLIENTS[name](provider_config(name))
+    """The client of provider ``name`` of the table, with its configuration."""
+    return provider(name).client(provider_config(name))
+
+
+def item_of(request: FetchRequest) -> Item:
+    """The item a request names: its media type, ids and languages."""
+    ids = {k: str(v) for k, v in request.ids.items()}
+    for key, value in (
+        ("tmdb", request.tmdb_id),
+        ("tvdb", request.tvdb_id),
+        ("musicbrainz", request.musicbrainz_id),
+        ("theaudiodb", request.theaudiodb_id),
+    ):
+        if value:
+            ids[key] = str(value)
+    languages = [request.preferred_language, request.original_language or "",
+                 *(request.fallback_languages or ())]  # fmt: skip
+    return Item(request.media_type, ids, tuple(dict.fromkeys(lang for lang in languages if lang)))
+
+
+def asked_providers(request: FetchRequest, item: Item) -> list[ArtProvider]:
+    """The providers of the table to ask: those the request names (``providers``; an
+    opt-in one like fanart.tv also with ``use_fanart``), else every one that serves the
+    media type and can find the item."""
+    named = set(request.providers or ())
+    if request.use_fanart:
+        named.add("fanart_tv")
+    for name in named:
+        provider(name)  # an unknown name is an error naming the known ones
+    asked = []
+    for found in providers().values():
+        if item.media_type not in found.media_types or not found.finds(item):
+            continue
+        if found.name in named or (request.providers is None and not found.opt_in):
+            asked.append(found)
+    return asked
 
 
 def _gather(
     request: FetchRequest, client: Callable[[str], Any], notes: list[str]
 ) -> dict[str, list[AssetCandidate]]:
-    """Candidates from each provider the request names. The item's main provider must
-    know it (NotFound otherwise); a secondary one that does not is noted and skipped."""
-    media = request.media_type
-    languages = [request.preferred_language, *request.fallback_languages]
-    calls: list[tuple[str, bool, Callable[[], list[AssetCandidate]]]] = []
-    if media is ArtMediaType.MUSIC:
-        if request.theaudiodb_id or request.musicbrainz_id:
-            calls.append(
-                ("theaudiodb", True, lambda: client("theaudiodb").artist(
-                    request.theaudiodb_id, request.musicbrainz_id))
-            )  # fmt: skip
-        if request.use_fanart and request.musicbrainz_id:
-            calls.append(
-                ("fanart_tv", False, lambda: client("fanart_tv").artwork(
-                    request.musicbrainz_id, media))
-            )  # fmt: skip
-    else:
-        main = "tvdb" if media is ArtMediaType.TV and request.tvdb_id else "tmdb"
-        if request.tmdb_id:
-            calls.append(
-                ("tmdb", main == "tmdb", lambda: client("tmdb").images(
-                    request.tmdb_id, media, languages))
-            )  # fmt: skip
-        if media is ArtMediaType.TV and request.tvdb_id:
-            calls.append(("tvdb", True, lambda: client("tvdb").artworks(request.tvdb_id, media)))
-        fanart_id = request.tvdb_id if media is ArtMediaType.TV else request.tmdb_id
-        if request.use_fanart and fanart_id:
-            calls.append(
-                ("fanart_tv", False, lambda: client("fanart_tv").artwork(fanart_id, media))
-            )
-    if not calls:
+    """Candidates of every asked provider, merged. A provider that does not know the item
+    is a note; when none knows it, NotFound."""
+    item = item_of(request)
+    asked = asked_providers(request, item)
+    if not asked:
+        able = [p.name for p in providers().values() if item.media_type in p.media_types]
         raise InvalidRequest(
-            f"no provider can look up this {media.value}: give "
-            + ("theaudiodb_id or musicbrainz_id" if media is ArtMediaType.MUSIC else "tmdb_id")
-            + (" or tvdb_id" if media is ArtMediaType.TV else ""),
+            f"no provider can look up this {item.media_type.value} with the ids given "
+            f"({', '.join(sorted(item.ids)) or 'none'}); providers: {', '.join(able)} - give "
+            "tmdb_id, tvdb_id, musicbrainz_id, theaudiodb_id or ids",
             field="tmdb_id",
         )
     results: dict[str, list[AssetCandidate]] = {}
-    for name, required, call in calls:
+    missing: list[NotFound] = []
+    for found in asked:
         try:
-            results[name] = call()
+            results[found.name] = list(found.candidates(client(found.name), item))
         except NotFound as exc:
-            if required:
-                raise
-            notes.append(f"{name}: {exc.message}")
+            missing.append(exc)
+            notes.append(f"{found.name}: {exc.message}")
+    if not results:
+        raise missing[0]
     return results
 
 
@@ -235,8 +240,10 @@ def fetch_artwork(
     priorities: ProviderPriorities | None = None,
     client_factory: ClientFactory = default_client,
     confinement: Confinement | None = None,
+    policy: SelectionPolicy | None = None,
 ) -> FetchResult:
-    """Select the best art for the item and write the winners the folder lacks."""
+    """Select the best art for the item and write the winners the folder lacks.
+    ``policy`` None is the request's named policy (``spec`` if none) with its overrides."""
     folder = _folder(
         request.into, create=not request.dry_run, must_exist=False, confinement=confinement
     )
@@ -259,7 +266,8 @@ def fetch_artwork(
             request.preferred_language,
             asset_types=request.asset_types,
             priorities=priorities,
-            fallback_languages=request.fallback_languages,
+            policy=policy or with_overrides(named(request.policy or "spec"), request),
+            original_language=request.original_language,
             locked_asset_types=sorted(manifest.locked),
         )
         on_disk = existing_art(folder, media)

@@ -28,29 +28,13 @@ BALANCED: Mapping[ArtMediaType, tuple[str, ...]] = MappingProxyType(
 )
 
 
-def asset_types(names: str) -> frozenset[AssetType]:
-    """``"poster fanart"`` -> the asset types."""
-    return frozenset(AssetType(n) for n in names.split())
+def _offers(media_type: ArtMediaType, provider: str) -> frozenset[AssetType] | None:
+    """The asset types a provider of the table offers for the media type (None: not a
+    provider of the table, e.g. ``local``, which offers every type)."""
+    from curata.autoselect.providers import providers
 
-
-# Which asset types each provider offers, per media type (local files offer all).
-_OFFERS: Mapping[tuple[ArtMediaType, str], frozenset[AssetType]] = MappingProxyType(
-    {
-        (ArtMediaType.MOVIE, "fanart_tv"): asset_types(
-            "poster fanart clearlogo clearart banner landscape discart"
-        ),
-        (ArtMediaType.MOVIE, "tmdb"): asset_types("poster fanart clearlogo keyart"),
-        (ArtMediaType.TV, "fanart_tv"): asset_types(
-            "poster fanart clearlogo clearart banner landscape characterart"
-        ),
-        (ArtMediaType.TV, "tvdb"): asset_types("poster fanart banner clearlogo clearart"),
-        (ArtMediaType.TV, "tmdb"): asset_types("poster fanart clearlogo keyart"),
-        (ArtMediaType.MUSIC, "theaudiodb"): asset_types(
-            "albumcover artistthumb fanart clearlogo clearart banner landscape discart"
-        ),
-        (ArtMediaType.MUSIC, "musicbrainz"): asset_types("albumcover"),
-    }
-)
+    found = providers().get(provider)
+    return None if found is None else found.offers.get(media_type, frozenset())
 
 
 def balanced_order(media_type: ArtMediaType, asset_type: str) -> tuple[str, ...]:
@@ -62,7 +46,7 @@ def balanced_order(media_type: ArtMediaType, asset_type: str) -> tuple[str, ...]
     return tuple(
         p
         for p in order
-        if (offers := _OFFERS.get((ArtMediaType(media_type), p))) is None or asset_type in offers
+        if (offers := _offers(ArtMediaType(media_type), p)) is None or asset_type in offers
     )
 
 

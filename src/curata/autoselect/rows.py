@@ -1,18 +1,12 @@
-"""A candidate as the selection kernel sees it: one row of 64-bit integers.
-
-The row is derived once, when an ``AssetCandidate`` is validated (the edge), and kept
-on the model as packed bytes, so a selection call gathers its candidates with one
-``bytes.join`` instead of reading fields one by one. Everything here is pure.
-"""
+"""A cluster copy as the numba kernel of ``pick_cluster_keeper`` sees it: one row of
+64-bit integers (pure). Selection itself no longer uses it (see ``rank``)."""
 
 from __future__ import annotations
 
 import hashlib
 import struct
 import threading
-from typing import Any
 
-from curata.autoselect import rules
 from curata.models.autoselect import AssetType
 
 # Columns of a row.
@@ -93,30 +87,4 @@ def make_row(
         file_size or 0,
         signed64(int(phash, 16)) if phash else 0,
         flags,
-    )
-
-
-def candidate_bonus(candidate: Any) -> float:
-    """The tier-independent part of the candidate's display score."""
-    return rules.candidate_bonus(
-        candidate.width,
-        candidate.height,
-        candidate.aspect_ratio,
-        candidate.votes,
-        candidate.asset_type,
-    )
-
-
-def candidate_row(candidate: Any) -> bytes:
-    """The row of a validated ``AssetCandidate``."""
-    return make_row(
-        candidate.asset_type,
-        rules.is_hd(candidate.width, candidate.height, candidate.quality, candidate.metadata),
-        candidate.votes,
-        candidate.width,
-        candidate.height,
-        candidate.language,
-        candidate.url,
-        candidate.file_size,
-        candidate.perceptual_hash,
     )

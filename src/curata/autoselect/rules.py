@@ -1,7 +1,7 @@
 """The spec's scoring rules as small pure functions: language, HD, tier, thresholds, scores.
 
 Everything here is a function of its arguments (no I/O, no state) and is shared by
-the fast selection core, ``score_asset`` and the tests.
+the selection, ``score_asset`` and the tests.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ NEUTRAL_LANGUAGES = frozenset({"", "xx", "00", "null"})
 
 HD_HINTS = frozenset({"hd", "bluray", "4k", "uhd", "1080p", "2160p"})
 """Whole words (case-insensitive) in a metadata value that mark art as HD."""
-HD_QUALITIES = frozenset({"hd", "4k"})
+HD_QUALITIES = frozenset({"hd", "4k", "uhd"})
+"""``quality`` values (case-insensitive) that mark art as HD."""
 HD_EDGE = 1920
 
 _HINT_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(HD_HINTS)) + r")(?!\w)", re.IGNORECASE)
@@ -40,8 +41,11 @@ _RESOLUTION_STEPS = (
 )
 _LOWEST_STEP = 640 * 360
 
-# Aspect deviation steps: (maximum relative deviation, score).
+# Aspect deviation steps: (maximum relative deviation, score); edges are inclusive.
 _ASPECT_STEPS = ((0.02, 1.0), (0.05, 0.9), (0.10, 0.7), (0.20, 0.4))
+ASPECT_TOLERANCE = 1e-9
+"""Added to every band edge: a ratio exactly 2% (5%, ...) off either way is inside the
+band, although ``expected * 1.02`` and ``expected * 0.98`` round differently."""
 
 
 def language_class(language: str | None, preferred: str) -> int:
@@ -93,7 +97,7 @@ def is_hd(width: int | None, height: int | None, quality: str | None, metadata: 
     return (
         (width or 0) >= HD_EDGE
         or (height or 0) >= HD_EDGE
-        or quality in HD_QUALITIES
+        or (isinstance(quality, str) and quality.strip().lower() in HD_QUALITIES)
         or (bool(metadata) and has_hd_hint(metadata))
     )
 
@@ -141,14 +145,15 @@ def aspect_ratio_of(
 
 
 def aspect_ratio_score(ratio: float | None, asset_type: str) -> float:
-    """Deviation from the type's expected ratio: within 2% 1.0, 5% 0.9, 10% 0.7,
-    20% 0.4, beyond 0.0. Unknown ratio: 0.0 (no bonus)."""
+    """Deviation from the type's expected ratio, the same both ways: within 2% 1.0,
+    5% 0.9, 10% 0.7, 20% 0.4, beyond 0.0 (edges inclusive, see ``ASPECT_TOLERANCE``).
+    Unknown ratio: 0.0 (no bonus)."""
     if not ratio:
         return 0.0
     expected = expected_aspect_ratio(asset_type)
     deviation = abs(ratio - expected) / expected
     for limit, score in _ASPECT_STEPS:
-        if deviation <= limit:
+        if deviation <= limit + ASPECT_TOLERANCE:
             return score
     return 0.0
 
@@ -158,35 +163,10 @@ def vote_score(votes: int | None) -> float:
     return min((votes or 0) / 100.0, 1.0)
 
 
-def score_bonus(res_score: float, ar_score: float, v_score: float) -> float:
-    """The tier-independent part of the display score (computed once per candidate)."""
-    return res_score * 0.2 + ar_score * 0.1 + v_score * 0.15
-
-
-def display_score_from(tier: int, bonus: float) -> float:
-    return round(min((5 - tier) / 4 + bonus, 1.0), 6)
-
-
 def display_score(tier: int, res_score: float, ar_score: float, v_score: float) -> float:
     """The spec's normalized display score, capped at 1.0 (it saturates in tier 1):
     ``(5 - tier) / 4 + res_score * 0.2 + ar_score * 0.1 + v_score * 0.15``."""
-    return display_score_from(tier, score_bonus(res_score, ar_score, v_score))
-
-
-def candidate_bonus(
-    width: int | None,
-    height: int | None,
-    aspect_ratio: float | None,
-    votes: int | None,
-    asset_type: str,
-) -> float:
-    """:func:`score_bonus` of a candidate's own facts."""
-    w, h = width or 0, height or 0
-    return score_bonus(
-        resolution_score(w * h),
-        aspect_ratio_score(aspect_ratio_of(w, h, aspect_ratio), asset_type),
-        vote_score(votes),
-    )
+    return round(min((5 - tier) / 4 + res_score * 0.2 + ar_score * 0.1 + v_score * 0.15, 1.0), 6)
 
 
 def rank_score(tier: int, position: int, tier_size: int) -> float:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from curata.autoselect import rules
 from curata.autoselect.rows import N_COLUMNS, TYPES, languages, make_row
-from curata.autoselect.select import kernel, tier_phrase
+from curata.autoselect.select import tier_phrase
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
     MAX_COUNT,
@@ -73,6 +73,13 @@ def score_asset(
         votes=votes,
         provider_priority=priority,
     )
+
+
+def kernel() -> Any:
+    """The numba kernel ``pick_cluster_keeper`` runs on, imported on first use."""
+    from curata.autoselect import kernel as module
+
+    return module
 
 
 _KEEPER_INTS = (

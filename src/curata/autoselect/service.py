@@ -1,14 +1,19 @@
-"""The auto-selection service: strategy and priorities in the catalog, selection with them.
+"""The auto-selection service: strategy, priorities and policy in the catalog, selection
+with them.
 
 The strategy (``balanced`` or ``custom``) is the ``autoselect.strategy`` entry of the
 ``settings`` table; custom provider orders are rows of ``provider_priorities`` keyed by
 media type and asset type (``*`` for all of a media type's types). Setting a custom
 order switches the strategy to ``custom``; under ``balanced`` the rows are kept but
-not used.
+not used. The policy (``spec`` unless set; see :mod:`curata.autoselect.policy`) is the
+``autoselect.policy`` entry: ``{"name": "kodi", "custom": {...extras...}}``.
 """
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+from curata.autoselect import policy as policies
 from curata.autoselect.assettypes import MEDIA_ASSET_TYPES
 from curata.autoselect.priorities import ANY_TYPE, ProviderPriorities
 from curata.autoselect.scoring import score_asset
@@ -21,17 +26,23 @@ from curata.models.autoselect import (
     AssetScore,
     AssetTypeResult,
     AutoSelectResult,
+    PolicyName,
+    PolicyOverrides,
+    PolicyRequest,
     PriorityEntry,
     PriorityResetRequest,
     PriorityTable,
     ProviderPriority,
     RankedAsset,
     ScoreRequest,
+    SelectionPolicy,
     SelectRequest,
     SkippedAsset,
     Strategy,
     StrategyInfo,
 )
+
+POLICY_KEY = "autoselect.policy"
 
 
 class AutoSelectService:
@@ -109,6 +120,54 @@ class AutoSelectService:
             store.delete_priorities(conn, media, request.asset_type)
         return self.priority_table(request.media_type)
 
+    # ---- policy -------------------------------------------------------------------
+
+    def _stored_policy(self) -> tuple[PolicyName, SelectionPolicy | None]:
+        with self.catalog.read() as conn:
+            value = store.get_setting(conn, POLICY_KEY)
+        if not isinstance(value, dict):
+            return PolicyName.SPEC, None
+        try:
+            name = PolicyName(value.get("name"))
+            custom = value.get("custom")
+            return name, SelectionPolicy.model_validate(custom) if custom else None
+        except (ValueError, ValidationError):  # written by a newer curata: the default
+            return PolicyName.SPEC, None
+
+    def get_policy(self) -> SelectionPolicy:
+        """The stored policy with its extras (``spec`` unless set)."""
+        name, custom = self._stored_policy()
+        return policies.named(name, custom)
+
+    def set_policy(self, request: PolicyRequest) -> SelectionPolicy:
+        """Store ``spec``, ``kodi`` or ``custom``; extras are given for ``custom`` only
+        (they start from the stored custom extras, else the spec's)."""
+        given = PolicyOverrides.model_validate(request.model_dump(include=set(policies.EXTRAS)))
+        _, custom = self._stored_policy()
+        if request.name is not PolicyName.CUSTOM:
+            extra = next((n for n in policies.EXTRAS if getattr(given, n) is not None), None)
+            if extra is not None:
+                raise InvalidRequest(
+                    f"{request.name.value} is a fixed policy; extras are set with 'custom'",
+                    field=extra,
+                )
+        else:
+            custom = policies.with_overrides(policies.named(PolicyName.CUSTOM, custom), given)
+        value: dict[str, object] = {"name": request.name.value}
+        if custom is not None:
+            value["custom"] = custom.model_dump(mode="json", exclude={"name"})
+        with self.catalog.write() as conn:
+            store.put_setting(conn, POLICY_KEY, value)
+        return self.get_policy()
+
+    def effective_policy(
+        self, name: PolicyName | None, overrides: PolicyOverrides
+    ) -> SelectionPolicy:
+        """The named (else stored) policy with a call's overrides applied."""
+        stored, custom = self._stored_policy()
+        base = policies.named(name or stored, custom)
+        return policies.with_overrides(base, overrides)
+
     # ---- selection ----------------------------------------------------------------
 
     def select(self, request: SelectRequest) -> AutoSelectResult:
@@ -119,9 +178,8 @@ class AutoSelectService:
             request.existing_assets,
             request.asset_types,
             priorities=self.priorities(),
-            fallback_languages=request.fallback_languages,
-            prefer_textless=request.prefer_textless,
-            min_resolution=request.min_resolution,
+            policy=self.effective_policy(request.policy, request),
+            original_language=request.original_language,
             locked_asset_types=request.locked_asset_types,
             hamming_threshold=request.hamming_threshold,
         )
@@ -158,6 +216,7 @@ def _ranked(pick: Pick) -> RankedAsset:
         score=pick.score,
         rank_score=pick.rank_score,
         reason=pick.reason,
+        decided_by=pick.decided_by,
     )
 
 
@@ -181,5 +240,8 @@ def to_result(
             provider_order=list(selection.provider_order),
         )
     return AutoSelectResult(
-        media_type=ArtMediaType(media_type), preferred_language=preferred_language, results=results
+        media_type=ArtMediaType(media_type),
+        preferred_language=preferred_language,
+        policy=outcome.policy,
+        results=results,
     )

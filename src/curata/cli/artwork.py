@@ -1,4 +1,4 @@
-"""``curata artwork pick|fetch|strategy|priority|lock|unlock``: best artwork per type."""
+"""``curata artwork pick|fetch|policy|strategy|priority|lock|unlock``: best artwork per type."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from curata.models.autoselect import (
     FetchResult,
     LockState,
     PriorityTable,
+    SelectionPolicy,
     StrategyInfo,
 )
 
@@ -27,16 +28,80 @@ app.add_typer(artwork_app, name="artwork")
 
 MEDIA_OPTION = typer.Option("movie", "--media-type", "-m", help="movie, tv or music.")
 LANGUAGE_OPTION = typer.Option("en", "--language", "-l", help="Preferred language (ISO 639-1).")
+TYPE_OPTION = typer.Option(None, "--type", "-t", help="Only this asset type (repeat).")
+POLICY_OPTION = typer.Option(
+    None, "--policy", "-p", help="spec (the default), kodi or custom; omit for the stored one."
+)
 FALLBACK_OPTION = typer.Option(
     None,
     "--fallback",
-    help="Fallback language when nothing is in the preferred one or neutral (repeat; default: en).",
+    help="Fallback language when nothing is in the preferred one or neutral (repeat).",
 )
-TYPE_OPTION = typer.Option(None, "--type", "-t", help="Only this asset type (repeat).")
+NO_FALLBACK_OPTION = typer.Option(False, "--no-fallback", help="No fallback languages.")
+MIN_SIZE_OPTION = typer.Option(
+    None, "--min-size", help="Minimum size of a type, TYPE=WIDTHxHEIGHT (repeat)."
+)
+NO_MIN_SIZE_OPTION = typer.Option(False, "--no-min-size", help="No minimum sizes.")
+TEXTLESS_OPTION = typer.Option(
+    None, "--textless/--no-textless", help="Fanart and landscape: textless art first."
+)
+ORIGINAL_OPTION = typer.Option(
+    None,
+    "--prefer-original/--no-prefer-original",
+    help="The item's original language is the first fallback.",
+)
+ORIGINAL_LANGUAGE_OPTION = typer.Option(
+    None, "--original-language", help="The item's original language (ISO 639-1)."
+)
+
+
+def _min_sizes(values: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for value in values:
+        asset_type, _, size = value.partition("=")
+        width, _, height = size.lower().partition("x")
+        if not (asset_type.strip() and width.isdigit() and height.isdigit()):
+            raise InvalidRequest(
+                f"{value!r} is not TYPE=WIDTHxHEIGHT (e.g. poster=500x700)", field="min_resolution"
+            )
+        out[asset_type.strip()] = [int(width), int(height)]
+    return out
+
+
+def _ids(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, found = value.partition("=")
+        if not (sep and key.strip() and found.strip()):
+            raise InvalidRequest(f"{value!r} is not KEY=VALUE (e.g. imdb=tt0137523)", field="ids")
+        out[key.strip()] = found.strip()
+    return out
+
+
+def policy_options(
+    fallback: list[str] | None,
+    no_fallback: bool,
+    min_size: list[str] | None,
+    no_min_size: bool,
+    textless: bool | None,
+    prefer_original: bool | None,
+) -> dict[str, Any]:
+    """The policy extras given on the command line, as request fields (unset: absent)."""
+    out: dict[str, Any] = {}
+    if no_fallback or fallback:
+        out["fallback_languages"] = [] if no_fallback else fallback
+    if no_min_size or min_size:
+        out["min_resolution"] = {} if no_min_size else _min_sizes(min_size or [])
+    if textless is not None:
+        out["prefer_textless"] = textless
+    if prefer_original is not None:
+        out["prefer_original_language"] = prefer_original
+    return out
 
 
 def _render_selection(result: AutoSelectResult) -> None:
-    table = Table("type", "provider", "tier", "score", "reason", "url")
+    table = Table("type", "provider", "tier", "score", "reason", "url",
+                  title=f"policy: {result.policy.name.value}")  # fmt: skip
     for asset_type, entry in result.results.items():
         if entry.winner is None:
             why = "locked" if entry.locked else "no usable candidate"
@@ -73,15 +138,27 @@ def pick(
     ),
     media_type: str = MEDIA_OPTION,
     language: str = LANGUAGE_OPTION,
-    fallback: list[str] | None = FALLBACK_OPTION,
     asset_type: list[str] | None = TYPE_OPTION,
+    policy: str | None = POLICY_OPTION,
+    fallback: list[str] | None = FALLBACK_OPTION,
+    no_fallback: bool = NO_FALLBACK_OPTION,
+    min_size: list[str] | None = MIN_SIZE_OPTION,
+    no_min_size: bool = NO_MIN_SIZE_OPTION,
+    textless: bool | None = TEXTLESS_OPTION,
+    prefer_original: bool | None = ORIGINAL_OPTION,
+    original_language: str | None = ORIGINAL_LANGUAGE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Pick the best candidate per asset type (tier, votes, size, provider priority)."""
     request = _read_candidates(candidates)
     request.update({"media_type": media_type, "preferred_language": language})
-    if fallback is not None:
-        request["fallback_languages"] = fallback
+    request.update(
+        policy_options(fallback, no_fallback, min_size, no_min_size, textless, prefer_original)
+    )
+    if policy is not None:
+        request["policy"] = policy
+    if original_language is not None:
+        request["original_language"] = original_language
     if asset_type:
         request["asset_types"] = asset_type
     result = open_curata(ctx).select_best_assets(request)
@@ -108,10 +185,23 @@ def fetch(
     musicbrainz: str | None = typer.Option(None, "--musicbrainz", help="MusicBrainz artist id."),
     audiodb: int | None = typer.Option(None, "--audiodb", help="TheAudioDB artist id."),
     fanart: bool = typer.Option(False, "--fanart", help="Also ask fanart.tv."),
+    ids: list[str] | None = typer.Option(
+        None, "--id", help="Another id, KEY=VALUE (imdb=tt0137523, musicbrainz_release_group=...)."
+    ),
+    only: list[str] | None = typer.Option(
+        None, "--provider", help="Ask only this provider (repeat)."
+    ),
     media_type: str = MEDIA_OPTION,
     language: str = LANGUAGE_OPTION,
-    fallback: list[str] | None = FALLBACK_OPTION,
     asset_type: list[str] | None = TYPE_OPTION,
+    policy: str | None = POLICY_OPTION,
+    fallback: list[str] | None = FALLBACK_OPTION,
+    no_fallback: bool = NO_FALLBACK_OPTION,
+    min_size: list[str] | None = MIN_SIZE_OPTION,
+    no_min_size: bool = NO_MIN_SIZE_OPTION,
+    textless: bool | None = TEXTLESS_OPTION,
+    prefer_original: bool | None = ORIGINAL_OPTION,
+    original_language: str | None = ORIGINAL_LANGUAGE_OPTION,
     replace: bool = typer.Option(
         False, "--replace", help="Replace art curata fetched before (never yours, never locked)."
     ),
@@ -127,16 +217,53 @@ def fetch(
         "musicbrainz_id": musicbrainz,
         "theaudiodb_id": audiodb,
         "use_fanart": fanart,
+        "ids": _ids(ids or []),
+        "providers": only or None,
         "preferred_language": language,
         "replace": replace,
         "dry_run": dry_run,
+        "policy": policy,
+        "original_language": original_language,
+        **policy_options(fallback, no_fallback, min_size, no_min_size, textless, prefer_original),
     }
-    if fallback is not None:
-        request["fallback_languages"] = fallback
     if asset_type:
         request["asset_types"] = asset_type
     result = open_curata(ctx).fetch_artwork(request)
     emit(result.data, as_json, _render_fetch)
+
+
+def _render_policy(policy: SelectionPolicy) -> None:
+    sizes = ", ".join(f"{t}={r.width}x{r.height}" for t, r in policy.min_resolution.items())
+    console.print(
+        f"policy: {policy.name.value}\n"
+        f"  min_resolution: {sizes or 'none'}\n"
+        f"  fallback_languages: {', '.join(policy.fallback_languages) or 'none'}\n"
+        f"  prefer_textless: {'on' if policy.prefer_textless else 'off'}\n"
+        f"  prefer_original_language: {'on' if policy.prefer_original_language else 'off'}",
+        highlight=False,
+    )
+
+
+@artwork_app.command("policy")
+@handle_errors
+def policy_command(
+    ctx: typer.Context,
+    name: str | None = typer.Argument(None, help="spec, kodi or custom; omit to show."),
+    fallback: list[str] | None = FALLBACK_OPTION,
+    no_fallback: bool = NO_FALLBACK_OPTION,
+    min_size: list[str] | None = MIN_SIZE_OPTION,
+    no_min_size: bool = NO_MIN_SIZE_OPTION,
+    textless: bool | None = TEXTLESS_OPTION,
+    prefer_original: bool | None = ORIGINAL_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show or store the selection policy (extras are set on the custom policy)."""
+    cur = open_curata(ctx)
+    extras = policy_options(fallback, no_fallback, min_size, no_min_size, textless, prefer_original)
+    if name is None and extras:
+        raise InvalidRequest("name the policy to set: custom", field="name")
+    result = cur.get_policy() if name is None else cur.set_policy({"name": name, **extras})
+    emit(result.data, as_json, _render_policy)
 
 
 def _render_strategy(info: StrategyInfo) -> None:

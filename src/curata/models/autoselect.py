@@ -1,21 +1,20 @@
 """Auto-selection models: candidates from providers, results, strategy and priorities.
 
 These are the edge of the auto-selection service: requests are validated here once,
-then the pure core (:mod:`curata.autoselect`) works on plain tuples.
+then the pure core (:mod:`curata.autoselect`) works on frozen dataclasses. Models never
+import services.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -50,9 +49,22 @@ class AssetType(StrEnum):
 
 
 class Quality(StrEnum):
+    """``quality`` of a candidate; case-insensitive, ``uhd`` is an alias of ``4k``."""
+
     SD = "sd"
     HD = "hd"
     UHD = "4k"
+
+
+_QUALITY_ALIASES = {"uhd": "4k", "2160p": "4k", "1080p": "hd"}
+
+
+def _normalize_quality(value: Any) -> Any:
+    """Lowercase and trimmed like languages; ``uhd``/``2160p`` mean ``4k``, ``1080p`` ``hd``."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return _QUALITY_ALIASES.get(text, text) or None
+    return value
 
 
 MAX_EDGE = 1_000_000
@@ -103,9 +115,6 @@ class AssetCandidate(StrictModel):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True, frozen=True)
 
-    _row: bytes = PrivateAttr(b"")
-    _bonus: float = PrivateAttr(0.0)
-
     provider: str | None = Field(
         None, description="Provider name; filled from the key of provider_results."
     )
@@ -132,23 +141,15 @@ class AssetCandidate(StrictModel):
     def _language(cls, value: Any) -> str | None:
         return _normalize_language(value)
 
+    @field_validator("quality", mode="before")
+    @classmethod
+    def _quality(cls, value: Any) -> Any:
+        return _normalize_quality(value)
+
     @field_validator("perceptual_hash", mode="before")
     @classmethod
     def _phash(cls, value: Any) -> str | None:
         return _normalize_phash(value)
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Derive the selection kernel's row once, here at the edge (see autoselect.rows)."""
-        from curata.autoselect.rows import candidate_bonus, candidate_row
-
-        self._row = candidate_row(self)
-        self._bonus = candidate_bonus(self)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        copy = super().model_copy(update=update, deep=deep)
-        if update:
-            copy.model_post_init(None)
-        return copy
 
 
 class ExistingAsset(StrictModel):
@@ -173,24 +174,104 @@ class Resolution(StrictModel):
     height: int = Field(0, ge=0, le=MAX_EDGE)
 
 
-class SelectRequest(StrictModel):
-    """``select_best_assets``: candidates keyed by provider name, and the rules to apply."""
+class PolicyName(StrEnum):
+    """Which rules decide: ``spec`` (exactly the specification), ``kodi`` (the extras
+    media-center users expect), ``custom`` (your own choice of extras)."""
+
+    SPEC = "spec"
+    KODI = "kodi"
+    CUSTOM = "custom"
+
+
+def _languages(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_normalize_language(v) or "" for v in value]
+    return value
+
+
+def _sizes(value: Any) -> Any:
+    """``{"poster": [500, 700]}`` is accepted for ``{"poster": {"width": 500, "height": 700}}``."""
+    if isinstance(value, dict):
+        return {
+            k: {"width": v[0], "height": v[1]} if isinstance(v, list | tuple) and len(v) == 2 else v
+            for k, v in value.items()
+        }
+    return value
+
+
+class SelectionPolicy(StrictModel):
+    """The extras on top of the spec's rules. Every extra off is the spec itself."""
+
+    name: PolicyName = PolicyName.SPEC
+    min_resolution: dict[AssetType, Resolution] = Field(
+        default_factory=dict,
+        description="Art known to be smaller than this (either edge) is skipped.",
+    )
+    fallback_languages: list[str] = Field(
+        default_factory=list,
+        description="Tried in order for an asset type where no candidate is in the "
+        "preferred language or language-neutral: the first one present counts as preferred.",
+    )
+    prefer_textless: bool = Field(
+        False, description="Fanart and landscape: textless art before art with text in a tier."
+    )
+    prefer_original_language: bool = Field(
+        False, description="The item's original_language is the first fallback language."
+    )
+
+    @field_validator("fallback_languages", mode="before")
+    @classmethod
+    def _fallbacks(cls, value: Any) -> Any:
+        return _languages(value)
+
+    @field_validator("min_resolution", mode="before")
+    @classmethod
+    def _minimums(cls, value: Any) -> Any:
+        return _sizes(value)
+
+
+class PolicyOverrides(StrictModel):
+    """Per-call changes to a policy's extras (None = as the policy says)."""
+
+    min_resolution: dict[AssetType, Resolution] | None = Field(
+        None, description="Minimum size per asset type; {} for none."
+    )
+    fallback_languages: list[str] | None = Field(None, description="[] for none.")
+    prefer_textless: bool | None = None
+    prefer_original_language: bool | None = None
+
+    @field_validator("fallback_languages", mode="before")
+    @classmethod
+    def _fallbacks(cls, value: Any) -> Any:
+        return _languages(value)
+
+    @field_validator("min_resolution", mode="before")
+    @classmethod
+    def _minimums(cls, value: Any) -> Any:
+        return _sizes(value)
+
+
+class PolicyRequest(PolicyOverrides):
+    """Store the policy: ``spec``, ``kodi``, or ``custom`` with its extras."""
+
+    name: PolicyName
+
+
+class SelectRequest(PolicyOverrides):
+    """``select_best_assets``: candidates keyed by provider name, and the rules to apply.
+
+    ``policy`` None uses the stored policy (``spec`` unless set); any override given
+    makes the policy reported ``custom``."""
 
     provider_results: dict[str, list[AssetCandidate]]
     media_type: ArtMediaType
     preferred_language: str = "en"
+    original_language: str | None = Field(
+        None, description="The item's original language (used by prefer_original_language)."
+    )
     existing_assets: list[ExistingAsset] = Field(default_factory=list)
     asset_types: list[AssetType] | None = None
-    fallback_languages: list[str] = Field(
-        default_factory=lambda: ["en"],
-        description="Tried in order when no candidate is in the preferred language or neutral.",
-    )
-    prefer_textless: bool = Field(
-        True, description="For fanart and landscape, textless art beats art with text."
-    )
-    min_resolution: dict[AssetType, Resolution] | None = Field(
-        None, description="Minimum size per asset type; None uses the defaults, {} none."
-    )
+    policy: PolicyName | None = None
     locked_asset_types: list[AssetType] = Field(default_factory=list)
     hamming_threshold: int = Field(0, ge=0, le=64)
 
@@ -199,12 +280,10 @@ class SelectRequest(StrictModel):
     def _preferred(cls, value: Any) -> str:
         return _normalize_language(value) or ""
 
-    @field_validator("fallback_languages", mode="before")
+    @field_validator("original_language", mode="before")
     @classmethod
-    def _fallbacks(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [_normalize_language(v) or "" for v in value]
-        return value
+    def _original(cls, value: Any) -> str | None:
+        return _normalize_language(value) or None
 
     @field_validator("provider_results")
     @classmethod
@@ -252,6 +331,19 @@ class AssetScore(BaseModel):
     provider_priority: int
 
 
+class DecidedBy(StrEnum):
+    """The rule that put a ranked candidate ahead of the next one."""
+
+    ONLY = "only candidate"
+    LAST = "last"
+    TIER = "tier"
+    TEXTLESS = "textless"
+    VOTES = "votes"
+    RESOLUTION = "resolution"
+    PROVIDER = "provider priority"
+    KEY = "stable key"
+
+
 class RankedAsset(BaseModel):
     """A candidate in a ranked list. ``rank_score`` (0-1) strictly decreases down the list:
     ``(4 - tier + (n - position) / n) / 4`` with ``n`` candidates in the tier and
@@ -264,6 +356,9 @@ class RankedAsset(BaseModel):
     score: float
     rank_score: float
     reason: str
+    decided_by: DecidedBy = Field(
+        ..., description="The rule that ranks it ahead of the next candidate."
+    )
 
 
 class SkippedAsset(BaseModel):
@@ -287,6 +382,9 @@ class AssetTypeResult(BaseModel):
 class AutoSelectResult(BaseModel):
     media_type: ArtMediaType
     preferred_language: str
+    policy: SelectionPolicy = Field(
+        default_factory=SelectionPolicy, description="The rules this result was chosen by."
+    )
     results: dict[str, AssetTypeResult] = Field(default_factory=dict)
 
     def winners(self) -> dict[str, RankedAsset]:
@@ -356,7 +454,7 @@ class PriorityResetRequest(StrictModel):
     asset_type: str | None = None
 
 
-class FetchRequest(StrictModel):
+class FetchRequest(PolicyOverrides):
     """``fetch_artwork``: pick the best art for one item and download it under Kodi names."""
 
     into: FsPath = Field(..., description="The item's folder.")
@@ -365,9 +463,19 @@ class FetchRequest(StrictModel):
     tvdb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
     musicbrainz_id: str | None = None
     theaudiodb_id: int | None = Field(None, gt=0, le=MAX_COUNT)
-    use_fanart: bool = False
+    ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Other ids the item is known by, for any provider (imdb, "
+        "musicbrainz_release_group, ...).",
+        max_length=32,
+    )
+    providers: list[str] | None = Field(
+        None, description="Ask only these providers (None: every one that can find the item)."
+    )
+    use_fanart: bool = Field(False, description="Also ask fanart.tv (it needs a key).")
     preferred_language: str = "en"
-    fallback_languages: list[str] = Field(default_factory=lambda: ["en"])
+    original_language: str | None = None
+    policy: PolicyName | None = Field(None, description="None: the stored policy.")
     asset_types: list[AssetType] | None = None
     replace: bool = Field(
         False, description="Replace art curata fetched before (never the user's own or locked)."
@@ -379,10 +487,19 @@ class FetchRequest(StrictModel):
     def _preferred(cls, value: Any) -> str:
         return _normalize_language(value) or ""
 
+    @field_validator("original_language", mode="before")
+    @classmethod
+    def _original(cls, value: Any) -> str | None:
+        return _normalize_language(value) or None
+
     @model_validator(mode="after")
     def _some_source(self) -> FetchRequest:
-        if not (self.tmdb_id or self.tvdb_id or self.musicbrainz_id or self.theaudiodb_id):
-            raise ValueError("name the item: tmdb_id, tvdb_id, musicbrainz_id or theaudiodb_id")
+        if not (
+            self.tmdb_id or self.tvdb_id or self.musicbrainz_id or self.theaudiodb_id or self.ids
+        ):
+            raise ValueError(
+                "name the item: tmdb_id, tvdb_id, musicbrainz_id, theaudiodb_id or ids"
+            )
         return self
 
 

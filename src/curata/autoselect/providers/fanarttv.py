@@ -2,16 +2,20 @@
 
 Entries have ``id``, ``url``, ``lang`` and ``likes`` (numbers as strings) and no
 dimensions: fanart.tv enforces a fixed size per type, so candidates carry that size
-with ``nominal_size`` set. ``lang`` "" or "00" means no text (language-neutral).
+with ``nominal_size`` set. Disc art (``moviedisc``, ``cdart``) also says its edge in
+``size`` ("1000", "450"): that is its real size. ``lang`` "" or "00" means no text
+(language-neutral).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from curata.autoselect.providers.adapt import candidate, entries, to_int
-from curata.autoselect.providers.http import ProviderClient
+from curata.autoselect.providers.base import Item, asset_types
+from curata.autoselect.providers.http import ProviderClient, ProviderConfig
 from curata.errors import InvalidRequest
 from curata.models.autoselect import ArtMediaType, AssetCandidate
 
@@ -52,6 +56,7 @@ ALBUM_TYPES = {
     "cdart": ("discart", 1000, 1000),
 }
 _KNOWN = {"id", "url", "lang", "likes"}
+_SQUARE = {"discart"}  # types whose ``size`` is the edge of a square image
 
 
 def _from(payload: Mapping[str, Any], types: Mapping[str, tuple[str, int, int]], prefix: str = ""):
@@ -59,11 +64,12 @@ def _from(payload: Mapping[str, Any], types: Mapping[str, tuple[str, int, int]],
     for key, (asset_type, width, height) in types.items():
         for where, item in entries(NAME, payload, key):
             extra = {k: v for k, v in item.items() if k not in _KNOWN and v not in (None, "")}
+            edge = to_int(item.get("size")) if asset_type in _SQUARE else None
             fields = {
                 "url": item.get("url"),
-                "width": width,
-                "height": height,
-                "nominal_size": True,
+                "width": edge or width,
+                "height": edge or height,
+                "nominal_size": not edge,
                 "language": item.get("lang"),
                 "votes": to_int(item.get("likes")),
                 "metadata": {"fanart_id": str(item.get("id", "")), "type": key, **extra},
@@ -109,3 +115,46 @@ class FanartClient(ProviderClient):
             raise InvalidRequest("fanart.tv needs an id", field="id")
         payload = self.get_json(path, {"api_key": key})
         return fanart_candidates(payload, media, album)
+
+
+class FanartTV:
+    """fanart.tv (opt-in: it needs a project key): movies by TMDB (or IMDb) id, TV by
+    TVDB id, music by MusicBrainz artist id."""
+
+    name = NAME
+    media_types = frozenset(ArtMediaType)
+    defaults = ProviderConfig(
+        NAME,
+        "https://webservice.fanart.tv/v3",
+        rate_per_second=5.0,
+        env_names=("CURATA_FANART_TV_API_KEY", "FANART_TV_API_KEY", "FANARTTV_API_KEY"),
+    )
+    offers = MappingProxyType(
+        {
+            ArtMediaType.MOVIE: asset_types(
+                "poster fanart clearlogo clearart banner landscape discart"
+            ),
+            ArtMediaType.TV: asset_types(
+                "poster fanart clearlogo clearart banner landscape characterart"
+            ),
+            ArtMediaType.MUSIC: asset_types(
+                "fanart artistthumb clearlogo banner albumcover discart"
+            ),
+        }
+    )
+    opt_in = True
+    _ID = MappingProxyType({ArtMediaType.MOVIE: ("tmdb", "imdb"), ArtMediaType.TV: ("tvdb",),
+           ArtMediaType.MUSIC: ("musicbrainz",)})  # fmt: skip
+
+    def _id(self, item: Item) -> str | None:
+        return next((item.ids[k] for k in self._ID[item.media_type] if k in item.ids), None)
+
+    def client(self, config: ProviderConfig) -> FanartClient:
+        return FanartClient(config)
+
+    def finds(self, item: Item) -> bool:
+        return self._id(item) is not None
+
+    def candidates(self, client: ProviderClient, item: Item) -> Iterator[AssetCandidate]:
+        assert isinstance(client, FanartClient)
+        yield from client.artwork(self._id(item) or "", item.media_type)

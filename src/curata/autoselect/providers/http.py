@@ -58,34 +58,6 @@ class ProviderConfig:
         return self.api_key
 
 
-DEFAULTS: dict[str, ProviderConfig] = {
-    "tmdb": ProviderConfig(
-        "tmdb",
-        "https://api.themoviedb.org/3",
-        image_base_url="https://image.tmdb.org/t/p/original",
-        rate_per_second=20.0,
-        env_names=("CURATA_TMDB_API_KEY", "TMDB_API_KEY"),
-    ),
-    "fanart_tv": ProviderConfig(
-        "fanart_tv",
-        "https://webservice.fanart.tv/v3",
-        rate_per_second=5.0,
-        env_names=("CURATA_FANART_TV_API_KEY", "FANART_TV_API_KEY", "FANARTTV_API_KEY"),
-    ),
-    "tvdb": ProviderConfig(
-        "tvdb",
-        "https://api4.thetvdb.com/v4",
-        rate_per_second=10.0,
-        env_names=("CURATA_TVDB_API_KEY", "TVDB_API_KEY"),
-    ),
-    "theaudiodb": ProviderConfig(
-        "theaudiodb",
-        "https://www.theaudiodb.com/api/v1/json",
-        rate_per_second=2.0,
-        env_names=("CURATA_THEAUDIODB_API_KEY", "THEAUDIODB_API_KEY"),
-    ),
-}
-
 _FLOATS = ("timeout", "backoff", "max_retry_after", "rate_per_second")
 
 
@@ -103,10 +75,11 @@ def _config_file() -> dict[str, Any]:
 
 
 def provider_config(name: str, **overrides: Any) -> ProviderConfig:
-    """The configuration of provider ``name`` (see the module docstring for sources)."""
-    if name not in DEFAULTS:
-        raise ProviderError(f"unknown provider {name!r}", field="provider")
-    config = DEFAULTS[name]
+    """The configuration of provider ``name`` (see the module docstring for sources),
+    starting from the provider's own ``defaults``."""
+    from curata.autoselect.providers import provider
+
+    config = provider(name).defaults
     values: dict[str, Any] = {}
     table = _config_file().get(name, {})
     if isinstance(table, dict):

@@ -4,13 +4,15 @@ no sizes and no votes, so those are missing data (the spec's table applies)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from curata.autoselect.providers.adapt import candidate
-from curata.autoselect.providers.http import ProviderClient
+from curata.autoselect.providers.base import Item, asset_types
+from curata.autoselect.providers.http import ProviderClient, ProviderConfig
 from curata.errors import NotFound
-from curata.models.autoselect import AssetCandidate
+from curata.models.autoselect import ArtMediaType, AssetCandidate
 
 NAME = "theaudiodb"
 
@@ -76,3 +78,35 @@ class AudioDBClient(ProviderClient):
         if not isinstance(payload, Mapping) or not payload.get(key):
             raise NotFound(f"theaudiodb: no {kind} {mbid or item_id}")
         return audiodb_candidates(payload)
+
+
+class TheAudioDB:
+    """TheAudioDB: artists by TheAudioDB id or MusicBrainz artist id."""
+
+    name = NAME
+    media_types = frozenset({ArtMediaType.MUSIC})
+    defaults = ProviderConfig(
+        NAME,
+        "https://www.theaudiodb.com/api/v1/json",
+        rate_per_second=2.0,
+        env_names=("CURATA_THEAUDIODB_API_KEY", "THEAUDIODB_API_KEY"),
+    )
+    offers = MappingProxyType(
+        {
+            ArtMediaType.MUSIC: asset_types(
+                "albumcover artistthumb fanart clearlogo clearart banner landscape discart"
+            )
+        }
+    )
+    opt_in = False
+
+    def client(self, config: ProviderConfig) -> AudioDBClient:
+        return AudioDBClient(config)
+
+    def finds(self, item: Item) -> bool:
+        return "theaudiodb" in item.ids or "musicbrainz" in item.ids
+
+    def candidates(self, client: ProviderClient, item: Item) -> Iterator[AssetCandidate]:
+        assert isinstance(client, AudioDBClient)
+        audiodb = item.ids.get("theaudiodb")
+        yield from client.artist(int(audiodb) if audiodb else None, item.ids.get("musicbrainz"))

@@ -7,11 +7,13 @@ Entries carry ``file_path``, ``width``, ``height``, ``aspect_ratio``, ``iso_639_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from curata.autoselect.providers.adapt import candidate, entries
-from curata.autoselect.providers.http import ProviderClient
+from curata.autoselect.providers.base import Item, asset_types
+from curata.autoselect.providers.http import ProviderClient, ProviderConfig
 from curata.models.autoselect import ArtMediaType, AssetCandidate
 
 NAME = "tmdb"
@@ -60,3 +62,31 @@ class TMDBClient(ProviderClient):
             params["api_key"] = key
         payload = self.get_json(f"{kind}/{tmdb_id}/images", params, headers=headers)
         return tmdb_candidates(payload, self.config.image_base_url or "")
+
+
+class TMDB:
+    """Movies and TV by TMDB id."""
+
+    name = NAME
+    media_types = frozenset({ArtMediaType.MOVIE, ArtMediaType.TV})
+    defaults = ProviderConfig(
+        NAME,
+        "https://api.themoviedb.org/3",
+        image_base_url="https://image.tmdb.org/t/p/original",
+        rate_per_second=20.0,
+        env_names=("CURATA_TMDB_API_KEY", "TMDB_API_KEY"),
+    )
+    offers = MappingProxyType(
+        dict.fromkeys(media_types, asset_types("poster fanart clearlogo keyart"))
+    )
+    opt_in = False
+
+    def client(self, config: ProviderConfig) -> TMDBClient:
+        return TMDBClient(config)
+
+    def finds(self, item: Item) -> bool:
+        return "tmdb" in item.ids
+
+    def candidates(self, client: ProviderClient, item: Item) -> Iterator[AssetCandidate]:
+        assert isinstance(client, TMDBClient)
+        yield from client.images(int(item.ids["tmdb"]), item.media_type, item.languages)

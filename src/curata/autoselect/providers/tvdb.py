@@ -9,11 +9,13 @@ it is kept in the metadata, not used as votes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from curata.autoselect.providers.adapt import candidate, entries, to_int
-from curata.autoselect.providers.http import ProviderClient, ProviderError
+from curata.autoselect.providers.base import Item, asset_types
+from curata.autoselect.providers.http import ProviderClient, ProviderConfig, ProviderError
 from curata.models.autoselect import ArtMediaType, AssetCandidate
 
 NAME = "tvdb"
@@ -100,3 +102,30 @@ class TVDBClient(ProviderClient):
         else:
             payload = self.get_json(f"series/{tvdb_id}/artworks", headers=headers)
         return tvdb_candidates(payload)
+
+
+class TheTVDB:
+    """TheTVDB v4: TV (and movies) by TVDB id."""
+
+    name = NAME
+    media_types = frozenset({ArtMediaType.TV, ArtMediaType.MOVIE})
+    defaults = ProviderConfig(
+        NAME,
+        "https://api4.thetvdb.com/v4",
+        rate_per_second=10.0,
+        env_names=("CURATA_TVDB_API_KEY", "TVDB_API_KEY"),
+    )
+    offers = MappingProxyType(
+        dict.fromkeys(media_types, asset_types("poster fanart banner clearlogo clearart"))
+    )
+    opt_in = False
+
+    def client(self, config: ProviderConfig) -> TVDBClient:
+        return TVDBClient(config)
+
+    def finds(self, item: Item) -> bool:
+        return "tvdb" in item.ids and item.media_type is ArtMediaType.TV
+
+    def candidates(self, client: ProviderClient, item: Item) -> Iterator[AssetCandidate]:
+        assert isinstance(client, TVDBClient)
+        yield from client.artworks(int(item.ids["tvdb"]), item.media_type)

@@ -15,10 +15,12 @@ from curata.models.autoselect import (
     FetchResult,
     LockRequest,
     LockState,
+    PolicyRequest,
     PriorityResetRequest,
     PriorityTable,
     ProviderPriority,
     ScoreRequest,
+    SelectionPolicy,
     SelectRequest,
     StrategyInfo,
 )
@@ -49,6 +51,27 @@ def select_best_assets(request: SelectRequest, curata: CurataDep) -> EnvelopeRes
 )
 def score_asset(request: ScoreRequest, curata: CurataDep) -> EnvelopeResponse:
     return envelope(curata.score_asset(request))
+
+
+@router.get(
+    "/policy", response_model=Response[SelectionPolicy], summary="The stored selection policy"
+)
+def get_policy(curata: CurataDep) -> EnvelopeResponse:
+    """``spec`` (the default: the specification's rules only), ``kodi`` or ``custom``,
+    with the extras it turns on."""
+    return envelope(curata.get_policy())
+
+
+@router.put(
+    "/policy",
+    response_model=Response[SelectionPolicy],
+    responses=error_responses(422),
+    summary="Store the selection policy",
+)
+def set_policy(request: PolicyRequest, curata: CurataDep) -> EnvelopeResponse:
+    """Extras (min_resolution, fallback_languages, prefer_textless,
+    prefer_original_language) are given for ``custom`` only."""
+    return envelope(curata.set_policy(request))
 
 
 @router.get("/strategy", response_model=Response[StrategyInfo], summary="Selection strategy")
