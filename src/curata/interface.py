@@ -98,6 +98,7 @@ from curata.selections import similar as similar_service
 from curata.selections import update as selection_update
 from curata.selections.export import intent as export_intent
 from curata.selections.export import service as export_service
+from curata.similarity import duplicates as duplicates_service
 from curata.similarity import service as similarity_service
 
 M = TypeVar("M", bound=BaseModel)
@@ -302,14 +303,19 @@ class Curata:
         threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
         filters: SearchFilters | dict[str, Any] | None = None,
         exact: bool = False,
+        **options: Any,
     ) -> Response[DuplicatesResult]:
-        """Groups of exact copies and of near-duplicates (within ``threshold``), largest
-        first, each with a suggested keeper. Nothing is deleted."""
+        """Duplicate groups in tiers (exact, same-pixels, near; variant on request),
+        largest first, one page (``limit``/``offset``) of them, each with its keeper and
+        the criterion that decided. ``options``: the other ``DuplicatesRequest`` fields.
+        Nothing is deleted."""
         value = (
-            {"threshold": threshold, "exact": exact} if isinstance(threshold, int) else threshold
+            {"threshold": threshold, "exact": exact, **options}
+            if isinstance(threshold, int)
+            else threshold
         )
         req = parse_request(DuplicatesRequest, value)
-        result = similarity_service.find_duplicates(self.catalog, req, filters)
+        result = duplicates_service.find_duplicates(self.catalog, req, filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
 
     # --- auto-selection (artwork) ---------------------------------------------------

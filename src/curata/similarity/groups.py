@@ -37,7 +37,7 @@ MIN_SPREAD, MAX_SPREAD = 16, 48
 MIN_EDGE = 8
 
 
-def low_detail(codes: np.ndarray, widths: np.ndarray, heights: np.ndarray) -> np.ndarray:
+def low_detail(codes: np.ndarray, tiny: np.ndarray) -> np.ndarray:
     """Which images carry too little information for their pHash to mean anything.
 
     A pHash bit says whether one of the 64 low-frequency DCT coefficients of the
@@ -45,13 +45,12 @@ def low_detail(codes: np.ndarray, widths: np.ndarray, heights: np.ndarray) -> np
     median splits 64 distinct values in half). A flat, near-uniform or smooth image
     has almost all those coefficients equal (zero), few of them exceed the median and
     the hash is nearly 0: solid colours, 1x1 crops and black frames all hash to
-    ``8000000000000000`` or close. The rule: fewer than 16 or more than 48 bits set,
-    or an image narrower or lower than 8 pixels (fewer pixels than the hash has
-    cells; 0 means unknown). Such images are never near-duplicates of each other,
-    only exact copies or same-pixels copies.
+    ``8000000000000000`` or close. The rule: fewer than 16 or more than 48 bits set
+    (:data:`MIN_SPREAD`, :data:`MAX_SPREAD`), or ``tiny``: an image narrower or lower
+    than :data:`MIN_EDGE` pixels (fewer pixels than the hash has cells). Such images
+    are never near-duplicates of each other, only exact or same-pixels copies.
     """
-    spread = np.bitwise_count(codes.astype(np.uint64))
-    tiny = ((widths > 0) & (widths < MIN_EDGE)) | ((heights > 0) & (heights < MIN_EDGE))
+    spread = np.bitwise_count(np.asarray(codes, dtype=np.uint64))
     return (spread < MIN_SPREAD) | (spread > MAX_SPREAD) | tiny
 
 

@@ -29,7 +29,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-DEFAULT_ORDER = ("rating", "generation", "original", "resolution", "file_size", "earliest")
+from curata.models.similarity import DEFAULT_KEEPER_ORDER
+
+DEFAULT_ORDER = tuple(c.value for c in DEFAULT_KEEPER_ORDER)
 CRITERIA = frozenset(DEFAULT_ORDER)
 PHRASES = {
     "rating": "higher rating",
