@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from curata.models.assets import Asset
 from curata.models.common import StrictModel
-from curata.models.paths import FsPath
+from curata.models.paths import DisplayText, FsPath
 
 DEFAULT_THRESHOLD = 10
 MAX_DISTANCE = 64
@@ -165,7 +165,7 @@ class DuplicateGroup(BaseModel):
     size: int
     keeper: DuplicateMember
     reason: str = Field(description="the criterion that decided the keeper")
-    explanation: str = Field(description="the group and its keeper, in one sentence")
+    explanation: DisplayText = Field(description="the group and its keeper, in one sentence")
     members: list[DuplicateMember] = Field(description="the keeper first")
 
 
