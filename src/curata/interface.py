@@ -85,8 +85,11 @@ from curata.models.similarity import (
     DEFAULT_THRESHOLD,
     DuplicatesRequest,
     DuplicatesResult,
+    ResolveRequest,
+    ResolveResult,
     SimilarRequest,
     SimilarResult,
+    UndoResolveRequest,
 )
 from curata.models.transport import AssetRef
 from curata.roots import Confinement
@@ -99,6 +102,7 @@ from curata.selections import update as selection_update
 from curata.selections.export import intent as export_intent
 from curata.selections.export import service as export_service
 from curata.similarity import duplicates as duplicates_service
+from curata.similarity import resolve as resolve_service
 from curata.similarity import service as similarity_service
 
 M = TypeVar("M", bound=BaseModel)
@@ -317,6 +321,26 @@ class Curata:
         req = parse_request(DuplicatesRequest, value)
         result = duplicates_service.find_duplicates(self.catalog, req, filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
+
+    def resolve_duplicates(
+        self, request: ResolveRequest | dict[str, Any]
+    ) -> Response[ResolveResult]:
+        """Merge the others' tags, rating and selection memberships into the keeper (as
+        asked), tag the others ``duplicate-of:<hash prefix>``, and record it for
+        ``undo_duplicate_resolution``. No file is deleted or moved."""
+        result = resolve_service.resolve_duplicates(
+            self.catalog, parse_request(ResolveRequest, request)
+        )
+        return Response.ok(result, f"resolution {result.resolution_id}: kept {result.keeper[:12]}")
+
+    def undo_duplicate_resolution(
+        self, request: int | UndoResolveRequest | dict[str, Any]
+    ) -> Response[ResolveResult]:
+        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating."""
+        value = {"resolution_id": request} if isinstance(request, int) else request
+        req = parse_request(UndoResolveRequest, value)
+        result = resolve_service.undo_resolution(self.catalog, req.resolution_id)
+        return Response.ok(result, f"resolution {result.resolution_id} undone")
 
     # --- auto-selection (artwork) ---------------------------------------------------
 

@@ -190,3 +190,50 @@ def test_dupes_script_is_reviewable_and_deletes_nothing(
     subprocess.run(["sh", str(script)], check=True)  # the user runs it
     (left,) = list(folder.iterdir())  # the keeper, and only it
     assert left.name in text
+
+
+def test_resolve_merges_into_the_keeper_tags_others_and_undoes(
+    cur: Curata, tmp_path: Path, fixtures: Path
+) -> None:
+    folder = tmp_path / "resolve"
+    folder.mkdir()
+    shot = Image.fromarray(pixels(fixtures, A).astype(np.uint8))
+    shot.save(folder / "keep.png")
+    shot.resize((300, 225)).save(folder / "small.png")
+    shot.save(folder / "again.jpg", quality=70)
+    cur.scan(folder)
+    files = sorted(folder.iterdir())
+    before = {p.name: p.read_bytes() for p in files}
+    keep, small, again = (str(folder / n) for n in ("keep.png", "small.png", "again.jpg"))
+    cur.tag_assets({"assets": [small], "tags": ["hero", "style:noir"]})
+    cur.rate_assets({"assets": [again], "rating": 4})
+    cur.rate_assets({"assets": [keep], "rating": 2})
+    cur.create_project({"name": "q4"})
+    sid = cur.create_selection({"project_id": "q4", "name": "Hero"}).data.id  # type: ignore[union-attr]
+    cur.update_selection(
+        {"project_id": "q4", "selection_id": sid, "action": "add_items",
+         "items": [{"asset_hash": small}]}
+    )  # fmt: skip
+    done = cur.resolve_duplicates({"keeper": keep, "others": [small, again]}).data
+    assert done is not None and done.rating == 4 and done.selections_joined == [f"q4/{sid}"]
+    keeper = cur.get_asset(keep).data
+    assert keeper is not None and keeper.quality_rating == 4
+    assert {"hero", "style:noir"} <= set(keeper.tags)
+    mark = f"duplicate-of:{keeper.content_hash[:12]}"
+    for other in (small, again):
+        assert mark in cur.get_asset(other).data.tags  # type: ignore[union-attr]
+    holders = {m.selection_id for m in cur.selections_containing(keep).data or []}
+    assert holders == {sid}
+    # nothing deleted, moved or rewritten
+    assert {p.name: p.read_bytes() for p in sorted(folder.iterdir())} == before
+    undone = cur.undo_duplicate_resolution(done.resolution_id).data
+    assert undone is not None and undone.undone
+    keeper = cur.get_asset(keep).data
+    assert keeper is not None and keeper.quality_rating == 2 and "hero" not in keeper.tags
+    assert mark not in cur.get_asset(small).data.tags  # type: ignore[union-attr]
+    assert "hero" in cur.get_asset(small).data.tags  # type: ignore[union-attr]
+    assert cur.selections_containing(keep).data == []
+    with pytest.raises(Exception, match="already undone"):
+        cur.undo_duplicate_resolution(done.resolution_id)
+    with pytest.raises(Exception, match="also listed"):
+        cur.resolve_duplicates({"keeper": keep, "others": [keep]})

@@ -133,7 +133,14 @@ def test_nearest_member_by_brute_force() -> None:
 
 def test_low_detail_rule() -> None:
     codes = np.array(
-        [0, 0x8000000000000000, 0xAA00000000000000, 0x9FEE256238984D71, 2**64 - 1, 0x9FEE256238984D71],
+        [
+            0,
+            0x8000000000000000,
+            0xAA00000000000000,
+            0x9FEE256238984D71,
+            2**64 - 1,
+            0x9FEE256238984D71,
+        ],
         dtype=np.uint64,
     )
     tiny = np.array([False, False, False, False, False, True])

@@ -1,4 +1,4 @@
-"""The keeper rule: rating, generation metadata, original, resolution, size, age; never input order."""
+"""The keeper rule: rating, metadata, original, resolution, size, age; never input order."""
 
 from __future__ import annotations
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, false, func, or_, select
+from sqlalchemy import Connection, false, func, insert, or_, select, update
 
 from curata.catalog.codec import path_from_db
-from curata.catalog.schema import assets, locations
+from curata.catalog.schema import assets, duplicate_resolutions, locations
 
 _CHUNK = 900
 
@@ -176,3 +177,43 @@ def readable_paths(conn: Connection, asset_id: int) -> list[str]:
         .order_by(locations.c.id)
     )
     return [path_from_db(p) for p in conn.execute(stmt).scalars()]
+
+
+def record_resolution(conn: Connection, keeper_id: int, changes: dict[str, Any], now: float) -> int:
+    """Store what a resolution changed; returns its id."""
+    result = conn.execute(
+        insert(duplicate_resolutions).values(keeper_id=keeper_id, changes=changes, created_at=now)
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get_resolution(
+    conn: Connection, resolution_id: int
+) -> tuple[int, dict[str, Any], float | None] | None:
+    """The keeper, the changes of one resolution and when it was undone (None: not)."""
+    row = conn.execute(
+        select(
+            duplicate_resolutions.c.keeper_id,
+            duplicate_resolutions.c.changes,
+            duplicate_resolutions.c.undone_at,
+        ).where(duplicate_resolutions.c.id == resolution_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def mark_undone(conn: Connection, resolution_id: int, now: float) -> None:
+    conn.execute(
+        update(duplicate_resolutions)
+        .where(duplicate_resolutions.c.id == resolution_id)
+        .values(undone_at=now)
+    )
+
+
+def set_ratings(conn: Connection, ratings: dict[int, int | None], now: float) -> None:
+    """Put back the given ratings (None: unrated)."""
+    for asset_id, rating in ratings.items():
+        conn.execute(
+            update(assets)
+            .where(assets.c.id == asset_id)
+            .values(quality_rating=rating, updated_at=now)
+        )

@@ -269,3 +269,35 @@ SCRIPT_HEADER = """#!/bin/sh
 # curata itself deletes and moves nothing. Keepers are never listed.
 set -eu
 """
+
+
+class ResolveRequest(StrictModel):
+    """Settle one duplicate group without deleting anything: merge the others' tags,
+    rating and selection memberships into the keeper (as asked) and tag each other
+    ``duplicate-of:<first 12 hex digits of the keeper's hash>``."""
+
+    keeper: FsPath = Field(description="the asset to keep: content hash, prefix or path")
+    others: list[FsPath] = Field(min_length=1, max_length=MAX_LIMIT)
+    merge_tags: bool = Field(True, description="the keeper gets the others' user tags")
+    merge_rating: bool = Field(True, description="the keeper gets the highest rating")
+    merge_selections: bool = Field(
+        True, description="the keeper joins the selections that hold one of the others"
+    )
+
+
+class UndoResolveRequest(StrictModel):
+    resolution_id: int = Field(ge=1, le=2**62)
+
+
+class ResolveResult(BaseModel):
+    """What a resolution changed (or, after an undo, put back). No file was touched."""
+
+    resolution_id: int
+    keeper: str
+    others: list[str]
+    tags_added: dict[str, list[str]] = Field(description="content hash -> tags it got")
+    rating: int | None = Field(None, description="the keeper's rating set by the merge")
+    selections_joined: list[str] = Field(
+        default_factory=list, description="project/selection the keeper was added to"
+    )
+    undone: bool = False
