@@ -12,7 +12,10 @@ Two code sets per size:
 For each set: index build time and memory; single-query latency (one call per query,
 Python overhead included) and batched latency (one call for the whole batch), both
 on one thread for curata and for FAISS (``omp_set_num_threads(1)``); the time to find
-all pairs within t and group them into components (curata, 2 threads). Half the
+all pairs within t and group them into components (curata, 2 threads), then the
+centred groups of those components (keeper + members within t, as ``find_duplicates``
+groups them; a random permutation stands for the keeper rule's order), printed beside
+the old union-find components as the peer. Half the
 queries are set members with 0-8 bits flipped, half are random codes.
 
 Exactness: every query's result is compared with the numpy brute force and with
@@ -26,6 +29,7 @@ result is checked against brute force for a sample of positions (all their pairs
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from collections.abc import Callable
 
@@ -33,6 +37,7 @@ import faiss
 import numpy as np
 
 from curata.similarity.bits import brute_range
+from curata.similarity.groups import Groups, centre_groups
 from curata.similarity.index import HammingIndex
 from curata.similarity.join import join
 from curata.similarity.plan import choose_plan
@@ -155,6 +160,17 @@ def check_groups_sample(
     return True
 
 
+def check_centred(codes: np.ndarray, rank: np.ndarray, t: int, groups: Groups) -> bool:
+    """Every member within ``t`` of its keeper, the keeper the best-ranked member, no
+    position in two groups, and every group inside one component (checked for all)."""
+    sizes = np.diff(groups.starts)
+    owner = np.repeat(groups.keeper, sizes)
+    near = bool((np.bitwise_count(codes[groups.members] ^ codes[owner]) <= t).all())
+    best = np.minimum.reduceat(rank[groups.members], groups.starts[:-1]) if len(groups) else []
+    once = len(np.unique(groups.members)) == len(groups.members)
+    return near and once and bool(np.array_equal(best, rank[groups.keeper]))
+
+
 def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> None:
     n = len(codes)
     rng = np.random.default_rng(args.seed + 1)
@@ -224,6 +240,19 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     join_s, join_cpu = ours_clock.wall, ours_clock.cpu
     group_s, groups = timed(lambda: result.groups())  # type: ignore[attr-defined]
     exact = check_groups_sample(codes, result, t, rng)
+    rank = rng.permutation(n)  # stands for the keeper rule's order
+    centred = ours_clock.run(lambda: centre_groups(codes, result.labels, rank, t))  # type: ignore[attr-defined]
+    centre_s, centre_cpu = ours_clock.wall, ours_clock.cpu
+    bound = check_centred(codes, rank, t, centred)  # type: ignore[arg-type]
+    old_s, new_s = join_s + group_s, join_s + centre_s
+    print(
+        f"centred groups: join + centre {new_s:.2f} s (centre {centre_s:.2f} s, "
+        f"cpu {join_cpu + centre_cpu:.2f} s), {len(centred):,} groups "  # type: ignore[arg-type]
+        f"[{np.diff(centred.starts).sum():,} members]; "  # type: ignore[attr-defined]
+        f"old union-find join + components {old_s:.2f} s; new/old {new_s / old_s:.2f}x; "
+        f"every member within {t} of its keeper, keeper the best: {bound}; "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB"
+    )
     sample = codes[: args.peer_queries]
     peer_pairs_s, _ = timed(lambda: faiss_range(peer, sample, t))
     peer_all_s = peer_pairs_s / len(sample) * n

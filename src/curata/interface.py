@@ -88,8 +88,11 @@ from curata.models.similarity import (
     DEFAULT_THRESHOLD,
     DuplicatesRequest,
     DuplicatesResult,
+    ResolveRequest,
+    ResolveResult,
     SimilarRequest,
     SimilarResult,
+    UndoResolveRequest,
 )
 from curata.models.transport import AssetRef
 from curata.roots import Confinement
@@ -101,6 +104,8 @@ from curata.selections import similar as similar_service
 from curata.selections import update as selection_update
 from curata.selections.export import intent as export_intent
 from curata.selections.export import service as export_service
+from curata.similarity import duplicates as duplicates_service
+from curata.similarity import resolve as resolve_service
 from curata.similarity import service as similarity_service
 
 M = TypeVar("M", bound=BaseModel)
@@ -349,15 +354,40 @@ class Curata:
         threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
         filters: SearchFilters | dict[str, Any] | None = None,
         exact: bool = False,
+        **options: Any,
     ) -> Response[DuplicatesResult]:
-        """Groups of exact copies and of near-duplicates (within ``threshold``), largest
-        first, each with a suggested keeper. Nothing is deleted."""
+        """Duplicate groups in tiers (exact, same-pixels, near; variant on request),
+        largest first, one page (``limit``/``offset``) of them, each with its keeper and
+        the criterion that decided. ``options``: the other ``DuplicatesRequest`` fields.
+        Nothing is deleted."""
         value = (
-            {"threshold": threshold, "exact": exact} if isinstance(threshold, int) else threshold
+            {"threshold": threshold, "exact": exact, **options}
+            if isinstance(threshold, int)
+            else threshold
         )
         req = parse_request(DuplicatesRequest, value)
-        result = similarity_service.find_duplicates(self.catalog, req, filters)
+        result = duplicates_service.find_duplicates(self.catalog, req, filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
+
+    def resolve_duplicates(
+        self, request: ResolveRequest | dict[str, Any]
+    ) -> Response[ResolveResult]:
+        """Merge the others' tags, rating and selection memberships into the keeper (as
+        asked), tag the others ``duplicate-of:<hash prefix>``, and record it for
+        ``undo_duplicate_resolution``. No file is deleted or moved."""
+        result = resolve_service.resolve_duplicates(
+            self.catalog, parse_request(ResolveRequest, request)
+        )
+        return Response.ok(result, f"resolution {result.resolution_id}: kept {result.keeper[:12]}")
+
+    def undo_duplicate_resolution(
+        self, request: int | UndoResolveRequest | dict[str, Any]
+    ) -> Response[ResolveResult]:
+        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating."""
+        value = {"resolution_id": request} if isinstance(request, int) else request
+        req = parse_request(UndoResolveRequest, value)
+        result = resolve_service.undo_resolution(self.catalog, req.resolution_id)
+        return Response.ok(result, f"resolution {result.resolution_id} undone")
 
     # --- auto-selection (artwork) ---------------------------------------------------
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curata.autoselect import pick_cluster_keeper, score_asset
-from curata.autoselect.rows import url_key
 from curata.errors import InvalidRequest
+from curata.similarity.keeper import Candidate, pick_keeper
 from tests.autoselect.conftest import cand
 
 
@@ -55,20 +55,29 @@ CLUSTER = [
 ]
 
 
-def test_cluster_keeper_prefers_hd_then_rating_then_size() -> None:
-    assert pick_cluster_keeper(CLUSTER)["content_hash"] == "3"  # the only HD copy
-    no_hd = [c for c in CLUSTER if c["content_hash"] != "3"]
-    # 5 vs 4 stars: not significant (1 <= 2); size: big/rated are > 10% above small.
-    # big (no rating) and rated (1700x1200, within 10% of big) tie: the stable key decides.
-    assert pick_cluster_keeper(no_hd)["url"] == min("/a/big.jpg", "/a/rated.jpg", key=url_key)
-    rated = [dict(c, votes=2) if c["url"] == "/a/big.jpg" else c for c in no_hd]
-    # now 5 stars vs 2: significant; small (5) and rated (4) remain; rated is larger.
-    assert pick_cluster_keeper(rated)["url"] == "/a/rated.jpg"
+def test_cluster_keeper_is_the_duplicate_finders_rule() -> None:
+    """One keeper rule for both (the old one put HD copies first)."""
+    assert pick_cluster_keeper(CLUSTER)["content_hash"] == "1"  # the highest rating
+    unrated = [dict(c, votes=None) for c in CLUSTER]
+    assert pick_cluster_keeper(unrated)["content_hash"] == "3"  # then resolution
+    prompt = [dict(c, prompt="a fox" if c["content_hash"] == "2" else None) for c in unrated]
+    assert pick_cluster_keeper(prompt)["content_hash"] == "2"  # generation metadata first
+    dated = [dict(c, created_at=float(c["content_hash"])) for c in unrated]
+    # without metadata, the later, larger copies derive from the earliest one
+    assert pick_cluster_keeper(dated)["content_hash"] == "1"
+    assert pick_cluster_keeper(dated, order=("resolution",))["content_hash"] == "3"
+    for cluster in (CLUSTER, unrated, prompt, dated):
+        cands = [
+            Candidate(c["url"], c["width"], c["height"], c["votes"], 0, c.get("created_at"),
+                      bool(c.get("prompt")))
+            for c in cluster
+        ]  # fmt: skip
+        assert pick_cluster_keeper(cluster) is cluster[pick_keeper(cands)[0]]
 
 
 def test_cluster_keeper_in_every_order() -> None:
     for order in itertools.permutations(CLUSTER):
-        assert pick_cluster_keeper(order)["content_hash"] == "3"
+        assert pick_cluster_keeper(order)["content_hash"] == "1"
 
 
 @settings(max_examples=200, deadline=None)
@@ -107,3 +116,9 @@ def test_cluster_keeper_validates_its_input() -> None:
     with pytest.raises(InvalidRequest) as err:
         pick_cluster_keeper([{"path": "/a"}])
     assert err.value.field == "candidates[0].url"
+    with pytest.raises(InvalidRequest) as err:
+        pick_cluster_keeper([{"url": "/a", "created_at": "yesterday"}])
+    assert err.value.field == "candidates[0].created_at"
+    with pytest.raises(InvalidRequest) as err:
+        pick_cluster_keeper([{"url": "/a"}], order=("hd",))
+    assert err.value.field == "order"

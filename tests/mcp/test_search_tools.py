@@ -62,5 +62,7 @@ def test_search_and_similarity_tools(
         dupes = ok(await client.call_tool("find_duplicates", {"threshold": 10}))
         grouped = [names([m["path"] for m in g["members"]]) for g in dupes["groups"]]
         assert any({"ukbench00120.jpg", "ukbench00120_gray.jpg"} <= g for g in grouped)
+        assert dupes["compact"] is True  # the default for assistants: no member details
+        assert all(m["details"] is None for g in dupes["groups"] for m in g["members"])
 
     session(scenario)

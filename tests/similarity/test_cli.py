@@ -61,7 +61,7 @@ def test_dupes_report_csv_and_json(db: Path, tmp_path: Path) -> None:
     assert json.loads(json_path.read_text()) == out
     assert out["groups"][0]["keeper"]["keeper"] is True
     exact = json.loads(run(db, "dupes", "--exact", "--json"))
-    assert exact["groups"] == [] and exact["exact_only"] is True
+    assert exact["groups"] == [] and exact["tiers"] == ["exact"]
 
 
 def test_dupes_report_needs_json_or_csv_and_leaves_nothing(db: Path, tmp_path: Path) -> None:

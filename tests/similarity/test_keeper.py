@@ -1,4 +1,4 @@
-"""The keeper rule: resolution, then rating, then file size, then age; never input order."""
+"""The keeper rule: rating, metadata, original, resolution, size, age; never input order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
+from curata.similarity.keeper import (
+    PHRASES,
+    Candidate,
+    Copy,
+    check_order,
+    derivatives,
+    pick_copy,
+    pick_keeper,
+)
 
 
 def keeper_key(cands: list[Candidate]) -> str:
@@ -22,32 +30,41 @@ SQUARE = {"width": 100, "height": 100}
     ("a", "b", "reason"),
     [
         (
-            Candidate("a", 1000, 800),
-            Candidate("b", 800, 600, rating=5, file_size=10**9),
-            "higher resolution",
-        ),
-        (
-            Candidate("a", **SQUARE, rating=3),
-            Candidate("b", **SQUARE, rating=2, file_size=9),
-            "higher rating",
+            Candidate("a", 800, 600, rating=5),
+            Candidate("b", 1000, 800, rating=4, file_size=10**9, generation=True),
+            "rating",
         ),
         (
             Candidate("a", **SQUARE, rating=0),
             Candidate("b", **SQUARE, file_size=9),
-            "higher rating",
+            "rating",
         ),
         (
-            Candidate("a", **SQUARE, file_size=9),
-            Candidate("b", **SQUARE, file_size=8, created_at=1.0),
-            "larger file",
+            Candidate("a", 512, 512, generation=True, created_at=1.0),
+            Candidate("b", 2048, 2048, file_size=10**7, created_at=0.5),
+            "generation",
         ),
         (
-            Candidate("a", **SQUARE, file_size=9, created_at=5.0),
-            Candidate("b", **SQUARE, file_size=9, created_at=6.0),
+            Candidate("a", 512, 512, file_size=10, created_at=1.0),
+            Candidate("b", 2048, 2048, file_size=10**7, created_at=2.0),
+            "original",
+        ),
+        (
+            Candidate("a", 1000, 800, created_at=2.0, generation=True),
+            Candidate("b", 800, 600, file_size=10**9, created_at=1.0, generation=True),
+            "resolution",
+        ),
+        (
+            Candidate("a", **SQUARE, file_size=9, generation=True, created_at=2.0),
+            Candidate("b", **SQUARE, file_size=8, generation=True, created_at=1.0),
+            "file_size",
+        ),
+        (
+            Candidate("a", **SQUARE, file_size=9, created_at=5.0, generation=True),
+            Candidate("b", **SQUARE, file_size=9, created_at=6.0, generation=True),
             "earliest",
         ),
-        (Candidate("a", **SQUARE, created_at=5.0), Candidate("b", **SQUARE), "earliest"),
-        (Candidate("a"), Candidate("b"), "smallest content hash (all else equal)"),
+        (Candidate("a"), Candidate("b"), "content_hash"),
     ],
 )
 def test_each_criterion_decides_when_the_earlier_ones_tie(
@@ -56,6 +73,43 @@ def test_each_criterion_decides_when_the_earlier_ones_tie(
     for pair in ([a, b], [b, a]):
         index, why = pick_keeper(pair)
         assert pair[index].key == "a" and why == reason
+        assert why in PHRASES
+
+
+def test_the_original_with_its_prompt_beats_its_upscale() -> None:
+    """The issue's case: an upscaled copy without metadata was suggested over the
+    original carrying the prompt and seed (the old rule put resolution first)."""
+    original = Candidate("orig", 512, 768, file_size=400_000, created_at=100.0, generation=True)
+    upscale = Candidate("up", 2048, 3072, file_size=9_000_000, created_at=200.0)
+    reencode = Candidate("jpg", 512, 768, file_size=90_000, created_at=300.0)
+    for cands in itertools.permutations([original, upscale, reencode]):
+        assert keeper_key(list(cands)) == "orig"
+    # without metadata on either, the earlier and smaller one is the original
+    assert pick_keeper([upscale, reencode, Candidate("first", 512, 768, created_at=1.0)]) == (
+        2,
+        "original",
+    )
+
+
+def test_derivative_is_later_and_at_least_as_large_without_metadata() -> None:
+    cands = [
+        Candidate("a", 10, 10, created_at=1.0),
+        Candidate("b", 20, 20, created_at=2.0),  # later, larger: derivative
+        Candidate("c", 5, 5, created_at=3.0),  # later but smaller: not a derivative
+        Candidate("d", 20, 20, created_at=4.0, generation=True),  # has metadata
+        Candidate("e", 10, 10, created_at=1.0),  # same time as a: neither derives
+    ]
+    assert derivatives(cands) == [False, True, False, False, False]
+
+
+def test_the_order_is_configurable_and_checked() -> None:
+    a = Candidate("a", 800, 600, rating=5)
+    b = Candidate("b", 1000, 800, rating=4)
+    assert pick_keeper([a, b], ("resolution", "rating")) == (1, "resolution")
+    with pytest.raises(ValueError, match="unknown keeper criteria"):
+        pick_keeper([a, b], ("sharpness",))
+    with pytest.raises(ValueError, match="twice"):
+        check_order(("rating", "rating"))
 
 
 def test_unknown_dimensions_rank_below_known_ones() -> None:
@@ -70,6 +124,7 @@ candidates = st.builds(
     rating=st.none() | st.integers(0, 5),
     file_size=st.integers(0, 3),
     created_at=st.none() | st.floats(0, 3),
+    generation=st.booleans(),
 )
 
 
@@ -81,11 +136,17 @@ def test_choice_does_not_depend_on_input_order(cands: list[Candidate]) -> None:
 
 
 @given(st.lists(candidates, min_size=1, max_size=6, unique_by=lambda c: c.key))
-def test_keeper_is_at_least_as_good_as_every_member_on_the_first_criterion(
+def test_keeper_is_at_least_as_good_as_every_member_on_the_first_criteria(
     cands: list[Candidate],
 ) -> None:
     best = cands[pick_keeper(cands)[0]]
-    assert all(best.pixels >= c.pixels for c in cands)
+    top = max(c.rating if c.rating is not None else -1 for c in cands)
+    assert (best.rating if best.rating is not None else -1) == top
+    rated = [c for c in cands if (c.rating if c.rating is not None else -1) == top]
+    assert best.generation == any(c.generation for c in rated)
+    flags = derivatives(cands)
+    tied = [i for i, c in enumerate(cands) if c in rated and c.generation == best.generation]
+    assert not flags[cands.index(best)] or all(flags[i] for i in tied)
 
 
 def test_exact_copies_keep_the_earliest_modified_then_first_path() -> None:

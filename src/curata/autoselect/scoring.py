@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-import numpy as np
 from pydantic import ValidationError
 
 from curata.autoselect import rules
-from curata.autoselect.rows import N_COLUMNS, TYPES, languages, make_row
 from curata.autoselect.select import tier_phrase
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
@@ -20,6 +20,8 @@ from curata.models.autoselect import (
     AssetType,
     _normalize_language,
 )
+from curata.similarity import keeper
+from curata.similarity.keeper import Candidate
 
 
 def score_asset(
@@ -88,14 +90,44 @@ _KEEPER_INTS = (
     ("file_size", MAX_COUNT),
     ("votes", MAX_COUNT),
 )
+_GENERATION_FIELDS = ("prompt", "ai_source", "generation")
 
 
 def _field(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
-def pick_cluster_keeper(candidates: Sequence[Any]) -> Any:
-    """The copy to keep in a cluster of near-duplicates, by the auto-selection rules.
+def _keeper_candidate(i: int, item: Any) -> Candidate:
+    url = _field(item, "url")
+    if not isinstance(url, str) or not url:
+        raise InvalidRequest("a non-empty string is required", field=f"candidates[{i}].url")
+    values = []
+    for name, top in _KEEPER_INTS:
+        value = _field(item, name)
+        if value is not None and (type(value) is not int or not 0 <= value <= top):
+            raise InvalidRequest(f"must be an integer in 0..{top}", field=f"candidates[{i}].{name}")
+        values.append(value)
+    width, height, size, votes = values
+    created = _field(item, "created_at")
+    if isinstance(created, datetime):
+        created = created.timestamp()
+    if created is not None and (
+        isinstance(created, bool)
+        or not isinstance(created, int | float)
+        or not math.isfinite(created)
+    ):
+        raise InvalidRequest(
+            "must be a finite number or a datetime", field=f"candidates[{i}].created_at"
+        )
+    generation = any(_field(item, name) for name in _GENERATION_FIELDS)
+    return Candidate(url, width, height, votes or None, size or 0, created, generation)
+
+
+def pick_cluster_keeper(
+    candidates: Sequence[Any], order: Sequence[str] = keeper.DEFAULT_ORDER
+) -> Any:
+    """The copy to keep in a cluster of near-duplicates: the same rule as the duplicate
+    finder (:mod:`curata.similarity.keeper`, ``order`` as there).
 
     Each candidate is a mapping (or an object with these attributes):
 
@@ -103,56 +135,20 @@ def pick_cluster_keeper(candidates: Sequence[Any]) -> Any:
     - ``width``, ``height`` (int >= 0 or None): pixels;
     - ``file_size`` (int >= 0 or None);
     - ``votes`` (int >= 0 or None): the user's rating (0 or None = unrated);
-    - ``quality`` ("sd"/"hd"/"4k") and ``metadata`` (dict) optional, for HD hints.
+    - ``created_at`` (epoch seconds or a datetime, optional);
+    - ``prompt``, ``ai_source`` or ``generation`` (optional): any of them set means the
+      copy carries generation metadata.
 
-    Other keys are ignored, so catalog rows can be passed as they are. Every copy is a
-    local, language-neutral candidate: HD copies (an edge >= 1920 px) win, then a
-    significantly higher rating (> 50% more), then a significantly larger size
-    (> 10% more pixels), then the smallest ``url``. Returns the chosen item itself;
-    the result does not depend on the order of ``candidates``.
+    Other keys are ignored, so catalog rows can be passed as they are. Returns the
+    chosen item itself; the result does not depend on the order of ``candidates``
+    (candidates equal in every field are interchangeable).
     """
     items = list(candidates)
     if not items:
         raise InvalidRequest("a cluster needs at least one candidate", field="candidates")
-    k = kernel()
-    parts = []
-    keys = []
-    for i, item in enumerate(items):
-        url = _field(item, "url")
-        if not isinstance(url, str) or not url:
-            raise InvalidRequest("a non-empty string is required", field=f"candidates[{i}].url")
-        values = []
-        for name, top in _KEEPER_INTS:
-            value = _field(item, name)
-            if value is not None and (type(value) is not int or not 0 <= value <= top):
-                raise InvalidRequest(
-                    f"must be an integer in 0..{top}", field=f"candidates[{i}].{name}"
-                )
-            values.append(value or 0)
-        width, height, size, votes = values
-        hd = rules.is_hd(width, height, _field(item, "quality"), _field(item, "metadata"))
-        parts.append(make_row("thumb", hd, votes, width, height, None, url))
-        keys.append((url, width, height, size, votes))
-    n = len(items)
-    rows = np.frombuffer(b"".join(parts), np.int64).reshape(n, N_COLUMNS)
-    codes = np.full(len(languages()), rules.OTHER, np.int64)
-    codes[0] = k.L_NEUTRAL  # language id 0 is "no language"
-    layout = k.layout(n, len(TYPES))
-
-    def winner(keyrank: np.ndarray) -> np.ndarray:
-        return k.rank_groups(
-            rows,
-            np.array([n], np.int64),
-            np.zeros(n, np.int64),
-            codes,
-            np.zeros((len(TYPES), 1), np.int64),
-            np.zeros((len(TYPES), 3), np.int64),
-            keyrank,
-            False,
-        )
-
-    out = winner(np.zeros(0, np.int64))
-    if out[layout["key_tie"]][0]:  # the same URL twice: order by every field instead
-        order = sorted(range(n), key=keys.__getitem__)
-        out = winner(np.argsort(np.array(order, np.int64)).astype(np.int64))
-    return items[int(out[layout["order"]][0])]
+    cands = [_keeper_candidate(i, item) for i, item in enumerate(items)]
+    try:
+        best, _why = keeper.pick_keeper(cands, order)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), field="order") from None
+    return items[best]

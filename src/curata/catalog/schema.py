@@ -275,3 +275,15 @@ provider_priorities = Table(
     Column("providers", JSON, nullable=False),
     Column("disabled", JSON, nullable=False, default=list),
 )
+
+# What resolve_duplicates changed (so that it can be undone): the keeper, the others,
+# the tags, ratings and selection items it added. Files are never touched.
+duplicate_resolutions = Table(
+    "duplicate_resolutions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("keeper_id", Integer, ForeignKey("assets.id"), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("undone_at", Float),
+)

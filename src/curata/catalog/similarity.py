@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, false, func, select
+from sqlalchemy import Connection, false, func, insert, or_, select, update
 
 from curata.catalog.codec import path_from_db
-from curata.catalog.schema import assets, locations
+from curata.catalog.schema import assets, duplicate_resolutions, locations
 
 _CHUNK = 900
 
@@ -33,7 +34,8 @@ class HashRows:
 
 @dataclass(frozen=True)
 class KeeperFacts:
-    """What the keeper rule compares for one asset."""
+    """What the keeper rule compares for one asset (``generation``: it carries a prompt
+    or a recognised generator), and its pHash (signed, or None)."""
 
     asset_id: int
     width: int | None
@@ -42,6 +44,8 @@ class KeeperFacts:
     file_size: int
     created_at: float | None
     content_hash: str
+    generation: bool
+    phash: int | None
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,43 @@ def keeper_facts(conn: Connection, asset_ids: Sequence[int]) -> dict[int, Keeper
             assets.c.file_size,
             assets.c.created_at,
             assets.c.content_hash,
+            or_(assets.c.prompt.is_not(None), assets.c.ai_source.is_not(None)),
+            assets.c.phash,
         ).where(assets.c.id.in_(ids[start : start + _CHUNK]))
         for row in conn.execute(stmt):
-            out[row[0]] = KeeperFacts(*row)
+            out[row[0]] = KeeperFacts(*row[:7], bool(row[7]), row[8])
+    return out
+
+
+def tiny_ids(conn: Connection, min_edge: int) -> np.ndarray:
+    """Ids of hashed images narrower or lower than ``min_edge`` pixels (ascending)."""
+    stmt = (
+        select(assets.c.id)
+        .where(
+            assets.c.phash.is_not(None),
+            or_(assets.c.width < min_edge, assets.c.height < min_edge),
+        )
+        .order_by(assets.c.id)
+    )
+    return np.array(conn.execute(stmt).scalars().all(), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class GenerationKey:
+    asset_id: int
+    prompt: str
+    model: str
+
+
+def generation_keys(conn: Connection) -> list[GenerationKey]:
+    """Assets with a prompt and a model (``meta.generation_params.model``)."""
+    stmt = select(assets.c.id, assets.c.prompt, assets.c.meta).where(assets.c.prompt.is_not(None))
+    out = []
+    for asset_id, prompt, meta in conn.execute(stmt):
+        params = (meta or {}).get("generation_params") or {}
+        model = params.get("model") if isinstance(params, dict) else None
+        if isinstance(model, str) and model.strip() and prompt.strip():
+            out.append(GenerationKey(asset_id, prompt.strip(), model.strip()))
     return out
 
 
@@ -139,3 +177,43 @@ def readable_paths(conn: Connection, asset_id: int) -> list[str]:
         .order_by(locations.c.id)
     )
     return [path_from_db(p) for p in conn.execute(stmt).scalars()]
+
+
+def record_resolution(conn: Connection, keeper_id: int, changes: dict[str, Any], now: float) -> int:
+    """Store what a resolution changed; returns its id."""
+    result = conn.execute(
+        insert(duplicate_resolutions).values(keeper_id=keeper_id, changes=changes, created_at=now)
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get_resolution(
+    conn: Connection, resolution_id: int
+) -> tuple[int, dict[str, Any], float | None] | None:
+    """The keeper, the changes of one resolution and when it was undone (None: not)."""
+    row = conn.execute(
+        select(
+            duplicate_resolutions.c.keeper_id,
+            duplicate_resolutions.c.changes,
+            duplicate_resolutions.c.undone_at,
+        ).where(duplicate_resolutions.c.id == resolution_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def mark_undone(conn: Connection, resolution_id: int, now: float) -> None:
+    conn.execute(
+        update(duplicate_resolutions)
+        .where(duplicate_resolutions.c.id == resolution_id)
+        .values(undone_at=now)
+    )
+
+
+def set_ratings(conn: Connection, ratings: dict[int, int | None], now: float) -> None:
+    """Put back the given ratings (None: unrated)."""
+    for asset_id, rating in ratings.items():
+        conn.execute(
+            update(assets)
+            .where(assets.c.id == asset_id)
+            .values(quality_rating=rating, updated_at=now)
+        )

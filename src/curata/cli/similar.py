@@ -13,7 +13,15 @@ from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
 from curata.errors import InvalidRequest
-from curata.models.similarity import DEFAULT_THRESHOLD, DuplicatesResult, SimilarResult
+from curata.models.similarity import (
+    DEFAULT_KEEPER_ORDER,
+    DEFAULT_THRESHOLD,
+    DEFAULT_TIERS,
+    DuplicatesResult,
+    DuplicateTier,
+    KeeperCriterion,
+    SimilarResult,
+)
 
 THRESHOLD_OPTION = typer.Option(
     DEFAULT_THRESHOLD,
@@ -67,35 +75,50 @@ def similar(
 
 
 def _render_dupes(result: DuplicatesResult) -> None:
+    shown = f"{result.offset + 1}-{result.offset + len(result.groups)} of " if result.groups else ""
     console.print(
-        f"{result.group_count} group(s), {result.member_count} member(s)"
-        + ("" if result.exact_only else f", near-duplicates within {result.threshold} bits"),
+        f"{shown}{result.group_count} group(s), {result.member_count} member(s); tiers "
+        f"{', '.join(t.value for t in result.tiers)}; near-duplicates within "
+        f"{result.threshold} bits of their keeper",
         highlight=False,
     )
-    for number, group in enumerate(result.groups, start=1):
+    for number, group in enumerate(result.groups, start=result.offset + 1):
         table = Table(
-            "", "distance", "size", "rating", "bytes", "path",
-            title=f"#{number} {group.kind}, {group.size} members; keep: {group.reason}",
+            "", "match", "distance", "nearest", "size", "rating", "bytes", "path",
+            title=f"#{number} {group.kind.value}: {group.explanation}",
             title_justify="left",
         )  # fmt: skip
         for m in group.members:
-            dims = f"{m.width}x{m.height}" if m.width and m.height else ""
+            d = m.details
+            dims = f"{d.width}x{d.height}" if d and d.width and d.height else ""
             table.add_row(
                 "keep" if m.keeper else "",
-                str(m.distance),
+                m.match.value,
+                "" if m.distance is None else str(m.distance),
+                "" if m.nearest is None else str(m.nearest),
                 dims,
-                "" if m.quality_rating is None else str(m.quality_rating),
-                f"{m.file_size:,}",
+                "" if d is None or d.quality_rating is None else str(d.quality_rating),
+                "" if d is None else f"{d.file_size:,}",
                 m.path,
             )
         console.print(table)
+    if result.low_detail_count:
+        console.print(
+            f"{result.low_detail_count} low-detail image(s) (flat or tiny: never near-duplicates)"
+            + "".join(f"\n  {a.path}" for a in result.low_detail),
+            highlight=False,
+        )
 
 
-def write_report(result: DuplicatesResult, path: Path) -> None:
-    """The groups as JSON or CSV (by suffix), written beside the target and renamed into place."""
+REPORT_SUFFIXES = (".json", ".csv", ".sh")
+
+
+def write_report(result: DuplicatesResult, path: Path, move_to: str | None = None) -> None:
+    """The groups as JSON, CSV or a reviewable shell script (by suffix), written beside
+    the target and renamed into place."""
     suffix = path.suffix.lower()
-    if suffix not in (".json", ".csv"):
-        raise InvalidRequest(f"{path}: the report must end in .json or .csv", field="report")
+    if suffix not in REPORT_SUFFIXES:
+        raise InvalidRequest(f"{path}: the report must end in .json, .csv or .sh", field="report")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InvalidRequest(f"{path}: folder {folder} does not exist", field="report")
@@ -105,6 +128,8 @@ def write_report(result: DuplicatesResult, path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as fh:
             if suffix == ".json":
                 json.dump(result.model_dump(mode="json"), fh, indent=2, ensure_ascii=False)
+            elif suffix == ".sh":
+                fh.write(result.shell_script(move_to))
             else:
                 writer = csv.DictWriter(fh, fieldnames=DuplicatesResult.REPORT_COLUMNS)
                 writer.writeheader()
@@ -123,18 +148,38 @@ def dupes(
     exact: bool = typer.Option(
         False, "--exact", help="Only exact copies (the same file at several paths)."
     ),
+    tier: list[DuplicateTier] = typer.Option(
+        list(DEFAULT_TIERS),
+        "--tier",
+        help="Tiers to list (repeat): exact, same-pixels, near, variant.",
+    ),
+    keep_by: list[KeeperCriterion] = typer.Option(
+        list(DEFAULT_KEEPER_ORDER), "--keep-by", help="Keeper criteria in order (repeat)."
+    ),
+    limit: int = typer.Option(100, "--limit", "-n", help="Groups per page (1-1000)."),
+    offset: int = typer.Option(0, "--offset", help="Groups to skip."),
+    compact: bool = typer.Option(False, "--compact", help="Hashes, paths and distances only."),
     report: Path | None = typer.Option(
-        None, "--report", help="Also write the groups to FILE.json or FILE.csv."
+        None,
+        "--report",
+        help="Also write the page to FILE.json, FILE.csv, or FILE.sh (a reviewable script "
+        "of rm lines for you to run; curata deletes nothing).",
+    ),
+    move_to: str | None = typer.Option(
+        None, "--move-to", help="In a .sh report, mv the duplicates into this folder instead."
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Groups of duplicates, largest first, each with a suggested keeper. Deletes nothing."""
-    if report is not None and report.suffix.lower() not in (".json", ".csv"):
-        raise InvalidRequest(f"{report}: the report must end in .json or .csv", field="report")
-    result = open_curata(ctx).find_duplicates(threshold=threshold, exact=exact).data
+    """Groups of duplicates, largest first, each with its keeper and why. Deletes nothing."""
+    if report is not None and report.suffix.lower() not in REPORT_SUFFIXES:
+        raise InvalidRequest(f"{report}: the report must end in .json, .csv or .sh", field="report")
+    result = open_curata(ctx).find_duplicates(
+        threshold=threshold, exact=exact, tiers=tier, keeper_order=keep_by, limit=limit,
+        offset=offset, compact=compact,
+    ).data  # fmt: skip
     assert result is not None
     if report is not None:
-        write_report(result, report)
+        write_report(result, report, move_to)
     emit(result, as_json, _render_dupes)
     if report is not None and not as_json:
         console.print(f"report written to {report}", highlight=False)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from curata.mcp.tools import CurataTool
 from curata.models.similarity import DuplicatesResult, SimilarResult
 from curata.models.transport import DuplicatesQuery, SimilarQuery
+
+
+class DuplicatesToolQuery(DuplicatesQuery):
+    """``find_duplicates`` for an assistant: compact answers unless asked otherwise."""
+
+    compact: bool = Field(True, description="members with hash, path and distances only")
+
 
 TOOLS = (
     CurataTool(
@@ -30,14 +39,18 @@ TOOLS = (
         name="find_duplicates",
         title="Find duplicates",
         description=(
-            "Groups of exact copies (one file at several paths) and of near-duplicates "
-            "(perceptual hashes within threshold bits), largest group first, each with a "
-            "suggested keeper and why (higher resolution, then rating, then file size, "
-            "then earliest). exact=true lists only exact copies; filters restricts the "
-            "assets considered. curata never deletes anything: report the groups to the "
-            "user."
+            "Groups of duplicates, largest first, in tiers: exact (one file at several "
+            "paths), same-pixels (different files, identical pixels), near (perceptual "
+            "hash within threshold bits of the group's keeper), variant (same prompt and "
+            "model; only when tiers lists it). Each group names its keeper, the criterion "
+            "that decided (rating, generation metadata, original over a derivative, "
+            "resolution, file size, age) and explains itself; each member has its "
+            "distance to the keeper and to its nearest member. Paged by limit/offset; "
+            "compact (default here) leaves out member details. Flat or tiny images are "
+            "listed apart (low_detail). curata never deletes anything: report the groups "
+            "to the user."
         ),
-        arguments=DuplicatesQuery,
+        arguments=DuplicatesToolQuery,
         result=DuplicatesResult,
         run=lambda cur, args, _r: cur.find_duplicates(
             args.model_dump(exclude={"filters"}), filters=args.filters

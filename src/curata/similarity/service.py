@@ -5,10 +5,7 @@ of its 8 orientations), query the catalog's Hamming index once per hash, keep ea
 asset's best distance (ties: the first orientation in :class:`Orientation` order),
 restrict to the ``filters`` candidates, order by distance then asset id.
 
-``find_duplicates``: near-duplicate groups are the connected components of the pairs
-within the threshold (:func:`curata.similarity.join.join`); exact-copy groups are the
-assets present at several locations. Each group has a suggested keeper
-(:mod:`curata.similarity.keeper`). Nothing is ever deleted.
+Duplicate groups: :mod:`curata.similarity.duplicates`.
 """
 
 from __future__ import annotations
@@ -29,13 +26,8 @@ from curata.catalog import similarity as hash_store
 from curata.catalog.codec import to_unsigned64
 from curata.errors import Forbidden, InvalidRequest, NotFound
 from curata.ingest.probe import probe_file
-from curata.models.assets import Asset
 from curata.models.search import SearchFilters
 from curata.models.similarity import (
-    DuplicateGroup,
-    DuplicateMember,
-    DuplicatesRequest,
-    DuplicatesResult,
     Orientation,
     SimilarMatch,
     SimilarRequest,
@@ -44,13 +36,10 @@ from curata.models.similarity import (
 )
 from curata.roots import Confinement, containing_root
 from curata.search import matching_ids
-from curata.similarity.join import join
-from curata.similarity.keeper import Candidate, Copy, pick_copy, pick_keeper
 from curata.similarity.orientation import UnreadableImage, load_for_hashing, orientation_hashes
 from curata.similarity.store import index_for
 
 RAW_PREFIXES = ("phash:", "0x")
-JOIN_THREADS = max(1, min(2, os.cpu_count() or 1))
 Filters = SearchFilters | dict[str, Any] | None
 
 
@@ -172,7 +161,7 @@ def query_hashes(
     )
 
 
-def _allowed_ids(catalog: Catalog, filters: Filters) -> np.ndarray | None:
+def allowed_ids(catalog: Catalog, filters: Filters) -> np.ndarray | None:
     """Ids of the assets matching ``filters`` (the search service evaluates them)."""
     return None if filters is None else matching_ids(catalog, filters).astype(np.int64)
 
@@ -201,7 +190,7 @@ def find_similar(
 ) -> SimilarResult:
     """The assets similar to ``req.target``; a ``confinement`` (a server's client) reads
     image files only inside its scan roots."""
-    allowed = _allowed_ids(catalog, filters)
+    allowed = allowed_ids(catalog, filters)
     store = index_for(catalog)
     with catalog.read() as conn:
         roots = readable_roots(conn, confinement)
@@ -239,98 +228,4 @@ def find_similar(
         invariant=req.invariant,
         total=len(pos),
         results=results,
-    )
-
-
-def _dimensions(asset: Asset) -> tuple[int | None, int | None]:
-    dims = asset.metadata.get("dimensions") or {}
-    return dims.get("width"), dims.get("height")
-
-
-def _member(asset: Asset, path: str, file_size: int, distance: int = 0) -> DuplicateMember:
-    width, height = _dimensions(asset)
-    return DuplicateMember(
-        content_hash=asset.content_hash,
-        path=path,
-        distance=distance,
-        width=width,
-        height=height,
-        quality_rating=asset.quality_rating,
-        file_size=file_size,
-        created_at=asset.created_at,
-    )
-
-
-def _near_group(assets: list[Asset], codes: np.ndarray) -> DuplicateGroup:
-    candidates = []
-    for a in assets:
-        width, height = _dimensions(a)
-        created = a.created_at.timestamp() if a.created_at else None
-        candidates.append(
-            Candidate(a.content_hash, width, height, a.quality_rating, a.file_size, created)
-        )
-    best, reason = pick_keeper(candidates)
-    dists = np.bitwise_count(codes ^ codes[best]).tolist()
-    members = [
-        _member(a, a.file_path, a.file_size, int(d)) for a, d in zip(assets, dists, strict=True)
-    ]
-    members[best].keeper = True
-    members.sort(key=lambda m: (not m.keeper, m.distance, m.content_hash))
-    return DuplicateGroup(
-        kind="near", size=len(members), keeper=members[0], reason=reason, members=members
-    )
-
-
-def _exact_group(asset: Asset, copies: list[hash_store.CopyLocation]) -> DuplicateGroup:
-    best, reason = pick_copy([Copy(c.path, c.mtime) for c in copies])
-    members = [_member(asset, c.path, c.file_size) for c in copies]
-    members[best].keeper = True
-    members.sort(key=lambda m: (not m.keeper, m.path))
-    return DuplicateGroup(
-        kind="exact", size=len(members), keeper=members[0], reason=reason, members=members
-    )
-
-
-def _near_groups(
-    conn: Connection, ids: np.ndarray, codes: np.ndarray, threshold: int
-) -> list[DuplicateGroup]:
-    groups = join(codes, threshold, threads=JOIN_THREADS).groups()
-    member_ids = [ids[g].tolist() for g in groups]
-    assets = asset_store.load_assets(conn, [i for m in member_ids for i in m])
-    out, start = [], 0
-    for g in groups:
-        out.append(_near_group(assets[start : start + len(g)], codes[g]))
-        start += len(g)
-    return out
-
-
-def find_duplicates(
-    catalog: Catalog, req: DuplicatesRequest, filters: Filters = None
-) -> DuplicatesResult:
-    allowed = _allowed_ids(catalog, filters)
-    store = index_for(catalog)
-    groups: list[DuplicateGroup] = []
-    with catalog.read() as conn:
-        if not req.exact:
-            with store.lock:
-                store.sync(conn)
-                ids, codes = store.ids, store.codes
-            if allowed is not None:
-                keep = np.isin(ids, allowed)
-                ids, codes = ids[keep], codes[keep]
-            groups.extend(_near_groups(conn, ids, codes, req.threshold))
-        copies = hash_store.copy_locations(conn)
-        if allowed is not None:
-            wanted = set(allowed.tolist())
-            copies = {k: v for k, v in copies.items() if k in wanted}
-        copy_assets = asset_store.load_assets(conn, list(copies))
-        groups.extend(_exact_group(a, copies[i]) for i, a in zip(copies, copy_assets, strict=True))
-    order = {"exact": 0, "near": 1}
-    groups.sort(key=lambda g: (-g.size, order[g.kind], g.keeper.content_hash, g.keeper.path))
-    return DuplicatesResult(
-        threshold=req.threshold,
-        exact_only=req.exact,
-        group_count=len(groups),
-        member_count=sum(g.size for g in groups),
-        groups=groups,
     )

@@ -33,11 +33,12 @@ def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> EnvelopeResponse
     "/duplicates",
     response_model=Response[DuplicatesResult],
     responses=error_responses(422),
-    summary="Groups of exact copies and near-duplicates",
+    summary="Duplicate groups in tiers, each with its keeper",
 )
 def find_duplicates(query: DuplicatesQuery, curata: CurataDep) -> EnvelopeResponse:
-    """Largest group first, each with a suggested keeper (higher resolution, then higher
-    rating, then larger file, then earliest). Nothing is ever deleted."""
+    """Largest group first, one page (``limit``/``offset``) of the ``tiers`` asked for,
+    each with its keeper, the criterion that decided and an explanation (see
+    docs/similarity.md); ``compact`` leaves out member details. Nothing is ever deleted."""
     return envelope(
         curata.find_duplicates(query.model_dump(exclude={"filters"}), filters=query.filters)
     )
