@@ -27,26 +27,23 @@ from curata.catalog.schema import (
     tags,
 )
 from curata.catalog.sqlutil import prefix_range
+from curata.models.fields import STORED_COLUMNS, IndexColumn
 
 _FETCH = 50_000
 _IN_CHUNK = 900
 
-COLUMNS = (
-    "id",
-    "content_hash",
-    "media_type",
-    "file_format",
-    "file_size",
-    "width",
-    "height",
-    "ai_source",
-    "quality_rating",
-    "project_id",
-    "created_at",
-    "modified_at",
-    "discovered_at",
-    "updated_at",
-)
+# What the search index loads per asset: the id, the hash and every stored column of
+# the field registry (``curata.models.fields.COLUMNS``).
+COLUMNS = ("id", "content_hash", *(c.name for c in STORED_COLUMNS))
+
+
+def _expression(column: IndexColumn) -> Any:
+    """The SQL of a registry column: an ``assets`` column, or a path into the metadata
+    JSON read as text (numbers come back as numbers on SQLite, as text on PostgreSQL)."""
+    if isinstance(column.source, str):
+        return assets.c[column.source].label(column.name)
+    assert column.source is not None
+    return assets.c.meta[column.source].as_string().label(column.name)
 
 
 def consistent_reads(conn: Connection) -> None:
@@ -83,7 +80,7 @@ def asset_columns(
     conn: Connection, ids: Sequence[int] | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Rows of :data:`COLUMNS` for every asset or the given ids."""
-    stmt = select(*(assets.c[name] for name in COLUMNS))
+    stmt = select(assets.c.id, assets.c.content_hash, *map(_expression, STORED_COLUMNS))
     return _by_ids(conn, stmt, assets.c.id, ids)
 
 
