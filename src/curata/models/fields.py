@@ -236,15 +236,10 @@ class SearchField:
     query: type[Range] | type[OneOf]
     description: str
     group: str | None = None
-    flag: str | None = None  # the CLI option, e.g. "--duration"; None: the default
 
     @property
     def path(self) -> str:
         return self.name if self.group is None else f"{self.group}.{self.name}"
-
-    @property
-    def option(self) -> str:
-        return self.flag or "--" + self.path.replace(".", "-").replace("_", "-")
 
     def value(self, filters: Any) -> Any:
         """This field's value in validated filters (None: not given)."""
@@ -281,36 +276,32 @@ COLUMNS: tuple[IndexColumn, ...] = (
 )
 
 FIELDS: tuple[SearchField, ...] = (
-    SearchField("file_size", "file_size", Range, "file size in bytes {min, max}"),
-    SearchField(
-        "quality_rating", "quality_rating", Range, "rating 0-5 {min, max}", flag="--quality"
-    ),
-    SearchField("width", "width", Range, "pixels {min, max}", group="dimensions"),
-    SearchField("height", "height", Range, "pixels {min, max}", group="dimensions"),
+    SearchField("file_size", "file_size", Range, "file size in bytes"),
+    SearchField("quality_rating", "quality_rating", Range, "rating 0-5"),
+    SearchField("width", "width", Range, "pixels", group="dimensions"),
+    SearchField("height", "height", Range, "pixels", group="dimensions"),
     SearchField(
         "aspect_ratio",
         "aspect_ratio",
         Range,
-        "width / height {min, max}, e.g. 1.77 for 16:9",
+        "width / height, e.g. 1.77 for 16:9",
         group="dimensions",
-        flag="--aspect",
     ),
-    SearchField("duration", "duration", Range, "seconds {min, max} (video, audio)"),
+    SearchField("duration", "duration", Range, "seconds (video, audio)"),
     SearchField(
         "date_range",
         "created_at",
         Dates,
-        "created between {start, end}, ISO 8601 (a bare end date includes that day)",
-        flag="--created",
+        "created between start and end, ISO 8601 (a bare end date includes that day)",
     ),
-    SearchField("seed", "gen_seed", OneOf, "generation seed: one or a list", group="generation"),
-    SearchField("steps", "gen_steps", Range, "sampling steps {min, max}", group="generation"),
-    SearchField("cfg_scale", "gen_cfg_scale", Range, "CFG scale {min, max}", group="generation"),
     SearchField(
-        "denoise", "gen_denoise", Range, "denoising strength {min, max}", group="generation"
+        "seed", "gen_seed", OneOf, "generation seed, exact (any of a list)", group="generation"
     ),
-    SearchField("width", "gen_width", Range, "generation width {min, max}", group="generation"),
-    SearchField("height", "gen_height", Range, "generation height {min, max}", group="generation"),
+    SearchField("steps", "gen_steps", Range, "sampling steps", group="generation"),
+    SearchField("cfg_scale", "gen_cfg_scale", Range, "CFG scale", group="generation"),
+    SearchField("denoise", "gen_denoise", Range, "denoising strength", group="generation"),
+    SearchField("width", "gen_width", Range, "generation width", group="generation"),
+    SearchField("height", "gen_height", Range, "generation height", group="generation"),
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
@@ -379,3 +370,52 @@ def filter_fields() -> dict[str, Any]:
             Field(None, description=f"{group} filters: {names}"),
         )
     return out
+
+
+# --- the registry described: the MCP tool's text and the docs' table -----------------
+
+_SHAPES = {Range: "{min, max}", Dates: "{start, end}", OneOf: "N or [N, ...]"}
+DOC_START = "<!-- field registry: start (generated: python -m curata.models.fields) -->"
+DOC_END = "<!-- field registry: end -->"
+
+
+def describe() -> str:
+    """One sentence per group, for tool descriptions."""
+    parts = []
+    for group, fields in groups().items():
+        listed = "; ".join(f"{f.name} {_SHAPES[f.query]} ({f.description})" for f in fields)
+        parts.append(listed if group is None else f"{group} {{{listed}}}")
+    return "; ".join(parts)
+
+
+def markdown_table() -> str:
+    """The filter table of ``docs/search.md`` for the registry's fields, with its markers."""
+    rows = [
+        f"| `{f.path}` | {_SHAPES[f.query]} | {f.description}; assets without a value never match |"
+        for f in FIELDS
+    ]
+    return "\n".join(
+        [
+            DOC_START,
+            "",
+            "| filter | value | matches assets ... |",
+            "|---|---|---|",
+            *rows,
+            "",
+            DOC_END,
+        ]
+    )
+
+
+def rewrite_doc(text: str) -> str:
+    """``text`` with the generated table between its markers replaced."""
+    start, end = text.index(DOC_START), text.index(DOC_END) + len(DOC_END)
+    return text[:start] + markdown_table() + text[end:]
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/search.md")
+    target.write_text(rewrite_doc(target.read_text(encoding="utf-8")), encoding="utf-8")
