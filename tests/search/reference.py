@@ -42,6 +42,7 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    missing: bool = False  # every location missing
 
 
 def column_value(a: Record, column: str) -> float | None:
@@ -50,7 +51,8 @@ def column_value(a: Record, column: str) -> float | None:
         return None if a.width is None or not a.height else a.width / a.height
     source = COLUMN_BY_NAME[column].source
     if isinstance(source, str):
-        return as_number(getattr(a, source))
+        value = getattr(a, source)
+        return float(value) if isinstance(value, bool) else as_number(value)
     value: Any = a.meta
     for key in source or ():
         value = value.get(key) if isinstance(value, dict) else None

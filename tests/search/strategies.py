@@ -166,6 +166,8 @@ def filters(draw: st.DrawFn, hashes: list[str]) -> dict[str, Any]:
         out["tag_ranges"] = {"n": r}
     if draw(st.booleans()):
         out["duration"] = _range(draw, 0, 100)
+    if draw(st.integers(0, 3)) == 0:
+        out["missing"] = draw(st.booleans())
     if draw(st.booleans()):
         out["generation"] = draw(generation())
     if hashes and draw(st.booleans()):

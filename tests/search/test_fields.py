@@ -93,7 +93,7 @@ def test_every_surface_names_every_field() -> None:
     for f in fields.FIELDS:
         assert f'"{f.name}"' in schema
         assert f.path in help_text, f.path
-        assert f"{f.name} {{" in description or f"{f.name} N" in description, f.name
+        assert f"{f.name} {fields._SHAPES[f.query]} (" in description, f.name
 
 
 def test_the_snapshot_format_follows_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:

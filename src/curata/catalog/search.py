@@ -14,7 +14,20 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Text, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from curata.catalog.codec import path_from_db
 from curata.catalog.schema import (
@@ -37,11 +50,26 @@ _IN_CHUNK = 900
 COLUMNS = ("id", "content_hash", *(c.name for c in STORED_COLUMNS))
 
 
+# Values of the registry computed from other tables: 1 when every location is missing.
+_COMPUTED = {
+    "missing": case(
+        (
+            exists().where(locations.c.asset_id == assets.c.id, locations.c.missing.is_(False)),
+            0,
+        ),
+        else_=1,
+    )
+}
+
+
 def _expression(column: IndexColumn) -> Any:
-    """The SQL of a registry column: an ``assets`` column, or a path into the metadata
-    JSON read as text (numbers come back as numbers on SQLite, as text on PostgreSQL)."""
+    """The SQL of a registry column: an ``assets`` column, a computed value, or a path
+    into the metadata JSON read as text (numbers come back as numbers on SQLite, as
+    text on PostgreSQL)."""
     if isinstance(column.source, str):
-        return assets.c[column.source].label(column.name)
+        found = _COMPUTED.get(column.source, assets.c.get(column.source))
+        assert found is not None, column.source
+        return found.label(column.name)
     assert column.source is not None
     return assets.c.meta[column.source].as_string().label(column.name)
 

@@ -205,7 +205,25 @@ class OneOf:
         return np.isin(values, np.fromiter(self.values, float, len(self.values)))
 
 
-Condition = Range | OneOf
+@dataclass(frozen=True)
+class Flag:
+    """A yes/no value held as 1.0 / 0.0."""
+
+    wanted: bool
+    request: ClassVar[Any] = bool
+
+    @classmethod
+    def of(cls, value: Any) -> Flag:
+        return cls(bool(value))
+
+    def match(self, value: float | None) -> bool:
+        return value is not None and value == float(self.wanted)
+
+    def mask(self, values: np.ndarray) -> np.ndarray:
+        return values == float(self.wanted)
+
+
+Condition = Range | OneOf | Flag
 
 
 # --- the registry -------------------------------------------------------------------
@@ -215,10 +233,12 @@ Condition = Range | OneOf
 class IndexColumn:
     """A per-asset value the index holds.
 
-    ``source``: an ``assets`` column name, a path into the asset's JSON metadata
-    (``("generation_params", "steps")``), or None for a value the index derives itself
-    (``aspect_ratio``). ``kind``: ``"number"`` (float64, NaN for none) or ``"code"``
-    (dictionary-coded text). ``facet``: a number also counted by value in the facets.
+    ``source``: an ``assets`` column name, a value the catalog computes (``missing``:
+    1 when every location is missing; see ``curata.catalog.search``), a path into the
+    asset's JSON metadata (``("generation_params", "steps")``), or None for a value the
+    index derives itself (``aspect_ratio``). ``kind``: ``"number"`` (float64, NaN for
+    none) or ``"code"`` (dictionary-coded text). ``facet``: a number also counted by
+    value in the facets.
     """
 
     name: str
@@ -233,7 +253,7 @@ class SearchField:
 
     name: str
     column: str
-    query: type[Range] | type[OneOf]
+    query: type[Range] | type[OneOf] | type[Flag]
     description: str
     group: str | None = None
 
@@ -267,6 +287,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
     IndexColumn("modified_at", "modified_at"),
     IndexColumn("discovered_at", "discovered_at"),
     IndexColumn("updated_at", "updated_at"),
+    IndexColumn("missing", "missing"),
     IndexColumn("gen_seed", (*_GEN, "seed")),
     IndexColumn("gen_steps", (*_GEN, "steps"), facet=True),
     IndexColumn("gen_cfg_scale", (*_GEN, "cfg_scale"), facet=True),
@@ -293,6 +314,13 @@ FIELDS: tuple[SearchField, ...] = (
         "created_at",
         Dates,
         "created between start and end, ISO 8601 (a bare end date includes that day)",
+    ),
+    SearchField(
+        "missing",
+        "missing",
+        Flag,
+        "true: only assets whose every location is missing; false: only assets with a "
+        "file present; not given (the default): both",
     ),
     SearchField(
         "seed", "gen_seed", OneOf, "generation seed, exact (any of a list)", group="generation"
@@ -374,7 +402,7 @@ def filter_fields() -> dict[str, Any]:
 
 # --- the registry described: the MCP tool's text and the docs' table -----------------
 
-_SHAPES = {Range: "{min, max}", Dates: "{start, end}", OneOf: "N or [N, ...]"}
+_SHAPES = {Range: "{min, max}", Dates: "{start, end}", OneOf: "N or [N, ...]", Flag: "true/false"}
 DOC_START = "<!-- field registry: start (generated: python -m curata.models.fields) -->"
 DOC_END = "<!-- field registry: end -->"
 
@@ -391,7 +419,9 @@ def describe() -> str:
 def markdown_table() -> str:
     """The filter table of ``docs/search.md`` for the registry's fields, with its markers."""
     rows = [
-        f"| `{f.path}` | {_SHAPES[f.query]} | {f.description}; assets without a value never match |"
+        f"| `{f.path}` | {_SHAPES[f.query]} | {f.description}"
+        + ("" if f.query is Flag else "; assets without a value never match")
+        + " |"
         for f in FIELDS
     ]
     return "\n".join(

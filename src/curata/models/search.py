@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from curata.models.ai_sources import resolve
 from curata.models.assets import Asset, MediaType
 from curata.models.common import (
     MAX_OFFSET,
@@ -140,6 +141,14 @@ FilenamePattern = _pattern(ignore_case=False)
 Word = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
 
 
+def _source_name(value: str) -> str:
+    resolve(value)  # a known name, family or alias (else the list of valid ones)
+    return value.strip().lower()
+
+
+SourceName = Annotated[str, Field(max_length=MAX_TAG_LENGTH), AfterValidator(_source_name)]
+
+
 def _word(value: str, what: str) -> str:
     text = value.strip().lower()
     if not text:
@@ -172,7 +181,13 @@ class SearchFilters(_RegistryFilters):
     tag_ranges: RangesByKey | None = None
     tag_patterns: PatternsByKey | None = None
 
-    ai_source: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
+    ai_source: list[SourceName] | None = Field(
+        None,
+        max_length=MAX_LIST_LENGTH,
+        description="made by one of these AI sources: canonical names (automatic1111, "
+        "comfyui, ...), families (stable-diffusion: every Stable Diffusion tool; hosted) "
+        "or aliases (forge, dalle3, ...); see curata.models.ai_sources",
+    )
     project: Word | None = None
     content_hash: Word | None = None
     has_metadata: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
@@ -191,7 +206,14 @@ class SearchFilters(_RegistryFilters):
             out.append(FORMAT_ALIASES.get(text, text))
         return list(dict.fromkeys(out))
 
-    @field_validator("ai_source", "has_metadata")
+    @field_validator("ai_source")
+    @classmethod
+    def _sources(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        return list(dict.fromkeys(name for v in values for name in resolve(v)))
+
+    @field_validator("has_metadata")
     @classmethod
     def _words(cls, values: list[str] | None) -> list[str] | None:
         if values is None:

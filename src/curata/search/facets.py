@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from curata.models.ai_sources import canonical
 from curata.models.fields import FACET_COLUMNS, facet_key
 from curata.models.search import (
     TOP_TAG_FACETS,
@@ -88,15 +89,22 @@ def _ranked(
     return pairs[:top] if top is not None else pairs
 
 
+def _sources(names: list[str], counts: np.ndarray) -> list[SourceCount]:
+    """AI sources under their canonical names (spellings of one name counted together)."""
+    merged: dict[str, int] = {}
+    for code in np.flatnonzero(counts > 0).tolist():
+        name = canonical(names[code])
+        merged[name] = merged.get(name, 0) + int(counts[code])
+    ranked = sorted(merged.items(), key=lambda p: (-p[1], p[0]))
+    return [SourceCount(source=n, count=c) for n, c in ranked]
+
+
 def _model(index: SearchIndex, counts: Counts) -> SearchFacets:
     dicts = index.columns.dicts
     tags = _ranked(index.tag_dict.names.__getitem__, counts.tags, TOP_TAG_FACETS)
     return SearchFacets(
         tags=[TagCount(tag=n, count=c) for n, c in tags],
-        ai_sources=[
-            SourceCount(source=n, count=c)
-            for n, c in _ranked(dicts["ai_source"].names.__getitem__, counts.coded["ai_source"])
-        ],
+        ai_sources=_sources(dicts["ai_source"].names, counts.coded["ai_source"]),
         quality_ratings=[
             RatingCount(rating=r, count=c)
             for r, c in sorted(counts.ratings.items(), reverse=True)
