@@ -1,7 +1,10 @@
 """The search semantics written the slow, obvious way, to check the engine against.
 
 Deliberately independent of ``curata.search``: plain Python over a list of records,
-following the spec and DESIGN.md's decisions word by word.
+following the spec and DESIGN.md's decisions word by word. The numeric and date filters
+of the field registry (``curata.models.fields``) are evaluated one value at a time by
+each declaration's own ``match``, on the value read from where the declaration says it
+is stored (the engine runs the vectorized ``mask`` over the index's columns).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from curata.models.fields import COLUMN_BY_NAME, FACET_COLUMNS, FIELDS, as_number, facet_key
 from curata.models.search import SearchRequest
 
 
@@ -38,6 +42,21 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    missing: bool = False  # every location missing
+
+
+def column_value(a: Record, column: str) -> float | None:
+    """The record's value of a registry column, read where the declaration keeps it."""
+    if column == "aspect_ratio":
+        return None if a.width is None or not a.height else a.width / a.height
+    source = COLUMN_BY_NAME[column].source
+    if isinstance(source, str):
+        value = getattr(a, source)
+        return float(value) if isinstance(value, bool) else as_number(value)
+    value: Any = a.meta
+    for key in source or ():
+        value = value.get(key) if isinstance(value, dict) else None
+    return as_number(value)
 
 
 def _in(r: Any, value: float | None) -> bool:
@@ -105,8 +124,6 @@ def matches(a: Record, request: SearchRequest, projects: dict[str, str]) -> bool
     checks = [
         f.media_type is None or a.media_type == f.media_type.value,
         f.file_formats is None or a.file_format in f.file_formats,
-        _in(f.file_size, a.file_size),
-        _in(f.quality_rating, a.quality_rating),
         all(_has_term(tags, t) for t in f.tags or []),
         f.any_tags is None or any(_has_term(tags, t) for t in f.any_tags),
         not any(_has_term(tags, t) for t in f.exclude_tags or []),
@@ -116,12 +133,10 @@ def matches(a: Record, request: SearchRequest, projects: dict[str, str]) -> bool
     ]
     if not all(checks):
         return False
-    if f.dimensions is not None:
-        aspect = None if a.width is None or not a.height else a.width / a.height
-        if not (
-            _in(f.dimensions.width, a.width)
-            and _in(f.dimensions.height, a.height)
-            and _in(f.dimensions.aspect_ratio, aspect)
+    for declared in FIELDS:
+        wanted = declared.value(f)
+        if wanted is not None and not declared.compile(wanted).match(
+            column_value(a, declared.column)
         ):
             return False
     for key, values in (f.tag_values or {}).items():
@@ -136,7 +151,7 @@ def matches(a: Record, request: SearchRequest, projects: dict[str, str]) -> bool
             return False
     if f.project is not None and projects.get(f.project, f.project) != a.project_id:
         return False
-    if f.date_range is not None:
+    if f.date_range is not None:  # also checked by its declaration: here on its own terms
         if a.created_at is None:
             return False
         start, end = f.date_range.start, f.date_range.end
@@ -202,4 +217,11 @@ def facets(found: list[Record]) -> dict[str, list[tuple[Any, int]]]:
         "media_types": _ranked(Counter(a.media_type for a in found)),
         "projects": _ranked(Counter(a.project_id for a in found if a.project_id)),
         "file_formats": _ranked(Counter(a.file_format for a in found if a.file_format)),
+        "values": {
+            facet_key(column): _ranked(
+                Counter(v for a in found if (v := column_value(a, column)) is not None),
+                20,
+            )
+            for column in FACET_COLUMNS
+        },
     }

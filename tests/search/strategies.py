@@ -29,18 +29,27 @@ DAY = 86400.0
 def records(draw: st.DrawFn, n: int) -> Record:
     i = draw(st.integers(0, 10**9))
     has_dims = draw(st.booleans())
+    # generation parameters as the parsers store them, plus the odd kinds a JSON
+    # sidecar may hold (numeric text, text, a list): only numbers are values
     params = draw(
         st.dictionaries(
-            st.sampled_from(["seed", "cfg_scale", "steps"]),
-            st.one_of(st.none(), st.integers(0, 9)),
-            max_size=3,
+            st.sampled_from(["seed", "cfg_scale", "steps", "denoise", "width", "height"]),
+            st.one_of(
+                st.none(),
+                st.integers(0, 9),
+                st.sampled_from([7.5, 0.35, 2**40 + 1, "7.5", "12", "euler", [3]]),
+            ),
+            max_size=4,
         )
     )
+    media_type = draw(st.sampled_from(["image", "image", "video", "audio"]))
+    timed = media_type in ("video", "audio") and draw(st.booleans())
     prompt = draw(st.one_of(st.none(), st.lists(st.sampled_from(WORDS), max_size=4)))
     created = BASE + draw(st.integers(0, 6)) * DAY
     return Record(
         content_hash=hashlib.sha256(f"{n}-{i}".encode()).hexdigest(),
-        media_type=draw(st.sampled_from(["image", "image", "video", "audio"])),
+        media_type=media_type,
+        duration=draw(st.sampled_from([0.5, 3.0, 61.25, 3600.0])) if timed else None,
         file_format=draw(st.sampled_from(["png", "jpeg", None])),
         file_size=draw(st.integers(0, 5)) * 1000,
         width=draw(st.sampled_from([512, 1024, 1536])) if has_dims else None,
@@ -75,6 +84,7 @@ def to_new_asset(r: Record) -> NewAsset:
         file_format=r.file_format,
         width=r.width,
         height=r.height,
+        duration=r.duration,
         ai_source=r.ai_source,
         quality_rating=r.quality_rating,
         project_id=r.project_id,
@@ -154,9 +164,30 @@ def filters(draw: st.DrawFn, hashes: list[str]) -> dict[str, Any]:
     if draw(st.booleans()):
         r = _range(draw, 0, 3)
         out["tag_ranges"] = {"n": r}
+    if draw(st.booleans()):
+        out["duration"] = _range(draw, 0, 100)
+    if draw(st.integers(0, 3)) == 0:
+        out["missing"] = draw(st.booleans())
+    if draw(st.booleans()):
+        out["generation"] = draw(generation())
     if hashes and draw(st.booleans()):
         out["content_hash"] = draw(st.sampled_from(hashes))[: draw(st.integers(6, 64))]
     return out
+
+
+@st.composite
+def generation(draw: st.DrawFn) -> dict[str, Any]:
+    """Filters on generation parameters: seeds exact (one or a list), the rest ranges."""
+    options: dict[str, Any] = {
+        "seed": st.one_of(st.integers(0, 9), st.lists(st.integers(0, 9), min_size=1, max_size=3)),
+        "steps": st.builds(dict, min=st.integers(0, 9)),
+        "cfg_scale": st.builds(dict, max=st.sampled_from([3, 7.5, 9])),
+        "denoise": st.builds(dict, min=st.just(0.3), max=st.just(1)),
+        "width": st.builds(dict, min=st.integers(0, 9)),
+        "height": st.builds(dict, max=st.integers(0, 12)),
+    }
+    chosen = draw(st.sets(st.sampled_from(sorted(options)), min_size=1, max_size=2))
+    return {name: draw(options[name]) for name in chosen}
 
 
 @st.composite

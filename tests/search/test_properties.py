@@ -48,6 +48,7 @@ def facet_lists(f: SearchFacets) -> dict[str, list[tuple[Any, int]]]:
         "media_types": [(e.type, e.count) for e in f.media_types],
         "projects": [(e.project, e.count) for e in f.projects],
         "file_formats": [(e.format, e.count) for e in f.file_formats],
+        "values": {k: [(e.value, e.count) for e in v] for k, v in f.values.items()},
     }
 
 

@@ -81,9 +81,10 @@ def test_compiled_filters_are_normalized() -> None:
     assert q.prompt_words == ["red", "dragon"]
     assert q.metadata_keys == ["cfg_scale"]
     start = datetime(2024, 5, 1, tzinfo=UTC).timestamp()
-    assert q.ranges["created_at"].lo == start
-    assert q.ranges["created_at"].hi == pytest.approx(start + 2 * 86400, abs=1e-3)
-    assert q.ranges["aspect_ratio"] == Range(None, 1.5)
+    columns = dict(q.columns)
+    assert columns["created_at"].lo == start
+    assert columns["created_at"].hi == pytest.approx(start + 2 * 86400, abs=1e-3)
+    assert columns["aspect_ratio"] == Range(None, 1.5)
     assert compile_filters(SearchFilters()).is_empty()
 
 

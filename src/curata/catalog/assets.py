@@ -158,12 +158,13 @@ def _store_blocks(conn: Connection, asset_id: int, blocks: dict[str, str]) -> No
 
 
 def mark_missing(conn: Connection, paths: Iterable[str], now: float) -> int:
-    """Flag locations whose file is gone. Assets are never dropped: selections refer to them."""
+    """Flag locations whose file is gone. Assets are never dropped: selections refer to
+    them; their ``updated_at`` moves, so search indexes see what went missing."""
     db_paths = [path_to_db(p) for p in paths]
     total = 0
     for start in range(0, len(db_paths), 500):
         chunk = db_paths[start : start + 500]
-        total += (
+        changed = (
             conn.execute(
                 update(locations)
                 .where(locations.c.path.in_(chunk), locations.c.missing.is_(False))
@@ -171,6 +172,10 @@ def mark_missing(conn: Connection, paths: Iterable[str], now: float) -> int:
             ).rowcount
             or 0
         )
+        if changed:
+            owners = select(locations.c.asset_id).where(locations.c.path.in_(chunk))
+            conn.execute(update(assets).where(assets.c.id.in_(owners)).values(updated_at=now))
+        total += changed
     return total
 
 
@@ -225,20 +230,21 @@ def resolve_many(conn: Connection, refs: Sequence[str]) -> list[int]:
     return list(dict.fromkeys(resolve(conn, r) for r in refs))
 
 
-def _primary_paths(conn: Connection, asset_ids: Sequence[int]) -> dict[int, str]:
-    """The path shown for each asset: its oldest present location, else its oldest one."""
-    out: dict[int, str] = {}
+def _primary_paths(conn: Connection, asset_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    """The path shown for each asset (its oldest present location, else its oldest
+    one) and whether it is missing (then every location is)."""
+    out: dict[int, tuple[str, bool]] = {}
     rows = conn.execute(
-        select(locations.c.asset_id, locations.c.path)
+        select(locations.c.asset_id, locations.c.path, locations.c.missing)
         .where(locations.c.asset_id.in_(asset_ids))
         .order_by(locations.c.missing, locations.c.id)
     )
-    for asset_id, path in rows:
-        out.setdefault(asset_id, path_from_db(path))
+    for asset_id, path, missing in rows:
+        out.setdefault(asset_id, (path_from_db(path), bool(missing)))
     return out
 
 
-def _asset_from_row(row: Any, path: str, tag_names: list[str]) -> dict[str, Any]:
+def _asset_from_row(row: Any, primary: tuple[str, bool], tag_names: list[str]) -> dict[str, Any]:
     meta = dict(row.meta or {})
     if row.width is not None and row.height is not None:
         meta["dimensions"] = {"width": row.width, "height": row.height}
@@ -250,7 +256,8 @@ def _asset_from_row(row: Any, path: str, tag_names: list[str]) -> dict[str, Any]
         meta["negative_prompt"] = row.negative_prompt
     return {
         "content_hash": row.content_hash,
-        "file_path": path,
+        "file_path": primary[0],
+        "missing": primary[1],
         "media_type": MediaType(row.media_type),
         "file_size": row.file_size,
         "file_format": row.file_format,
@@ -278,7 +285,7 @@ def load_assets(conn: Connection, asset_ids: Sequence[int]) -> list[Asset]:
     paths = _primary_paths(conn, ids)
     tag_map = tags_of(conn, ids)
     return [
-        Asset(**_asset_from_row(rows[i], paths.get(i, ""), tag_map.get(i, [])))
+        Asset(**_asset_from_row(rows[i], paths.get(i, ("", False)), tag_map.get(i, [])))
         for i in ids
         if i in rows
     ]
@@ -293,7 +300,9 @@ def load_detail(conn: Connection, asset_id: int) -> AssetDetail:
         select(raw_blocks.c.blocks).where(raw_blocks.c.asset_id == asset_id)
     ).scalar_one_or_none()
     fields = _asset_from_row(
-        row, _primary_paths(conn, [asset_id]).get(asset_id, ""), tags_of(conn, [asset_id])[asset_id]
+        row,
+        _primary_paths(conn, [asset_id]).get(asset_id, ("", False)),
+        tags_of(conn, [asset_id])[asset_id],
     )
     return AssetDetail(
         **fields,

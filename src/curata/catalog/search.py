@@ -14,7 +14,20 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Text, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from curata.catalog.codec import path_from_db
 from curata.catalog.schema import (
@@ -27,26 +40,38 @@ from curata.catalog.schema import (
     tags,
 )
 from curata.catalog.sqlutil import prefix_range
+from curata.models.fields import STORED_COLUMNS, IndexColumn
 
 _FETCH = 50_000
 _IN_CHUNK = 900
 
-COLUMNS = (
-    "id",
-    "content_hash",
-    "media_type",
-    "file_format",
-    "file_size",
-    "width",
-    "height",
-    "ai_source",
-    "quality_rating",
-    "project_id",
-    "created_at",
-    "modified_at",
-    "discovered_at",
-    "updated_at",
-)
+# What the search index loads per asset: the id, the hash and every stored column of
+# the field registry (``curata.models.fields.COLUMNS``).
+COLUMNS = ("id", "content_hash", *(c.name for c in STORED_COLUMNS))
+
+
+# Values of the registry computed from other tables: 1 when every location is missing.
+_COMPUTED = {
+    "missing": case(
+        (
+            exists().where(locations.c.asset_id == assets.c.id, locations.c.missing.is_(False)),
+            0,
+        ),
+        else_=1,
+    )
+}
+
+
+def _expression(column: IndexColumn) -> Any:
+    """The SQL of a registry column: an ``assets`` column, a computed value, or a path
+    into the metadata JSON read as text (numbers come back as numbers on SQLite, as
+    text on PostgreSQL)."""
+    if isinstance(column.source, str):
+        found = _COMPUTED.get(column.source, assets.c.get(column.source))
+        assert found is not None, column.source
+        return found.label(column.name)
+    assert column.source is not None
+    return assets.c.meta[column.source].as_string().label(column.name)
 
 
 def consistent_reads(conn: Connection) -> None:
@@ -83,7 +108,7 @@ def asset_columns(
     conn: Connection, ids: Sequence[int] | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Rows of :data:`COLUMNS` for every asset or the given ids."""
-    stmt = select(*(assets.c[name] for name in COLUMNS))
+    stmt = select(assets.c.id, assets.c.content_hash, *map(_expression, STORED_COLUMNS))
     return _by_ids(conn, stmt, assets.c.id, ids)
 
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
 from curata.errors import Conflict, InvalidRequest
+from curata.models.fields import FIELDS, Dates, Flag, OneOf, SearchField
 from curata.models.search import SavedSearch, SearchResponse
 
 search_app = typer.Typer(
@@ -57,6 +58,40 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 def _set_range(target: dict[str, Any], key: str, bound: str, value: float | None) -> None:
     if value is not None:
         target.setdefault(key, {})[bound] = value
+
+
+_FIELDS = {f.path: f for f in FIELDS}
+_WHERE_HELP = (
+    "FIELD=VALUE on a registry field (repeat: all): a range MIN..MAX, MIN.. or ..MAX; "
+    "exact values as N or N,N; dates START..END; flags true/false. Fields: "
+    + ", ".join(_FIELDS)
+    + "."
+)
+
+
+def _where(item: str) -> tuple[SearchField, Any]:
+    """``duration=1..30``, ``generation.seed=42,43``, ``date_range=2024-01-01..``."""
+    name, sep, text = item.partition("=")
+    found = _FIELDS.get(name.strip())
+    if not sep or found is None:
+        raise InvalidRequest(
+            f"{item!r} is not FIELD=VALUE with FIELD one of {', '.join(_FIELDS)}", field="--where"
+        )
+    if found.query is Flag:
+        if text.strip().lower() not in ("true", "false"):
+            raise InvalidRequest(f"{text!r} is not true or false", field="--where")
+        return found, text.strip().lower() == "true"
+    if found.query is OneOf:
+        try:
+            return found, [int(v) for v in text.split(",")]
+        except ValueError:
+            raise InvalidRequest(f"{text!r} is not N or N,N,...", field="--where") from None
+    if found.query is Dates:
+        start, dots, end = text.partition("..")
+        if not dots:
+            raise InvalidRequest(f"{text!r} is not START..END", field="--where")
+        return found, {k: v for k, v in (("start", start), ("end", end)) if v.strip()}
+    return found, _range(text, "--where")
 
 
 def _read_request(path: str) -> dict[str, Any]:
@@ -126,6 +161,10 @@ def build_request(options: dict[str, Any]) -> dict[str, Any]:
         if options["until"]:
             dates["end"] = options["until"]
         filters["date_range"] = dates
+    for item in options["where"]:
+        declared, value = _where(item)
+        holder = filters if declared.group is None else filters.setdefault(declared.group, {})
+        holder[declared.name] = value
     request["filters"] = filters
     for flag in ("sort_by", "limit", "offset"):
         if options[flag] is not None:
@@ -212,6 +251,7 @@ def search(
     until: str | None = typer.Option(None, "--until", help="Created on or before (ISO 8601)."),
     filename: str | None = typer.Option(None, "--filename", help="Regex on the file name."),
     prompt: list[str] = typer.Option([], "--prompt", help="Keyword in the prompt (all must)."),
+    where: list[str] = typer.Option([], "--where", "-w", help=_WHERE_HELP),
     sort_by: str | None = typer.Option(
         None,
         "--sort",

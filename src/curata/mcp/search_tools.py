@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from curata.mcp.tools import CurataTool
+from curata.models.fields import describe
 from curata.models.search import SavedSearch, SavedSearchRequest, SearchRequest, SearchResponse
 from curata.models.transport import RunSavedSearchRequest
 
@@ -12,14 +13,14 @@ TOOLS = (
         title="Search assets",
         description=(
             "Structured search over the catalog. Arguments are the search API's request: "
-            "filters (all combined with AND): media_type; file_formats; file_size, "
-            "quality_rating (0-5) as {min, max}; dimensions {width, height, aspect_ratio} "
-            "ranges; tags (all of), any_tags (any of), exclude_tags (none of) where "
+            "filters (all combined with AND): media_type; file_formats; "
+            + describe()
+            + "; tags (all of), any_tags (any of), exclude_tags (none of) where "
             "'portrait' matches that tag and any pair with that value and 'style:noir' "
             "matches the pair exactly; tag_values {key: value or [values]}; tag_ranges "
             "{key: {min, max}} for numeric pair values; tag_patterns {key: regex}; "
             "ai_source (e.g. comfyui, automatic1111); project; content_hash; has_metadata "
-            "(keys such as prompt, seed, cfg_scale); date_range {start, end} ISO 8601; "
+            "(keys such as prompt, seed, cfg_scale); "
             "filename_pattern (regex); prompt_keywords (all words in the prompt). "
             "sort_by: created_date, modified_date, discovered_date, quality_rating, "
             "file_size, filename, width, height; order: asc/desc; limit (default 50, max "

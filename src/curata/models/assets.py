@@ -41,6 +41,9 @@ class Asset(BaseModel):
     modified_at: datetime | None = None
     discovered_at: datetime | None = None
     metadata: JsonDict = Field(default_factory=dict)
+    missing: bool = Field(
+        False, description="every location of the asset is missing (its files are gone)"
+    )
 
 
 class AssetLocation(BaseModel):

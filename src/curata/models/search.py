@@ -10,10 +10,9 @@ lower-cased, formats without a leading dot), so the engine compares like with li
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, date, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import regex
 from pydantic import (
@@ -21,10 +20,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     Field,
+    create_model,
     field_validator,
     model_validator,
 )
 
+from curata.models.ai_sources import resolve
 from curata.models.assets import Asset, MediaType
 from curata.models.common import (
     MAX_OFFSET,
@@ -35,6 +36,10 @@ from curata.models.common import (
     tag_key,
     tag_value,
 )
+from curata.models.fields import FACET_COLUMNS, GROUP_MODELS, facet_key, filter_fields
+from curata.models.fields import DateRange as DateRange
+from curata.models.fields import RangeFilter as RangeFilter
+from curata.models.fields import parse_iso as parse_iso
 from curata.models.patterns import MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH
 from curata.models.patterns import compile_pattern
 
@@ -43,6 +48,7 @@ DEFAULT_LIMIT = 50
 MAX_LIST_LENGTH = 1000
 MAX_PATTERNS = 16  # keys of tag_patterns
 TOP_TAG_FACETS = 50
+TOP_VALUE_FACETS = 20
 
 # Spellings of a format people type, mapped to the canonical names the catalog stores.
 FORMAT_ALIASES = {
@@ -70,89 +76,6 @@ class SortField(StrEnum):
 class SortOrder(StrEnum):
     ASC = "asc"
     DESC = "desc"
-
-
-class RangeFilter(StrictModel):
-    """An inclusive numeric range; either bound may be left out, not both."""
-
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _bounds(self) -> RangeFilter:
-        for name in ("min", "max"):
-            value = getattr(self, name)
-            if value is not None and not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number")
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
-        return self
-
-    def contains(self, value: float | None) -> bool:
-        """Whether ``value`` lies in the range (a missing value never does)."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return False
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-
-class DimensionFilter(StrictModel):
-    width: RangeFilter | None = None
-    height: RangeFilter | None = None
-    aspect_ratio: RangeFilter | None = Field(None, description="width / height, e.g. 1.77 for 16:9")
-
-
-def parse_iso(value: str, *, end: bool = False) -> float:
-    """UTC epoch seconds of an ISO 8601 date or date-time (naive means UTC).
-
-    A bare date as the ``end`` of a range means the whole of that day.
-    """
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return moment.timestamp() + (86400 - 1e-6 if end else 0.0)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-class DateRange(StrictModel):
-    """Created between ``start`` and ``end`` (inclusive, ISO 8601; a bare end date
-    includes that whole day)."""
-
-    start: str | None = None
-    end: str | None = None
-
-    @field_validator("start", "end")
-    @classmethod
-    def _iso(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_iso(value)
-        return value
-
-    @model_validator(mode="after")
-    def _order(self) -> DateRange:
-        if self.start is None and self.end is None:
-            raise ValueError("give start, end or both")
-        start, end = self.bounds()
-        if start is not None and end is not None and start > end:
-            raise ValueError(f"start {self.start} is after end {self.end}")
-        return self
-
-    def bounds(self) -> tuple[float | None, float | None]:
-        """``(start, end)`` as UTC epoch seconds."""
-        return (
-            None if self.start is None else parse_iso(self.start),
-            None if self.end is None else parse_iso(self.end, end=True),
-        )
 
 
 def _listed(value: Any) -> Any:
@@ -218,6 +141,14 @@ FilenamePattern = _pattern(ignore_case=False)
 Word = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
 
 
+def _source_name(value: str) -> str:
+    resolve(value)  # a known name, family or alias (else the list of valid ones)
+    return value.strip().lower()
+
+
+SourceName = Annotated[str, Field(max_length=MAX_TAG_LENGTH), AfterValidator(_source_name)]
+
+
 def _word(value: str, what: str) -> str:
     text = value.strip().lower()
     if not text:
@@ -225,14 +156,22 @@ def _word(value: str, what: str) -> str:
     return text
 
 
-class SearchFilters(StrictModel):
-    """Every filter of the spec; all given filters must hold (AND)."""
+if TYPE_CHECKING:
+    _RegistryFilters = StrictModel
+else:
+    # the numeric and date filters of the field registry (curata.models.fields)
+    _RegistryFilters = create_model("_RegistryFilters", __base__=StrictModel, **filter_fields())
+DimensionFilter = GROUP_MODELS["dimensions"]
+GenerationFilter = GROUP_MODELS["generation"]
+
+
+class SearchFilters(_RegistryFilters):
+    """Every filter of the spec; all given filters must hold (AND). The numeric and
+    date filters (``file_size``, ``quality_rating``, ``dimensions``, ``duration``,
+    ``date_range``, ``generation``) come from :data:`curata.models.fields.FIELDS`."""
 
     media_type: MediaType | None = None
     file_formats: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
-    file_size: RangeFilter | None = None
-    dimensions: DimensionFilter | None = None
-    quality_rating: RangeFilter | None = None
 
     tags: TagList | None = Field(None, description="all of")
     any_tags: TagList | None = Field(None, description="any of")
@@ -242,12 +181,16 @@ class SearchFilters(StrictModel):
     tag_ranges: RangesByKey | None = None
     tag_patterns: PatternsByKey | None = None
 
-    ai_source: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
+    ai_source: list[SourceName] | None = Field(
+        None,
+        max_length=MAX_LIST_LENGTH,
+        description="made by one of these AI sources: canonical names (automatic1111, "
+        "comfyui, ...), families (stable-diffusion: every Stable Diffusion tool; hosted) "
+        "or aliases (forge, dalle3, ...); see curata.models.ai_sources",
+    )
     project: Word | None = None
     content_hash: Word | None = None
     has_metadata: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
-
-    date_range: DateRange | None = None
 
     filename_pattern: FilenamePattern | None = None
     prompt_keywords: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
@@ -263,7 +206,14 @@ class SearchFilters(StrictModel):
             out.append(FORMAT_ALIASES.get(text, text))
         return list(dict.fromkeys(out))
 
-    @field_validator("ai_source", "has_metadata")
+    @field_validator("ai_source")
+    @classmethod
+    def _sources(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        return list(dict.fromkeys(name for v in values for name in resolve(v)))
+
+    @field_validator("has_metadata")
     @classmethod
     def _words(cls, values: list[str] | None) -> list[str] | None:
         if values is None:
@@ -340,6 +290,11 @@ class FormatCount(BaseModel):
     count: int
 
 
+class ValueCount(BaseModel):
+    value: float
+    count: int
+
+
 class SearchFacets(BaseModel):
     """Counts over the whole result set (not only the returned page)."""
 
@@ -349,6 +304,12 @@ class SearchFacets(BaseModel):
     media_types: list[TypeCount] = Field(default_factory=list)
     projects: list[ProjectCount] = Field(default_factory=list)
     file_formats: list[FormatCount] = Field(default_factory=list)
+    values: dict[str, list[ValueCount]] = Field(
+        default_factory=dict,
+        description="counts by value of the numeric fields that have facets, by filter path "
+        f"(the {TOP_VALUE_FACETS} most frequent values each): "
+        + ", ".join(facet_key(c) for c in FACET_COLUMNS),
+    )
 
 
 class SearchResponse(BaseModel):

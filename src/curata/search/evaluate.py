@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from curata.catalog import search as store
 from curata.search import kernels
 from curata.search.index import SearchIndex
-from curata.search.query import Query, Range, TagTerm
+from curata.search.query import Query, TagTerm
 from curata.search.regexes import RegexBudget
 from curata.search.relation import contains, distinct
 
@@ -38,15 +38,6 @@ def _member(ids: np.ndarray, candidates: np.ndarray, capacity: int) -> np.ndarra
     mask = np.zeros(capacity, bool)
     kernels.mark(mask, ids, True)
     return mask[candidates]
-
-
-def _in_range(values: np.ndarray, r: Range) -> np.ndarray:
-    keep = ~np.isnan(values)
-    if r.lo is not None:
-        keep &= values >= r.lo
-    if r.hi is not None:
-        keep &= values <= r.hi
-    return keep
 
 
 class Evaluator:
@@ -168,8 +159,8 @@ class Evaluator:
                 allowed = np.zeros(len(cols.dicts[column]) + 1, bool)  # by code + 1 (-1: none)
                 allowed[self._code_set(column, wanted) + 1] = True
                 tests.append((cols.codes[column], lambda v, a=allowed: a[v + 1]))
-        for column, r in q.ranges.items():
-            tests.append((cols.floats[column], lambda v, r=r: _in_range(v, r)))
+        for column, condition in q.columns:
+            tests.append((cols.floats[column], condition.mask))
         return tests
 
     def _columns(self, q: Query, candidates: np.ndarray | None) -> np.ndarray:

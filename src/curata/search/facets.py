@@ -1,7 +1,9 @@
 """Facets: counts over the whole result set (not the page).
 
 Tags (the 50 most frequent, pairs as ``key:value``), AI sources, quality ratings,
-media types, projects and file formats; each list by count descending then name,
+media types, projects, file formats and the values of the registry's facet columns
+(generation steps, CFG, ..., the 20 most frequent, ties by value); each list by count
+descending then name,
 ratings by rating descending. The whole catalog's counts are cached until it changes;
 a result set larger than half the catalog is counted through its complement.
 """
@@ -10,11 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from curata.models.ai_sources import canonical
+from curata.models.fields import FACET_COLUMNS, facet_key
 from curata.models.search import (
     TOP_TAG_FACETS,
+    TOP_VALUE_FACETS,
     FormatCount,
     ProjectCount,
     RatingCount,
@@ -22,6 +28,7 @@ from curata.models.search import (
     SourceCount,
     TagCount,
     TypeCount,
+    ValueCount,
 )
 from curata.search.index import SearchIndex
 
@@ -68,9 +75,10 @@ def _catalog_counts(index: SearchIndex) -> Counts:
 
 
 def _ranked(
-    name_of: Callable[[int], str], counts: np.ndarray, top: int | None = None
-) -> list[tuple[str, int]]:
-    """``(name, count)`` of non-zero counts by count descending, then name."""
+    name_of: Callable[[int], Any], counts: np.ndarray, top: int | None = None
+) -> list[tuple[Any, int]]:
+    """``(name, count)`` of non-zero counts by count descending, then name (a value
+    facet's names are its numbers, in numeric order)."""
     nonzero = np.flatnonzero(counts > 0)
     if top is not None and len(nonzero) > top:
         kth = np.partition(counts[nonzero], len(nonzero) - top)[len(nonzero) - top]
@@ -81,15 +89,22 @@ def _ranked(
     return pairs[:top] if top is not None else pairs
 
 
+def _sources(names: list[str], counts: np.ndarray) -> list[SourceCount]:
+    """AI sources under their canonical names (spellings of one name counted together)."""
+    merged: dict[str, int] = {}
+    for code in np.flatnonzero(counts > 0).tolist():
+        name = canonical(names[code])
+        merged[name] = merged.get(name, 0) + int(counts[code])
+    ranked = sorted(merged.items(), key=lambda p: (-p[1], p[0]))
+    return [SourceCount(source=n, count=c) for n, c in ranked]
+
+
 def _model(index: SearchIndex, counts: Counts) -> SearchFacets:
     dicts = index.columns.dicts
     tags = _ranked(index.tag_dict.names.__getitem__, counts.tags, TOP_TAG_FACETS)
     return SearchFacets(
         tags=[TagCount(tag=n, count=c) for n, c in tags],
-        ai_sources=[
-            SourceCount(source=n, count=c)
-            for n, c in _ranked(dicts["ai_source"].names.__getitem__, counts.coded["ai_source"])
-        ],
+        ai_sources=_sources(dicts["ai_source"].names, counts.coded["ai_source"]),
         quality_ratings=[
             RatingCount(rating=r, count=c)
             for r, c in sorted(counts.ratings.items(), reverse=True)
@@ -107,6 +122,17 @@ def _model(index: SearchIndex, counts: Counts) -> SearchFacets:
             FormatCount(format=n, count=c)
             for n, c in _ranked(dicts["file_format"].names.__getitem__, counts.coded["file_format"])
         ],
+        values={
+            facet_key(column): [
+                ValueCount(value=v, count=c)
+                for v, c in _ranked(
+                    lambda code, names=dicts[column].names: float(names[code]),
+                    counts.coded[column],
+                    TOP_VALUE_FACETS,
+                )
+            ]
+            for column in FACET_COLUMNS
+        },
     )
 
 

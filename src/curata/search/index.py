@@ -28,6 +28,13 @@ from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import search as store
+from curata.models.fields import (
+    CODE_COLUMNS,
+    FACET_COLUMNS,
+    NUMBER_COLUMNS,
+    STORED_COLUMNS,
+    as_number,
+)
 from curata.search.names import JoinedNames
 from curata.search.relation import EMPTY, Relation, Vocabulary, distinct
 from curata.search.rules import file_name, metadata_keys, tokens
@@ -37,17 +44,11 @@ FULL_RELOAD_SHARE = 0.2
 CATCH_UP_SAVE = 10_000  # catching up with more changes than this is worth saving
 _BATCH = 1_000_000  # terms encoded at a time when a term index is built
 
-FLOAT_COLUMNS = (
-    "file_size",
-    "width",
-    "height",
-    "quality_rating",
-    "created_at",
-    "modified_at",
-    "discovered_at",
-    "updated_at",
-)
-CODED_COLUMNS = ("media_type", "file_format", "ai_source", "project_id")
+# The index's columns, from the field registry: numbers (float64, NaN for none),
+# dictionary-coded text, and numbers also coded by value for their facets.
+FLOAT_COLUMNS = NUMBER_COLUMNS
+CODED_COLUMNS = (*CODE_COLUMNS, *FACET_COLUMNS)
+_STORED_NUMBERS = tuple(c.name for c in STORED_COLUMNS if c.kind == "number")
 
 
 def _hash_key(content_hash: str) -> int:
@@ -78,6 +79,25 @@ def hash_keys(hashes: Sequence[str]) -> np.ndarray:
     return keys
 
 
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    """Stored values as float64 (NaN for none): numbers, or numeric text from a JSON
+    path; anything else (booleans, other text, objects) is no value."""
+    try:
+        out = np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        out = np.array([as_number(v) for v in values], dtype=float)
+    else:
+        if any(isinstance(v, bool) for v in values):
+            out = np.array([as_number(v) for v in values], dtype=float)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _number_names(values: np.ndarray) -> list[str | None]:
+    """The facet name of each number (``30``, ``7.5``; None for NaN)."""
+    return [None if v != v else f"{v:.15g}" for v in values.tolist()]
+
+
 def _codes(vocab: Vocabulary, values: Sequence[str | None]) -> np.ndarray:
     """Dictionary codes of ``values`` (-1 for None), adding new values to ``vocab``."""
     for value in set(values):
@@ -94,11 +114,12 @@ class Columns:
     def __init__(self) -> None:
         self.capacity = 0
         self.present = np.zeros(0, bool)
-        self.floats = {name: np.zeros(0) for name in (*FLOAT_COLUMNS, "aspect_ratio")}
+        self.floats = {name: np.zeros(0) for name in FLOAT_COLUMNS}
         self.codes = {name: np.zeros(0, np.int32) for name in CODED_COLUMNS}
         self.dicts = {name: Vocabulary() for name in CODED_COLUMNS}
         self.hkey = np.zeros(0, np.uint64)
-        self.versions = dict.fromkeys((*FLOAT_COLUMNS, "aspect_ratio", *CODED_COLUMNS), 0)
+        # changes per column (a facet column's codes count with its numbers)
+        self.versions = dict.fromkeys((*FLOAT_COLUMNS, *CODE_COLUMNS), 0)
 
     def grow(self, capacity: int) -> None:
         if capacity <= self.capacity:
@@ -121,15 +142,17 @@ class Columns:
         fresh = ~self.present[ids]
         self.present[ids] = True
         self.hkey[ids] = hash_keys(cols["content_hash"])
-        values = {name: np.array(cols[name], dtype=float) for name in FLOAT_COLUMNS}
-        for name in FLOAT_COLUMNS:
-            self._assign(name, self.floats[name], ids, values[name], fresh)
+        values = {name: _floats(cols[name]) for name in _STORED_NUMBERS}
         width, height = values["width"], values["height"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            aspect = np.where(height > 0, width / height, np.nan)
-        self._assign("aspect_ratio", self.floats["aspect_ratio"], ids, aspect, fresh)
-        for name in CODED_COLUMNS:
+            values["aspect_ratio"] = np.where(height > 0, width / height, np.nan)
+        for name in FLOAT_COLUMNS:
+            self._assign(name, self.floats[name], ids, values[name], fresh)
+        for name in CODE_COLUMNS:
             codes = _codes(self.dicts[name], cols[name])
+            self._assign(name, self.codes[name], ids, codes, fresh)
+        for name in FACET_COLUMNS:
+            codes = _codes(self.dicts[name], _number_names(values[name]))
             self._assign(name, self.codes[name], ids, codes, fresh)
 
     def _assign(

@@ -12,24 +12,11 @@ from dataclasses import dataclass, field
 
 import regex
 
+from curata.models.fields import FIELDS, Condition, Range
 from curata.models.search import SearchFilters, compile_pattern
 from curata.search.rules import words
 
-# Columns a numeric range applies to, by the name the engine's column store uses.
-RANGE_COLUMNS = ("file_size", "width", "height", "aspect_ratio", "quality_rating", "created_at")
-
-
-@dataclass(frozen=True)
-class Range:
-    """Inclusive bounds; ``None`` is open. A missing value is never inside."""
-
-    lo: float | None = None
-    hi: float | None = None
-
-    def contains(self, value: float | None) -> bool:
-        if value is None or value != value:  # NaN: no value
-            return False
-        return (self.lo is None or value >= self.lo) and (self.hi is None or value <= self.hi)
+__all__ = ["Pattern", "Query", "Range", "TagTerm", "compile_filters"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +56,7 @@ class Query:
 
     media_type: str | None = None
     formats: frozenset[str] | None = None
-    ranges: dict[str, Range] = field(default_factory=dict)
+    columns: list[tuple[str, Condition]] = field(default_factory=list)  # (index column, test)
     all_tags: list[TagTerm] = field(default_factory=list)
     any_tags: list[TagTerm] | None = None
     none_tags: list[TagTerm] = field(default_factory=list)
@@ -87,12 +74,6 @@ class Query:
         return self == Query()
 
 
-def _range(value: object) -> Range | None:
-    if value is None:
-        return None
-    return Range(getattr(value, "min", None), getattr(value, "max", None))
-
-
 def compile_filters(filters: SearchFilters) -> Query:
     """The :class:`Query` of validated filters (validation already named bad fields)."""
     q = Query()
@@ -100,17 +81,10 @@ def compile_filters(filters: SearchFilters) -> Query:
         q.media_type = filters.media_type.value
     if filters.file_formats is not None:
         q.formats = frozenset(filters.file_formats)
-    dims = filters.dimensions
-    ranges = {
-        "file_size": _range(filters.file_size),
-        "width": _range(dims and dims.width),
-        "height": _range(dims and dims.height),
-        "aspect_ratio": _range(dims and dims.aspect_ratio),
-        "quality_rating": _range(filters.quality_rating),
-    }
-    if filters.date_range is not None:
-        ranges["created_at"] = Range(*filters.date_range.bounds())
-    q.ranges = {k: v for k, v in ranges.items() if v is not None}
+    for f in FIELDS:
+        value = f.value(filters)
+        if value is not None:
+            q.columns.append((f.column, f.compile(value)))
     q.all_tags = [TagTerm.parse(t) for t in filters.tags or ()]
     if filters.any_tags is not None:
         q.any_tags = [TagTerm.parse(t) for t in filters.any_tags]

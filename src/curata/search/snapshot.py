@@ -27,10 +27,13 @@ from sqlalchemy import Connection
 from curata.catalog import Catalog
 from curata.catalog import search as store
 from curata.config import cache_dir
+from curata.models.fields import registry_hash
 from curata.search.index import CODED_COLUMNS, SearchIndex, TermIndex
 from curata.search.relation import Relation, Vocabulary
 
-FORMAT = 1
+# The layout of a snapshot: bumped by hand when the code that writes it changes, and
+# follows the field registry's declarations by their digest.
+FORMAT = f"2-{registry_hash()}"
 MIN_ASSETS = 50_000
 _SEP = "\0"
 

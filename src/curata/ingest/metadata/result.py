@@ -14,51 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-Blocks = Mapping[str, str]
+# The canonical ``ai_source`` names, declared with their families in curata.models.ai_sources.
+from curata.models.ai_sources import *  # noqa: F403
 
-# Canonical ``ai_source`` names.
-AUTOMATIC1111 = "automatic1111"
-COMFYUI = "comfyui"
-INVOKEAI = "invokeai"
-NOVELAI = "novelai"
-FOOOCUS = "fooocus"
-MIDJOURNEY = "midjourney"
-DALL_E = "dall-e"
-FIREFLY = "firefly"
-FLUX = "flux"
-STABLE_DIFFUSION = "stable-diffusion"
-IMAGEN = "imagen"  # Google's generators (Imagen, Gemini)
-SWARMUI = "swarmui"
-RUINEDFOOOCUS = "ruinedfooocus"
-DIFFUSERS = "diffusers"
-DRAWTHINGS = "drawthings"
-STABILITY_MATRIX = "stability-matrix"
-TENSORART = "tensorart"
-EASYDIFFUSION = "easydiffusion"
-MICROSOFT = "microsoft"
-UNKNOWN_AI = "unknown-ai"  # marked as AI-made, by a tool nothing names
-AI_SOURCES = (
-    AUTOMATIC1111,
-    COMFYUI,
-    INVOKEAI,
-    NOVELAI,
-    FOOOCUS,
-    MIDJOURNEY,
-    DALL_E,
-    FIREFLY,
-    FLUX,
-    STABLE_DIFFUSION,
-    IMAGEN,
-    SWARMUI,
-    RUINEDFOOOCUS,
-    DIFFUSERS,
-    DRAWTHINGS,
-    STABILITY_MATRIX,
-    TENSORART,
-    EASYDIFFUSION,
-    MICROSOFT,
-    UNKNOWN_AI,
-)
+Blocks = Mapping[str, str]
 
 
 class MetadataError(ValueError):
