@@ -24,8 +24,8 @@ from curata.catalog import assets as asset_store
 from curata.catalog import roots as root_store
 from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
-from curata.config import resolve_database_url
-from curata.errors import Forbidden, invalid_from_pydantic
+from curata.config import resolve_database_url, sqlite_file
+from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest.scanner import BATCH_SIZE, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
@@ -57,6 +57,7 @@ from curata.models import (
     TagRequest,
     TagUpdateResult,
 )
+from curata.models.assets import ErrorLevel, IngestErrorsRequest
 from curata.models.autoselect import (
     AssetScore,
     AutoSelectResult,
@@ -115,15 +116,35 @@ def parse_request(model: type[M], value: M | dict[str, Any], field: str = "") ->
 
 class Curata:
     """A curata catalog. ``Curata()`` opens the default one (``$CURATA_DATABASE`` or
-    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other."""
+    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other.
+
+    Every method takes its request as a pydantic model or a plain dict of the same
+    shape, and returns a :class:`~curata.models.Response` whose ``data`` is a pydantic
+    model that also reads like a dict (``r["asset"]["file_path"]``, ``"similarity" in
+    r``, ``r.get("role")``; see :class:`curata.models.base.Record`). Errors are
+    :class:`~curata.errors.CurataError` subclasses: ``InvalidRequest`` (a bad value,
+    naming the field), ``NotFound``, ``Conflict``, ``Forbidden`` (outside a confined
+    client's roots), ``Busy``, ``InsufficientStorage``.
+    """
 
     def __init__(
         self,
         database: str | os.PathLike[str] | None = None,
         *,
         confinement: Confinement | None = None,
+        create: bool = True,
     ) -> None:
-        self.catalog = Catalog(resolve_database_url(database))
+        """Open (and migrate) the catalog ``database``: an SQLAlchemy URL or an SQLite
+        file path. ``create=False`` refuses an SQLite file that does not exist
+        (``NotFound``, field ``database``) instead of creating it; ``confinement``
+        limits what the caller may scan, read and export (the servers' clients)."""
+        url = resolve_database_url(database)
+        path = sqlite_file(url)
+        if not create and path is not None and not path.is_file():
+            raise NotFound(
+                f"no catalog at {path}; run `curata scan` to create one", field="database"
+            )
+        self.catalog = Catalog(url)
         #: None for a trusted caller (Python, the CLI); the servers' clients get one.
         self.confinement = confinement
         export_intent.recover(self.catalog)  # settle an export a dead process left pending
@@ -227,10 +248,23 @@ class Curata:
         with self.catalog.read() as conn:
             return Response.ok(catalog_stats(conn))
 
-    def ingest_errors(self, level: str | None = "error") -> Response[list[IngestErrorRecord]]:
-        """Files the scanner could not catalog (``level="warning"``: cataloged with problems)."""
+    def ingest_errors(
+        self, level: ErrorLevel | str | None = ErrorLevel.ERROR
+    ) -> Response[list[IngestErrorRecord]]:
+        """Files the scanner could not catalog, by path.
+
+        Args:
+            level: ``"error"`` (not cataloged, the default), ``"warning"`` (cataloged
+                with problems, e.g. unreadable metadata) or ``"all"`` (``None``: all).
+
+        Raises:
+            InvalidRequest: an unknown level (field ``level``).
+        """
+        wanted = parse_request(IngestErrorsRequest, {"level": level or ErrorLevel.ALL}).level
         with self.catalog.read() as conn:
-            return Response.ok(ingest_errors.listing(conn, level))
+            return Response.ok(
+                ingest_errors.listing(conn, None if wanted is ErrorLevel.ALL else wanted.value)
+            )
 
     # --- search ---------------------------------------------------------------------
 

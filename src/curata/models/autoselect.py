@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any, Self
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -20,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
 
@@ -236,7 +236,7 @@ class ScoreRequest(StrictModel):
         return _normalize_language(value) or ""
 
 
-class AssetScore(BaseModel):
+class AssetScore(Record):
     """A candidate's standing: the spec's tier and display score plus their parts."""
 
     tier: int
@@ -252,7 +252,7 @@ class AssetScore(BaseModel):
     provider_priority: int
 
 
-class RankedAsset(BaseModel):
+class RankedAsset(Record):
     """A candidate in a ranked list. ``rank_score`` (0-1) strictly decreases down the list:
     ``(4 - tier + (n - position) / n) / 4`` with ``n`` candidates in the tier and
     ``position`` counted from 0 inside it, so 1.0 only for the winner of tier 1."""
@@ -266,13 +266,13 @@ class RankedAsset(BaseModel):
     reason: str
 
 
-class SkippedAsset(BaseModel):
+class SkippedAsset(Record):
     provider: str
     candidate: AssetCandidate
     reason: str
 
 
-class AssetTypeResult(BaseModel):
+class AssetTypeResult(Record):
     asset_type: AssetType
     winner: RankedAsset | None = None
     runners_up: list[RankedAsset] = Field(default_factory=list)
@@ -284,7 +284,7 @@ class AssetTypeResult(BaseModel):
     provider_order: list[str] = Field(default_factory=list)
 
 
-class AutoSelectResult(BaseModel):
+class AutoSelectResult(Record):
     media_type: ArtMediaType
     preferred_language: str
     results: dict[str, AssetTypeResult] = Field(default_factory=dict)
@@ -298,7 +298,7 @@ class Strategy(StrEnum):
     CUSTOM = "custom"
 
 
-class StrategyInfo(BaseModel):
+class StrategyInfo(Record):
     strategy: Strategy
     balanced: bool
 
@@ -336,7 +336,7 @@ class ProviderPriority(StrictModel):
         return self
 
 
-class PriorityEntry(BaseModel):
+class PriorityEntry(Record):
     """The effective order for one media type and asset type, and where it came from."""
 
     media_type: ArtMediaType
@@ -346,7 +346,7 @@ class PriorityEntry(BaseModel):
     source: str = Field(..., description="'balanced' or 'custom'.")
 
 
-class PriorityTable(BaseModel):
+class PriorityTable(Record):
     strategy: Strategy
     entries: list[PriorityEntry] = Field(default_factory=list)
 
@@ -386,7 +386,7 @@ class FetchRequest(StrictModel):
         return self
 
 
-class FetchedArt(BaseModel):
+class FetchedArt(Record):
     asset_type: AssetType
     action: str = Field(
         ...,
@@ -399,7 +399,7 @@ class FetchedArt(BaseModel):
     reason: str = ""
 
 
-class FetchResult(BaseModel):
+class FetchResult(Record):
     folder: FsPath
     items: list[FetchedArt] = Field(default_factory=list)
     selection: AutoSelectResult | None = None
@@ -412,6 +412,6 @@ class LockRequest(StrictModel):
     locked: bool = True
 
 
-class LockState(BaseModel):
+class LockState(Record):
     folder: FsPath
     locked: list[AssetType] = Field(default_factory=list)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
+from curata.models.base import Record
 from curata.models.paths import FsPath
 
 T = TypeVar("T")
@@ -95,13 +96,13 @@ AssetRefs = Annotated[
 ]
 
 
-class StrictModel(BaseModel):
+class StrictModel(Record):
     """Request models: unknown fields are an error, never silently dropped."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
 
-class Response(BaseModel, Generic[T]):
+class Response(Record, Generic[T]):
     """The envelope of every operation (the spec's ``result.data``).
 
     ``success`` is False only when ``error`` is set; Python callers normally get

@@ -6,8 +6,9 @@ import math
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.slug import SLUG_PATTERN
 
@@ -69,7 +70,7 @@ class ProjectUpdateRequest(StrictModel):
     clear_budget: bool = False
 
 
-class Spend(BaseModel):
+class Spend(Record):
     """What the assets cost to generate, where their metadata says (``cost``).
 
     ``amount`` sums the known costs; ``assets_with_cost`` of ``assets`` had one.
@@ -83,13 +84,13 @@ class Spend(BaseModel):
     remaining: float | None = None
 
 
-class SelectionSpend(BaseModel):
+class SelectionSpend(Record):
     selection_id: str
     name: str
     spend: Spend
 
 
-class Project(BaseModel):
+class Project(Record):
     id: str
     name: str
     description: str | None = None

@@ -10,8 +10,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from curata.models.base import Record
 from curata.models.common import MAX_OFFSET, StrictModel, TagList
 from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
 from curata.models.stats import CountEntry
@@ -246,7 +247,7 @@ class SelectionUpdateRequest(StrictModel):
             raise ValueError(f"{name!r} does not apply to group {ga.value}")
 
 
-class SelectionItem(BaseModel):
+class SelectionItem(Record):
     """An item of a selection, as stored."""
 
     asset_hash: str
@@ -263,14 +264,14 @@ class SelectionItem(BaseModel):
     added_by: str | None = None
 
 
-class SelectionGroup(BaseModel):
+class SelectionGroup(Record):
     name: str
     description: str | None = None
     position: int = 0
     item_count: int = 0
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Record):
     """One change, as recorded; never rewritten."""
 
     id: int
@@ -283,7 +284,7 @@ class HistoryEntry(BaseModel):
     after: JsonData = None
 
 
-class ExportRecord(BaseModel):
+class ExportRecord(Record):
     id: int
     at: datetime
     path: FsPath
@@ -292,7 +293,7 @@ class ExportRecord(BaseModel):
     actor: str | None = None
 
 
-class SelectionSummary(BaseModel):
+class SelectionSummary(Record):
     """A selection without its items (listings)."""
 
     id: str
@@ -316,7 +317,7 @@ class Selection(SelectionSummary):
     exports: list[ExportRecord] = Field(default_factory=list)
 
 
-class SelectionStats(BaseModel):
+class SelectionStats(Record):
     """Statistics of one selection. ``sequence_present``: the items have an order set by
     ``reorder``. ``top_tags`` counts the items' own tags and their assets' tags."""
 
@@ -334,7 +335,7 @@ class SelectionStats(BaseModel):
     last_exported_at: datetime | None = None
 
 
-class SelectionMembership(BaseModel):
+class SelectionMembership(Record):
     """One selection that holds a given asset (``selections_containing``)."""
 
     project_id: str
@@ -347,7 +348,7 @@ class SelectionMembership(BaseModel):
     added_at: datetime
 
 
-class SelectionChange(BaseModel):
+class SelectionChange(Record):
     """What ``update_selection`` did: the history record it appended and the selection."""
 
     history: HistoryEntry

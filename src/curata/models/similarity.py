@@ -10,9 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from curata.models.assets import Asset
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
 
@@ -54,21 +55,21 @@ class SimilarRequest(StrictModel):
     )
 
 
-class SimilarTarget(BaseModel):
+class SimilarTarget(Record):
     kind: Literal["asset", "file", "hash"]
     phash: str
     content_hash: str | None = None
     path: FsPath | None = None
 
 
-class SimilarMatch(BaseModel):
+class SimilarMatch(Record):
     asset: Asset
     distance: int
     similarity: float
     orientation: Orientation = Orientation.ORIGINAL
 
 
-class SimilarResult(BaseModel):
+class SimilarResult(Record):
     target: SimilarTarget
     threshold: int
     invariant: bool
@@ -81,7 +82,7 @@ class DuplicatesRequest(StrictModel):
     exact: bool = Field(False, description="only exact copies (one file at several paths)")
 
 
-class DuplicateMember(BaseModel):
+class DuplicateMember(Record):
     """One member of a group: an asset (near-duplicates) or a location (exact copies)."""
 
     content_hash: str
@@ -95,7 +96,7 @@ class DuplicateMember(BaseModel):
     created_at: datetime | None = None
 
 
-class DuplicateGroup(BaseModel):
+class DuplicateGroup(Record):
     kind: Literal["exact", "near"]
     size: int
     keeper: DuplicateMember
@@ -103,7 +104,7 @@ class DuplicateGroup(BaseModel):
     members: list[DuplicateMember] = Field(description="the keeper first")
 
 
-class DuplicatesResult(BaseModel):
+class DuplicatesResult(Record):
     threshold: int
     exact_only: bool
     group_count: int
