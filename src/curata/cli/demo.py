@@ -141,10 +141,11 @@ def _selection(cur: Curata, export_to: Path) -> None:
     assert exported is not None
     checked = _verify(Path(exported.export_path), exported.items)
     text = Text(
-        f"selection {sid!r} in project {PROJECT!r}: 1 hero + {len(picks)} similar asset(s) "
-        f"with a recommendation score above 0.75\n"
-        f"exported {exported.exported_count} item(s), {human_size(exported.bytes_written)}, "
-        f"to {relative(str(exported.export_path))}; {checked} file(s) re-hashed: all match"
+        f"selection {sid!r} in project {PROJECT!r}: 1 hero photo, and {len(picks)} similar\n"
+        f"asset(s) added (recommendation score above 0.75)\n"
+        f"exported {exported.exported_count} item(s), {human_size(exported.bytes_written)}, to"
+        f" {relative(str(exported.export_path))}\n"
+        f"{checked} exported file(s) re-hashed: every SHA-256 matches"
     )
     _panel("4. selection, similar assets, export", text,
            f"curata selection export {sid} {relative(str(export_to))} -p {PROJECT}")  # fmt: skip

@@ -87,9 +87,17 @@ def error_text(message: str) -> Text:
 
 def asset_table(assets: Sequence[Asset], width: int) -> Table:
     """Search results, one line each at any width: hash, rating, size, dimensions, then
-    the path (shortened in the middle) and the tags (cut at the end); the media type and
-    creation date only when the terminal has room (``width`` >= 110)."""
+    the path (shortened in the middle, its file name whole when it fits) and the tags
+    (cut at the end, with the room the paths leave); the media type and creation date
+    only when the terminal has room (``width`` >= 110)."""
     wide = width >= 110
+    fixed = 8 + 6 + 9 + 9 + (8 + 10 if wide else 0)  # hash, rating, size, dims, type, created
+    columns = 8 if wide else 6
+    room = max(20, width - fixed - 2 * (columns - 1))
+    paths = [relative(a.file_path) for a in assets]
+    longest = max((len(p) for p in paths), default=0)
+    names = max((len(p.rpartition("/")[2]) + 2 for p in paths), default=0)
+    path_width = min(longest, max(names, room * 2 // 3))
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("hash", no_wrap=True)
     table.add_column("rating", justify="right", no_wrap=True)
@@ -100,8 +108,8 @@ def asset_table(assets: Sequence[Asset], width: int) -> Table:
     if wide:
         table.add_column("created", no_wrap=True)
     table.add_column("path")  # wrapable: the column that gives way (MiddlePath)
-    table.add_column("tags")
-    for asset in assets:
+    table.add_column("tags", no_wrap=True, max_width=max(4, room - path_width))
+    for asset, path in zip(assets, paths, strict=True):
         dims = asset.metadata.get("dimensions")
         row: list[Any] = [
             asset.content_hash[:8],
@@ -112,9 +120,7 @@ def asset_table(assets: Sequence[Asset], width: int) -> Table:
         row += [human_size(asset.file_size), f"{dims['width']}x{dims['height']}" if dims else ""]
         if wide:
             row.append(asset.created_at.strftime("%Y-%m-%d") if asset.created_at else "")
-        row += [
-            MiddlePath(asset.file_path),
-            Text(", ".join(asset.tags), no_wrap=True, overflow="ellipsis"),
-        ]
+        tags = Text(", ".join(asset.tags), no_wrap=True, overflow="ellipsis")
+        row += [MiddlePath(path), tags]
         table.add_row(*row)
     return table

@@ -79,8 +79,8 @@ def _render(summary: ScanSummary) -> None:
     if summary.interrupted:
         done = summary.unchanged + summary.new + summary.changed + summary.moved
         console.print(
-            f"interrupted after {summary.seconds:.2f}s: {done:,} of {summary.files_seen:,} files"
-            " are cataloged; run the same scan again to continue",
+            f"{done:,} of {summary.files_seen:,} files are cataloged"
+            f" ({summary.seconds:.2f}s); run the same scan again to continue",
             highlight=False,
         )
     else:
