@@ -1,4 +1,5 @@
-# Quick start: `make demo` (venv, install, scan the sample library, show stats), `make test`.
+# Quick start: `make demo` (venv, install, then `curata demo`: scan the sample library, search,
+# duplicates, a selection exported, auto-selection, and the commands to try next), `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,8 +19,7 @@ install: $(VENV)/.installed-test
 
 demo: install
 	rm -rf .demo && mkdir -p .demo
-	$(BIN)/curata --database $(DEMO_DB) scan examples/sample-library
-	$(BIN)/curata --database $(DEMO_DB) stats
+	$(BIN)/curata --database $(DEMO_DB) demo examples/sample-library --export-to .demo/export
 
 test: install
 	$(BIN)/ruff check src tests benchmarks

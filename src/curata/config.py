@@ -25,6 +25,15 @@ def resolve_database_url(database: str | os.PathLike[str] | None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an ``sqlite:///PATH`` URL; None for an in-memory or server database."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    path = url[len(prefix) :].partition("?")[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
 def cache_dir() -> Path:
     """Thumbnails and other derived files that can always be rebuilt."""
     return curata_home() / "cache"

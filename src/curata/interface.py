@@ -24,8 +24,8 @@ from curata.catalog import assets as asset_store
 from curata.catalog import roots as root_store
 from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
-from curata.config import resolve_database_url
-from curata.errors import Forbidden, invalid_from_pydantic
+from curata.config import resolve_database_url, sqlite_file
+from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest import watch as watch_service
 from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
 from curata.models import (
@@ -58,6 +58,7 @@ from curata.models import (
     TagRequest,
     TagUpdateResult,
 )
+from curata.models.assets import ErrorLevel, IngestErrorsRequest
 from curata.models.autoselect import (
     AssetScore,
     AutoSelectResult,
@@ -123,27 +124,52 @@ def parse_request(model: type[M], value: M | dict[str, Any], field: str = "") ->
 
 class Curata:
     """A curata catalog. ``Curata()`` opens the default one (``$CURATA_DATABASE`` or
-    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other."""
+    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other.
+
+    Every method takes its request as a pydantic model or a plain dict of the same
+    shape, and returns a :class:`~curata.models.Response` whose ``data`` is a pydantic
+    model that also reads like a dict (``r["asset"]["file_path"]``, ``"similarity" in
+    r``, ``r.get("role")``; see :class:`curata.models.base.Record`). Errors are
+    :class:`~curata.errors.CurataError` subclasses: ``InvalidRequest`` (a bad value,
+    naming the field), ``NotFound``, ``Conflict``, ``Forbidden`` (outside a confined
+    client's roots), ``Busy``, ``InsufficientStorage``.
+    """
 
     def __init__(
         self,
         database: str | os.PathLike[str] | None = None,
         *,
         confinement: Confinement | None = None,
+        create: bool = True,
     ) -> None:
-        self.catalog = Catalog(resolve_database_url(database))
+        """Open (and migrate) the catalog ``database``: an SQLAlchemy URL or an SQLite
+        file path. ``create=False`` refuses an SQLite file that does not exist
+        (``NotFound``, field ``database``) instead of creating it; ``confinement``
+        limits what the caller may scan, read and export (the servers' clients)."""
+        url = resolve_database_url(database)
+        path = sqlite_file(url)
+        if not create and path is not None and not path.is_file():
+            raise NotFound(
+                f"no catalog at {path}; run `curata scan` to create one", field="database"
+            )
+        self.catalog = Catalog(url)
         #: None for a trusted caller (Python, the CLI); the servers' clients get one.
         self.confinement = confinement
         export_intent.recover(self.catalog)  # settle an export a dead process left pending
 
     def confined(self, confinement: Confinement) -> Curata:
         """The same catalog, for clients that may reach only ``confinement``'s roots
-        (the HTTP and MCP servers). Closing either closes the catalog."""
+        (the HTTP and MCP servers). Closing either closes the catalog.
+
+        Args:
+            confinement: the scan, read and export roots the clients are held to.
+        """
         other = copy.copy(self)
         other.confinement = confinement
         return other
 
     def close(self) -> None:
+        """Close the catalog's connections (``with Curata(...) as cur:`` does it at the end)."""
         self.catalog.close()
 
     def __enter__(self) -> Curata:
@@ -172,12 +198,26 @@ class Curata:
     ) -> Response[ScanSummary]:
         """Catalog the files below ``paths``; unchanged files are not read again.
 
-        Symbolic links are followed only when they lead to a place inside ``paths``;
-        ``follow_links=True`` follows every link (not for a confined client, whose
-        ``paths`` must lie in its scan roots: otherwise ``Forbidden``). Results are
-        committed every ``batch_size`` files (or every second); ``stop`` or Ctrl-C ends
-        the scan after the current batch. ``on_change`` gets what each batch changed
-        (``CatalogChange``: new, changed, moved, missing and failed files).
+        Symbolic links are followed only when they lead to a place inside ``paths``.
+        Results are committed every ``batch_size`` files (or every second); ``stop`` or
+        Ctrl-C ends the scan after the current batch, and the same scan again continues.
+        Works from scripts without a ``__main__`` guard, notebooks and the REPL.
+
+        Args:
+            paths: files or folders (one path or a list).
+            project: file the new assets under this project (created when missing).
+            progress: called with a :class:`~curata.models.ScanProgress` as work advances.
+            include_hidden: also walk hidden folders and files (``.git``, ``@eaDir``...).
+            follow_links: follow every symbolic link, also out of ``paths``.
+            workers: reader processes (default: all cores).
+            stop: a ``threading.Event`` that ends the scan after the current batch.
+            batch_size: files per committed batch.
+            on_change: gets what each batch changed (``CatalogChange``: new, changed,
+                moved, missing and failed files).
+
+        Raises:
+            Forbidden: a confined client's ``paths`` outside its scan roots, or ``follow_links``.
+            InvalidRequest: a path that does not exist.
         """
         roots = self._scan_roots(paths, follow_links)
         scanner = Scanner(
@@ -246,8 +286,15 @@ class Curata:
             return Response.ok(root_store.listing(conn))
 
     def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
-        """Everything known about one asset, by content hash, unique prefix, or path
-        (either JSON form of a path, :mod:`curata.models.paths`)."""
+        """Everything known about one asset: file, metadata, tags, locations, notes.
+
+        Args:
+            hash_or_path: a content hash, a unique prefix of one (6+ hex digits), or a
+                cataloged path (either JSON form of a path, :mod:`curata.models.paths`).
+
+        Raises:
+            NotFound: no such asset. InvalidRequest: an ambiguous prefix.
+        """
         ref = parse_request(AssetRef, {"asset": hash_or_path}).asset
         with self.catalog.read() as conn:
             return Response.ok(asset_store.load_detail(conn, asset_store.resolve(conn, ref)))
@@ -255,7 +302,16 @@ class Curata:
     def tag_assets(
         self, request: TagRequest | dict[str, Any], *, remove: bool = False
     ) -> Response[TagUpdateResult]:
-        """Add (or with ``remove=True`` remove) tags on assets; all assets or none."""
+        """Add (or with ``remove=True`` remove) tags on assets; all assets or none.
+
+        Args:
+            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``);
+                tags are case-insensitive, ``key:value`` makes a pair.
+            remove: remove the tags instead of adding them.
+
+        Raises:
+            InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
+        """
         req = parse_request(TagRequest, request)
         with self.catalog.write() as conn:
             ids = asset_store.resolve_many(conn, req.assets)
@@ -267,7 +323,14 @@ class Curata:
         return Response.ok(TagUpdateResult(assets=hashes, added=added, removed=removed))
 
     def rate_assets(self, request: RateRequest | dict[str, Any]) -> Response[list[str]]:
-        """Set the quality rating (0-5) of assets; returns their hashes."""
+        """Set the quality rating (0-5) of assets; returns their hashes.
+
+        Args:
+            request: a :class:`~curata.models.RateRequest` (``{"assets": [...], "rating": 4}``).
+
+        Raises:
+            InvalidRequest: a rating outside 0-5 (field ``rating``). NotFound: an unknown asset.
+        """
         req = parse_request(RateRequest, request)
         with self.catalog.write() as conn:
             ids = asset_store.resolve_many(conn, req.assets)
@@ -275,23 +338,55 @@ class Curata:
             return Response.ok(asset_store.hashes_of(conn, ids))
 
     def stats(self) -> Response[CatalogStats]:
+        """Counts by media type, format, AI source, model, project; top tags; totals."""
         with self.catalog.read() as conn:
             return Response.ok(catalog_stats(conn))
 
-    def ingest_errors(self, level: str | None = "error") -> Response[list[IngestErrorRecord]]:
-        """Files the scanner could not catalog (``level="warning"``: cataloged with problems)."""
+    def ingest_errors(
+        self, level: ErrorLevel | str | None = ErrorLevel.ERROR
+    ) -> Response[list[IngestErrorRecord]]:
+        """Files the scanner could not catalog, by path.
+
+        Args:
+            level: ``"error"`` (not cataloged, the default), ``"warning"`` (cataloged
+                with problems, e.g. unreadable metadata) or ``"all"`` (``None``: all).
+
+        Raises:
+            InvalidRequest: an unknown level (field ``level``).
+        """
+        wanted = parse_request(IngestErrorsRequest, {"level": level or ErrorLevel.ALL}).level
         with self.catalog.read() as conn:
-            return Response.ok(ingest_errors.listing(conn, level))
+            return Response.ok(
+                ingest_errors.listing(conn, None if wanted is ErrorLevel.ALL else wanted.value)
+            )
 
     # --- search ---------------------------------------------------------------------
 
     def search_assets(self, request: SearchRequest | dict[str, Any]) -> Response[SearchResponse]:
-        """Structured search (spec ``search_assets``): filters, order, page and facets."""
+        """Structured search (spec ``search_assets``): filters, order, page and facets.
+
+        Args:
+            request: a :class:`~curata.models.SearchRequest` or its dict
+                (``{"filters": {...}, "sort_by": ..., "order": ..., "limit": ..., "offset": ...}``).
+
+        Raises:
+            InvalidRequest: an unknown field or value, ``limit`` over 1000, a bad regex
+                (the field is named, e.g. ``filters.quality_rating``).
+        """
         req = parse_request(SearchRequest, request)
         return Response.ok(search_engine.search(self.catalog, req))
 
     def save_search(self, request: SavedSearchRequest | dict[str, Any]) -> Response[SavedSearch]:
-        """Store a named search in a project (or globally); the name must be new there."""
+        """Store a named search in a project (or globally); the name must be new there.
+
+        Args:
+            request: a :class:`~curata.models.SavedSearchRequest` (name, project, description,
+                request).
+
+        Raises:
+            Conflict: the name exists there. InvalidRequest: a bad request. NotFound: no such
+            project.
+        """
         return Response.ok(
             saved_searches.save(self.catalog, parse_request(SavedSearchRequest, request))
         )
@@ -304,24 +399,54 @@ class Curata:
         limit: int | None = None,
         offset: int | None = None,
     ) -> Response[SearchResponse]:
-        """Run a saved search by name against the catalog as it is now."""
+        """Run a saved search by name against the catalog as it is now.
+
+        Args:
+            name: the saved search's name.
+            project: its project (id or name); ``None``: the global one.
+            limit: page size instead of the stored one.
+            offset: page start instead of the stored one.
+
+        Raises:
+            NotFound: no saved search of that name there.
+        """
         return Response.ok(
             saved_searches.run(self.catalog, name, project, limit=limit, offset=offset)
         )
 
     def list_saved_searches(self, project: str | None = None) -> Response[list[SavedSearch]]:
-        """Saved searches of one project, or (``None``) of every project and global."""
+        """Saved searches of one project, or of every project and global.
+
+        Args:
+            project: a project id or name; ``None``: all; ``""``: only the global ones.
+        """
         return Response.ok(saved_searches.listing(self.catalog, project))
 
     def update_saved_search(
         self, request: SavedSearchUpdate | dict[str, Any]
     ) -> Response[SavedSearch]:
-        """Rename, re-describe or replace the request of a saved search."""
+        """Rename, re-describe or replace the request of a saved search.
+
+        Args:
+            request: a :class:`~curata.models.SavedSearchUpdate`.
+
+        Raises:
+            NotFound: no such saved search. Conflict: the new name is taken.
+        """
         return Response.ok(
             saved_searches.update(self.catalog, parse_request(SavedSearchUpdate, request))
         )
 
     def delete_saved_search(self, name: str, project: str | None = None) -> Response[str]:
+        """Delete a saved search; returns its name.
+
+        Args:
+            name: the saved search's name.
+            project: its project (id or name); ``None``: the global one.
+
+        Raises:
+            NotFound: no saved search of that name there.
+        """
         saved_searches.delete(self.catalog, name, project)
         return Response.ok(name, f"deleted saved search {name!r}")
 
@@ -335,11 +460,22 @@ class Curata:
         filters: SearchFilters | dict[str, Any] | None = None,
         invariant: bool = False,
     ) -> Response[SimilarResult]:
-        """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's:
-        an asset (hash, prefix, path), an image file, or a raw ``phash:HEX``. ``filters``
-        (a ``SearchFilters``) restricts the candidates; ``invariant`` also matches
-        mirrored and 90/180/270-degree rotated copies. A confined facade accepts a file
-        target only inside its scan roots (``Forbidden``)."""
+        """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's.
+
+        Args:
+            target: an asset (hash, prefix, path), an image file, ``phash:HEX``, or a whole
+                :class:`~curata.models.similarity.SimilarRequest` (then the other arguments
+                are ignored).
+            threshold: the largest Hamming distance that counts, 0-64 (default 10).
+            limit: at most this many results, 1-1000.
+            filters: a ``SearchFilters``: only matching assets are candidates.
+            invariant: also match mirrored and 90/180/270-degree rotated copies.
+
+        Raises:
+            InvalidRequest: a threshold or limit out of range, an image that cannot be read.
+            NotFound: an unknown asset.
+            Forbidden: a confined client's file target outside its scan roots.
+        """
         value = (
             {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
             if isinstance(target, str)
@@ -358,8 +494,18 @@ class Curata:
     ) -> Response[DuplicatesResult]:
         """Duplicate groups in tiers (exact, same-pixels, near; variant on request),
         largest first, one page (``limit``/``offset``) of them, each with its keeper and
-        the criterion that decided. ``options``: the other ``DuplicatesRequest`` fields.
-        Nothing is deleted."""
+        the criterion that decided. Nothing is deleted.
+
+        Args:
+            threshold: the largest Hamming distance of a near-duplicate, 0-64, or a whole
+                :class:`~curata.models.similarity.DuplicatesRequest`.
+            filters: a ``SearchFilters``: only matching assets are grouped.
+            exact: only exact copies (one file at several paths).
+            options: the other ``DuplicatesRequest`` fields (``limit``, ``offset``...).
+
+        Raises:
+            InvalidRequest: a threshold out of range or bad filters.
+        """
         value = (
             {"threshold": threshold, "exact": exact, **options}
             if isinstance(threshold, int)
@@ -402,23 +548,48 @@ class Curata:
         self, request: SelectRequest | dict[str, Any]
     ) -> Response[AutoSelectResult]:
         """The best candidate per asset type (tier, votes, size, provider priority), with
-        ranked runners-up and skipped candidates; uses the stored strategy/priorities."""
+        ranked runners-up and skipped candidates; uses the stored strategy and priorities.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.SelectRequest`
+                (``provider_results``, ``media_type``, ``preferred_language``, ...).
+
+        Raises:
+            InvalidRequest: an unknown media type, asset type or provider, a value out of bounds.
+        """
         result = self._artwork.select(parse_request(SelectRequest, request))
         won = sum(1 for r in result.results.values() if r.winner is not None)
         return Response.ok(result, f"{won} asset type(s) with a winner")
 
     def score_asset(self, request: ScoreRequest | dict[str, Any]) -> Response[AssetScore]:
-        """One candidate's tier, display score and reason."""
+        """One candidate's tier, display score and reason.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.ScoreRequest` (candidate, asset type,
+                provider, provider order, preferred language).
+
+        Raises:
+            InvalidRequest: a bad candidate or an unknown asset type.
+        """
         return Response.ok(self._artwork.score(parse_request(ScoreRequest, request)))
 
     def get_strategy(self) -> Response[StrategyInfo]:
+        """The stored auto-selection strategy (``balanced`` unless set)."""
         return Response.ok(self._artwork.get_strategy())
 
     def set_strategy(self, strategy: Strategy | str) -> Response[StrategyInfo]:
-        """``balanced`` (the spec's default orders) or ``custom`` (stored orders)."""
+        """Store the auto-selection strategy.
+
+        Args:
+            strategy: ``balanced`` (the spec's default orders) or ``custom`` (stored orders).
+
+        Raises:
+            InvalidRequest: another value (field ``strategy``).
+        """
         return Response.ok(self._artwork.set_strategy(strategy))
 
     def is_balanced(self) -> Response[bool]:
+        """True when the stored strategy is ``balanced``."""
         return Response.ok(self._artwork.is_balanced())
 
     def get_policy(self) -> Response[SelectionPolicy]:
@@ -430,23 +601,53 @@ class Curata:
         return Response.ok(self._artwork.set_policy(parse_request(PolicyRequest, request)))
 
     def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
-        """The effective provider order per media type and asset type, and its source."""
+        """The effective provider order per media type and asset type, and its source.
+
+        Args:
+            media_type: ``movie``, ``tv`` or ``music``; ``None``: all of them.
+
+        Raises:
+            InvalidRequest: an unknown media type.
+        """
         return Response.ok(self._artwork.priority_table(media_type))
 
     def set_priority(self, request: ProviderPriority | dict[str, Any]) -> Response[PriorityTable]:
-        """Store a custom order (and disabled providers); switches the strategy to custom."""
+        """Store a custom provider order (and disabled providers); switches the strategy
+        to custom.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.ProviderPriority`.
+
+        Raises:
+            InvalidRequest: an unknown media type, asset type or provider.
+        """
         return Response.ok(self._artwork.set_priority(parse_request(ProviderPriority, request)))
 
     def reset_priorities(
         self, request: PriorityResetRequest | dict[str, Any] | None = None
     ) -> Response[PriorityTable]:
-        """Remove custom orders (all, or one media type's, or one asset type's)."""
+        """Remove custom orders (all, or one media type's, or one asset type's).
+
+        Args:
+            request: a :class:`~curata.models.autoselect.PriorityResetRequest`; ``None``: all.
+
+        Raises:
+            InvalidRequest: an unknown media type or asset type.
+        """
         req = parse_request(PriorityResetRequest, request or {})
         return Response.ok(self._artwork.reset_priorities(req))
 
     def fetch_artwork(self, request: FetchRequest | dict[str, Any]) -> Response[FetchResult]:
         """Pick the best art for one item from the providers and download it into its
-        folder under Kodi names; art already there and locked art are never replaced."""
+        folder under Kodi names; art already there and locked art are never replaced.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.FetchRequest` (ids, providers, folder).
+
+        Raises:
+            InvalidRequest: a bad request or a missing API key. Forbidden: a confined client's
+            folder outside its export roots.
+        """
         req = parse_request(FetchRequest, request)
         result = fetch_service.fetch_artwork(
             req,
@@ -458,7 +659,15 @@ class Curata:
         return Response.ok(result, f"{done} file(s) written")
 
     def lock_artwork(self, request: LockRequest | dict[str, Any]) -> Response[LockState]:
-        """Lock (or unlock) asset types in an item folder: fetch never replaces them."""
+        """Lock (or unlock) asset types in an item folder: fetch never replaces them.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.LockRequest` (folder, asset types, unlock).
+
+        Raises:
+            InvalidRequest: an unknown asset type or a folder that does not exist. Forbidden: a
+            confined client's folder outside its export roots.
+        """
         req = parse_request(LockRequest, request)
         return Response.ok(fetch_service.set_locks(req, self.confinement))
 
@@ -471,7 +680,17 @@ class Curata:
         budget: Budget | dict[str, Any] | None = None,
         project_id: str | None = None,
     ) -> Response[Project]:
-        """A new project; its id is ``project_id`` or the slug of the name."""
+        """A new project; its id is ``project_id`` or the slug of the name.
+
+        Args:
+            name: the project's name, or a whole :class:`~curata.models.ProjectCreateRequest`.
+            description: free text.
+            budget: ``{"amount": 200, "currency": "USD"}``.
+            project_id: the id (a slug) instead of the name's slug.
+
+        Raises:
+            Conflict: the id exists. InvalidRequest: an empty name, a bad id or budget.
+        """
         value = (
             {"name": name, "description": description, "budget": budget, "project_id": project_id}
             if isinstance(name, str)
@@ -481,19 +700,50 @@ class Curata:
         return Response.ok(project_service.create_project(self.catalog, req), "project created")
 
     def list_projects(self, status: str | None = None) -> Response[list[Project]]:
-        """Projects with their spend; ``status`` (active, archived) filters them."""
+        """Projects with their spend.
+
+        Args:
+            status: ``active`` or ``archived``; ``None``: all.
+
+        Raises:
+            InvalidRequest: another status (field ``status``).
+        """
         wanted = parse_request(ProjectListRequest, {"status": status}).status
         return Response.ok(project_service.list_projects(self.catalog, wanted))
 
     def get_project(self, project_id: str) -> Response[Project]:
+        """One project with its budget, spend (in total and per selection) and counts.
+
+        Args:
+            project_id: the project's id.
+
+        Raises:
+            NotFound: no such project.
+        """
         return Response.ok(project_service.get_project(self.catalog, project_id))
 
     def update_project(self, request: ProjectUpdateRequest | dict[str, Any]) -> Response[Project]:
+        """Rename a project, change its description or budget.
+
+        Args:
+            request: a :class:`~curata.models.ProjectUpdateRequest`.
+
+        Raises:
+            NotFound: no such project. InvalidRequest: a bad value.
+        """
         req = parse_request(ProjectUpdateRequest, request)
         return Response.ok(project_service.update_project(self.catalog, req), "project updated")
 
     def archive_project(self, project_id: str, *, restore: bool = False) -> Response[Project]:
-        """Archive a project (no new selections in it), or with ``restore`` make it active."""
+        """Archive a project (no new selections in it), or make it active again.
+
+        Args:
+            project_id: the project's id.
+            restore: make an archived project active.
+
+        Raises:
+            NotFound: no such project.
+        """
         status = ProjectStatus.ACTIVE if restore else ProjectStatus.ARCHIVED
         project = project_service.set_project_status(self.catalog, project_id, status)
         return Response.ok(project, f"project {status.value}")
@@ -501,6 +751,17 @@ class Curata:
     def create_selection(
         self, request: SelectionCreateRequest | dict[str, Any]
     ) -> Response[Selection]:
+        """A new selection (status ``draft``) in a project; its id is the slug of its name
+        unless ``selection_id`` is given.
+
+        Args:
+            request: a :class:`~curata.models.SelectionCreateRequest` (project_id, name,
+                purpose, description, criteria, tags).
+
+        Raises:
+            NotFound: no such project. Conflict: the id exists in the project, or the project is
+            archived. InvalidRequest: an unknown purpose or a bad value.
+        """
         req = parse_request(SelectionCreateRequest, request)
         return Response.ok(
             selection_service.create_selection(self.catalog, req), "selection created"
@@ -509,12 +770,30 @@ class Curata:
     def update_selection(
         self, request: SelectionUpdateRequest | dict[str, Any]
     ) -> Response[SelectionChange]:
-        """One change (``action``) to a selection, recorded in its history."""
+        """One change (``action``) to a selection, recorded in its history: add, remove,
+        update or reorder items, groups, status, or the selection's own fields.
+
+        Args:
+            request: a :class:`~curata.models.SelectionUpdateRequest`.
+
+        Raises:
+            NotFound: no such project, selection or asset. Conflict: an item already present, a
+            status change that is not allowed. InvalidRequest: fields that do not fit the action.
+        """
         req = parse_request(SelectionUpdateRequest, request)
         change = selection_update.update_selection(self.catalog, req)
         return Response.ok(change, f"{req.action.value} done")
 
     def get_selection(self, project_id: str, selection_id: str) -> Response[Selection]:
+        """A selection with its items in sequence order, its groups and exports.
+
+        Args:
+            project_id: the project's id.
+            selection_id: the selection's id.
+
+        Raises:
+            NotFound: no such project or selection.
+        """
         return Response.ok(selection_service.get_selection(self.catalog, project_id, selection_id))
 
     def list_selections(
@@ -523,6 +802,16 @@ class Curata:
         status: str | None = None,
         purpose: str | None = None,
     ) -> Response[list[SelectionSummary]]:
+        """Selection summaries, newest change first.
+
+        Args:
+            project_id: only this project's; ``None``: of every project.
+            status: ``draft``, ``active``, ``archived`` or ``exported``.
+            purpose: e.g. ``curation``, ``presentation``.
+
+        Raises:
+            InvalidRequest: an unknown status or purpose. NotFound: no such project.
+        """
         req = parse_request(
             SelectionListRequest, {"project_id": project_id, "status": status, "purpose": purpose}
         )
@@ -531,7 +820,14 @@ class Curata:
     def selections_containing(
         self, asset: str | dict[str, str]
     ) -> Response[list[SelectionMembership]]:
-        """The selections (of any project) that hold an asset (hash, prefix or path)."""
+        """The selections (of any project) that hold an asset.
+
+        Args:
+            asset: a content hash, a unique prefix or a cataloged path.
+
+        Raises:
+            NotFound: an unknown asset.
+        """
         ref = parse_request(AssetRef, {"asset": asset}).asset
         return Response.ok(selection_service.selections_containing(self.catalog, ref))
 
@@ -543,6 +839,18 @@ class Curata:
         limit: int | None = None,
         offset: int = 0,
     ) -> Response[list[HistoryEntry]]:
+        """Every change of a selection, oldest first (who, when, what, before/after).
+
+        Args:
+            project_id: the project's id.
+            selection_id: the selection's id.
+            action: only entries of this action.
+            limit: at most this many entries.
+            offset: skip this many.
+
+        Raises:
+            NotFound: no such project or selection. InvalidRequest: a bad limit or offset.
+        """
         req = parse_request(
             SelectionHistoryRequest,
             {
@@ -556,6 +864,15 @@ class Curata:
         return Response.ok(selection_service.selection_history(self.catalog, req))
 
     def selection_stats(self, project_id: str, selection_id: str) -> Response[SelectionStats]:
+        """Item count, roles, top tags, groups, sequence and exports of a selection.
+
+        Args:
+            project_id: the project's id.
+            selection_id: the selection's id.
+
+        Raises:
+            NotFound: no such project or selection.
+        """
         return Response.ok(
             selection_service.selection_stats(self.catalog, project_id, selection_id)
         )
@@ -568,9 +885,19 @@ class Curata:
         limit: int = 50,
         exclude_existing: bool = True,
     ) -> Response[SimilarToSelection]:
-        """Assets within ``threshold`` (pHash Hamming distance, inclusive) of any item,
-        best ``recommendation_score`` first: 0.7 * (1 - min_distance/64) + 0.3 * (items
-        within the threshold / selection size)."""
+        """Assets within ``threshold`` of any item, best ``recommendation_score`` first:
+        0.7 * (1 - min_distance/64) + 0.3 * (items within the threshold / selection size).
+
+        Args:
+            project_id: the project's id.
+            selection_id: the selection's id.
+            threshold: the largest pHash Hamming distance that counts, 0-64 (inclusive).
+            limit: at most this many results, 1-1000.
+            exclude_existing: leave out assets already in the selection.
+
+        Raises:
+            NotFound: no such project or selection. InvalidRequest: a value out of range.
+        """
         req = parse_request(
             SimilarToSelectionRequest,
             {
@@ -592,8 +919,21 @@ class Curata:
     ) -> Response[SelectionExportResult]:
         """Write the selection's files, manifests, README and contact sheet to a folder that
         appears only when complete and verified; the selection becomes ``exported``.
+
         Never into a scanned folder or over the catalog; ``overwrite`` replaces only an
-        earlier curata export; a confined facade writes only under its export roots."""
+        earlier curata export; a confined facade writes only under its export roots.
+
+        Args:
+            request: a :class:`~curata.models.SelectionExportRequest` (export_path, mode,
+                layout, zip, overwrite, allow_missing, sidecars, contact_sheet).
+            progress: called with (files done, files in all) as files are written.
+            stop: a ``threading.Event`` that abandons the export (nothing is left behind).
+
+        Raises:
+            NotFound: no such selection. Conflict: the target exists (without ``overwrite``) or
+            items are missing (without ``allow_missing``). Forbidden: a target that is not
+            allowed. VerificationError: a written file did not read back.
+        """
         req = parse_request(SelectionExportRequest, request)
         result = export_service.export_selection(
             self.catalog, req, progress, stop, self.confinement

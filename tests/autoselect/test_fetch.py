@@ -192,6 +192,7 @@ def test_cli_pick_fetch_strategy_priority_lock(
         assert result.exit_code == code, result.output
         return result.stdout
 
+    run("init")  # the commands refuse a catalog that does not exist
     candidates = tmp_path / "candidates.json"
     candidates.write_text(json.dumps({
         "tmdb": [{"url": "t1", "asset_type": "poster", "width": 2000, "height": 3000,

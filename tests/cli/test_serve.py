@@ -91,6 +91,7 @@ def test_serve_process(db_path: Path, fixtures: Path, tmp_path: Path) -> None:
 
 def test_serve_with_token_from_environment(db_path: Path, tmp_path: Path) -> None:
     env = {"CURATA_HOME": str(tmp_path / "home"), "CURATA_TOKEN": "tok-123"}
+    Curata(database=db_path).close()  # serve refuses a catalog that does not exist
     with serving(["--database", str(db_path), "serve"], env) as url:
         assert httpx.get(url + "/stats").status_code == 401
         authorized = httpx.get(url + "/stats", headers={"Authorization": "Bearer tok-123"})

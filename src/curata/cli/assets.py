@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
+from curata.cli.render import MiddlePath, human_size, styled
 from curata.cli.render_generation import render_file_metadata
-from curata.models import AssetDetail, CatalogStats, CountEntry, IngestErrorRecord, TagUpdateResult
+from curata.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from curata.models import (
+        AssetDetail,
+        CatalogStats,
+        CountEntry,
+        IngestErrorRecord,
+        TagUpdateResult,
+    )
 
 tag_app = typer.Typer(
     help="Add or remove tags (`portrait`, or `style:cyberpunk` pairs).", no_args_is_help=True
@@ -24,7 +36,7 @@ def _render_info(asset: AssetDetail) -> None:
         ("hash", asset.content_hash),
         ("path", asset.file_path),
         ("type", f"{asset.media_type.value} ({asset.file_format})"),
-        ("size", f"{asset.file_size:,} bytes"),
+        ("size", f"{human_size(asset.file_size)} ({asset.file_size:,} bytes)"),
         ("dimensions", f"{dims['width']} x {dims['height']}" if dims else None),
         ("rating", None if asset.quality_rating is None else str(asset.quality_rating)),
         ("ai source", asset.ai_source),
@@ -44,7 +56,7 @@ def _render_info(asset: AssetDetail) -> None:
     if len(asset.locations) > 1 or any(loc.missing for loc in asset.locations):
         locs = Table("location", "missing", title="locations")
         for loc in asset.locations:
-            locs.add_row(loc.path, "missing" if loc.missing else "")
+            locs.add_row(MiddlePath(loc.path), "missing" if loc.missing else "")
         console.print(locs)
 
 
@@ -65,17 +77,28 @@ def _render_tags(result: TagUpdateResult) -> None:
     )
 
 
-def _tag_args(items: list[str]) -> tuple[list[str], list[str]]:
-    """``HASH... TAG...``: leading items that name assets, the rest are tags."""
-    hashes: list[str] = []
-    rest = list(items)
-    while rest and (_looks_like_asset(rest[0])):
-        hashes.append(rest.pop(0))
-    if not hashes or not rest:
-        raise typer.BadParameter(
-            "give one or more assets (hash, prefix or path), then one or more tags"
+def _tag_args(items: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+    """``ASSET... TAG...`` (or ``ASSET... --tag TAG...``): the assets and the tags.
+
+    With ``--tag``, every item is an asset. Without it, the leading items that look like
+    assets (6+ hex digits, or a path with ``/``) are assets and the rest are tags; when
+    all of them look like assets, the last one is the tag (``tag add cb8003ab facade``).
+    """
+    if tags:
+        assets, rest = list(items), list(tags)
+    else:
+        count = 0
+        while count < len(items) and _looks_like_asset(items[count]):
+            count += 1
+        count = min(count, len(items) - 1)
+        assets, rest = items[:count], items[count:]
+    if not assets:
+        raise InvalidRequest(
+            "give one or more assets (hash, prefix or path), then one or more tags", field="assets"
         )
-    return hashes, rest
+    if not rest:
+        raise InvalidRequest("give one or more tags after the assets (or --tag)", field="tags")
+    return assets, rest
 
 
 def _looks_like_asset(item: str) -> bool:
@@ -83,15 +106,25 @@ def _looks_like_asset(item: str) -> bool:
     return (len(text) >= 6 and all(c in "0123456789abcdef" for c in text)) or "/" in item
 
 
+TAGS_OPTION = typer.Option(
+    [], "--tag", help="A tag (repeat); then every other argument names an asset."
+)
+
+
 @tag_app.command("add")
 @handle_errors
 def tag_add(
     ctx: typer.Context,
     items: list[str] = typer.Argument(..., metavar="ASSET... TAG..."),
+    tag: list[str] = TAGS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add tags to assets: `curata tag add 3fa2b1 9c01d2 portrait style:cyberpunk`."""
-    assets, tags = _tag_args(items)
+    """Add tags to assets: `curata tag add 3fa2b1 9c01d2 portrait style:cyberpunk`.
+
+    Assets come first (hashes, prefixes of 6+ hex digits, or paths), then tags. A tag
+    that looks like a hash prefix (`facade`, `decade`) is taken as one unless it is the
+    last argument: give such tags with `--tag facade`."""
+    assets, tags = _tag_args(items, tag)
     emit(open_curata(ctx).tag_assets({"assets": assets, "tags": tags}).data, as_json, _render_tags)
 
 
@@ -100,10 +133,11 @@ def tag_add(
 def tag_remove(
     ctx: typer.Context,
     items: list[str] = typer.Argument(..., metavar="ASSET... TAG..."),
+    tag: list[str] = TAGS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Remove tags from assets."""
-    assets, tags = _tag_args(items)
+    """Remove tags from assets (the same arguments as `curata tag add`)."""
+    assets, tags = _tag_args(items, tag)
     result = open_curata(ctx).tag_assets({"assets": assets, "tags": tags}, remove=True)
     emit(result.data, as_json, _render_tags)
 
@@ -117,7 +151,7 @@ def rate(
 ) -> None:
     """Set the quality rating (0-5) of assets: `curata rate 3fa2b1 9c01d2 4`."""
     if len(items) < 2 or not items[-1].isdigit():
-        raise typer.BadParameter("give one or more assets, then a rating from 0 to 5")
+        raise InvalidRequest("give one or more assets, then a rating from 0 to 5", field="rating")
     result = open_curata(ctx).rate_assets({"assets": items[:-1], "rating": int(items[-1])})
     emit(result.data, as_json, lambda hashes: console.print(f"rated {len(hashes)} asset(s)"))
 
@@ -133,9 +167,14 @@ def _count_table(title: str, entries: list[CountEntry]) -> Table:
 
 def _render_stats(stats: CatalogStats) -> None:
     console.print(
-        f"[bold]{stats.assets:,}[/] assets, {stats.total_bytes / 1e6:,.1f} MB, "
-        f"{stats.locations:,} locations ({stats.missing_locations:,} missing), "
-        f"{stats.errors:,} errors"
+        styled(
+            "[bold]{}[/] assets, {}, {} locations ({} missing), {} errors",
+            f"{stats.assets:,}",
+            human_size(stats.total_bytes),
+            f"{stats.locations:,}",
+            f"{stats.missing_locations:,}",
+            f"{stats.errors:,}",
+        )
     )
     for title, entries in (
         ("media types", stats.by_media_type),
@@ -162,7 +201,7 @@ def _render_errors(records: list[IngestErrorRecord]) -> None:
         return
     table = Table("path", "reason", "when")
     for rec in records:
-        table.add_row(rec.path, rec.reason, rec.occurred_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(MiddlePath(rec.path), rec.reason, rec.occurred_at.strftime("%Y-%m-%d %H:%M"))
     console.print(table)
 
 
@@ -173,8 +212,10 @@ def errors(
     warnings: bool = typer.Option(
         False, "--warnings", help="List warnings (files cataloged with problems) instead."
     ),
+    all_: bool = typer.Option(False, "--all", help="List errors and warnings."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List the files the scanner could not catalog, and why."""
-    result = open_curata(ctx).ingest_errors("warning" if warnings else "error")
+    level = "all" if all_ else "warning" if warnings else "error"
+    result = open_curata(ctx).ingest_errors(level)
     emit(result.data, as_json, _render_errors)

@@ -1,21 +1,22 @@
-"""Entry point: importing the command modules registers their commands on the app."""
+"""Entry point: ``curata`` runs :data:`curata.cli.app.app`, whose commands are imported
+when they run (see :data:`curata.cli.app.COMMANDS`)."""
 
 from __future__ import annotations
 
-from curata.cli import (  # noqa: F401  (command registration)
-    artwork,
-    assets,
-    mcp,
-    project,
-    scan,
-    search,
-    selection,
-    selection_items,
-    serve,
-    similar,
-    watch,
-)
-from curata.cli.app import app
+import importlib
+
+import typer
+
+from curata.cli.app import COMMANDS, app
+
+__all__ = ["app", "load_all", "main"]
+
+
+def load_all() -> typer.Typer:
+    """The application with every command registered (for tests and documentation)."""
+    for module, _help in COMMANDS.values():
+        importlib.import_module(module)
+    return app
 
 
 def main() -> None:

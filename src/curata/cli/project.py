@@ -43,8 +43,7 @@ def _render_one(project: Project) -> None:
         ("budget", _money(budget.amount, budget.currency) if budget else None),
         (
             "spend",
-            f"{spent(spend)} "
-            f"({spend.assets_with_cost} of {spend.assets} assets have a known cost)",
+            f"{spent(spend)} ({spend.assets_with_cost} of {spend.assets} assets have a known cost)",
         ),
         ("remaining", _money(remaining, spend.currency) if remaining is not None else None),
         ("assets", str(project.asset_count)),

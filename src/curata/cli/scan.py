@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich import filesize
@@ -28,7 +29,10 @@ from curata.cli.app import (
     open_curata,
     print_json,
 )
-from curata.models import ScanProgress, ScanSummary
+from curata.cli.render import styled
+
+if TYPE_CHECKING:
+    from curata.models import ScanProgress, ScanSummary
 
 
 class _FilesPerSecond(ProgressColumn):
@@ -67,26 +71,42 @@ class _Bar:
 
 def _render(summary: ScanSummary) -> None:
     table = Table(title="scan " + ("interrupted" if summary.interrupted else "complete"))
-    for name in ("new", "changed", "unchanged", "moved", "missing", "failed"):
+    columns = ("new", "changed", "unchanged", "moved", "missing", "failed")
+    for name in columns:
         table.add_column(name, justify="right")
-    table.add_row(
-        *(
-            str(getattr(summary, n))
-            for n in ("new", "changed", "unchanged", "moved", "missing", "failed")
-        )
-    )
+    table.add_row(*(f"{getattr(summary, n):,}" for n in columns))
     console.print(table)
     if summary.interrupted:
         done = summary.unchanged + summary.new + summary.changed + summary.moved
         console.print(
-            f"{done} of {summary.files_seen} files cataloged; the next scan continues"
-            f" ({summary.seconds:.2f}s)"
+            f"{done:,} of {summary.files_seen:,} files are cataloged"
+            f" ({summary.seconds:.2f}s); run the same scan again to continue",
+            highlight=False,
         )
     else:
         rate = summary.files_seen / summary.seconds if summary.seconds else 0
-        console.print(f"{summary.files_seen} files in {summary.seconds:.2f}s ({rate:,.0f} files/s)")
-    if summary.failed:
-        console.print("[yellow]see [bold]curata errors[/] for the files that failed[/]")
+        console.print(
+            f"{summary.files_seen:,} files in {summary.seconds:.2f}s ({rate:,.0f} files/s)",
+            highlight=False,
+        )
+    if summary.still_failing:
+        console.print(
+            f"{summary.still_failing:,} unchanged file(s) still fail as before", highlight=False
+        )
+    if summary.failed or summary.still_failing:
+        console.print(styled("[yellow]see [bold]curata errors[/] for the files that failed[/]"))
+
+
+@app.command()
+@handle_errors
+def init(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Create an empty catalog (scan creates one too)."""
+    cur = open_curata(ctx, create=True)
+    where = str(cur.catalog.path or cur.catalog.url.render_as_string(hide_password=True))
+    if as_json:
+        print_json({"database": where})
+    else:
+        console.print(f"catalog ready at {where}", highlight=False)
 
 
 @app.command()
@@ -109,7 +129,11 @@ def scan(
     workers: int | None = typer.Option(
         None, "--workers", help="Worker processes (default: all cores)."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any file failed."),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Exit with status 1 if any file fails (also one that failed before, unchanged).",
+    ),
     batch_size: int = typer.Option(200, "--batch-size", min=1, hidden=True),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -125,7 +149,7 @@ def scan(
         "batch_size": batch_size,
     }
     try:
-        cur = open_curata(ctx)
+        cur = open_curata(ctx, create=True)
         if sys.stderr.isatty() and not as_json:
             with Progress(*_Bar.columns, console=console, transient=True) as progress:
                 summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data
@@ -133,7 +157,7 @@ def scan(
             summary = cur.scan([str(p) for p in paths], **args).data
     except KeyboardInterrupt:  # before reading began, or a second Ctrl-C while reading
         err_console.print(
-            "scan interrupted; what was cataloged is kept and the next scan continues",
+            "scan interrupted; what was cataloged is kept and the same scan again continues",
             highlight=False,
         )
         raise typer.Exit(130) from None
@@ -144,5 +168,5 @@ def scan(
         _render(summary)
     if summary.interrupted:
         raise typer.Exit(130)
-    if strict and summary.failed:
+    if strict and (summary.failed or summary.still_failing):
         raise typer.Exit(1)

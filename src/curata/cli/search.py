@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
+from curata.cli.render import asset_table
 from curata.errors import Conflict, InvalidRequest
 from curata.models.fields import FIELDS, Dates, Flag, OneOf, SearchField
 from curata.models.search import SavedSearch, SearchResponse
@@ -175,22 +176,7 @@ def build_request(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render(response: SearchResponse, show_facets: bool) -> None:
-    table = Table(box=None, header_style="bold")
-    for column in ("hash", "rating", "type", "size", "dims", "created", "tags", "path"):
-        wrap = column in ("tags", "path")
-        table.add_column(column, overflow="fold" if wrap else "ellipsis", no_wrap=not wrap)
-    for asset in response.results:
-        dims = asset.metadata.get("dimensions")
-        table.add_row(
-            asset.content_hash[:12],
-            "" if asset.quality_rating is None else str(asset.quality_rating),
-            asset.media_type.value,
-            f"{asset.file_size / 1e6:,.1f} MB",
-            f"{dims['width']}x{dims['height']}" if dims else "",
-            asset.created_at.strftime("%Y-%m-%d") if asset.created_at else "",
-            ", ".join(asset.tags[:8]) + (" ..." if len(asset.tags) > 8 else ""),
-            asset.file_path,
-        )
+    table = asset_table(response.results, console.width)
     if response.results:
         console.print(table)
     console.print(

@@ -16,6 +16,8 @@ from rich.table import Column, Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata, print_json
 from curata.cli.project import BUDGET_OPTION, CURRENCY_OPTION
+from curata.cli.render import MiddlePath, human_size, styled
+from curata.errors import InvalidRequest
 from curata.models import (
     HistoryEntry,
     Selection,
@@ -47,7 +49,7 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
     for value in values:
         key, sep, text = value.partition("=")
         if not sep or not key.strip():
-            raise typer.BadParameter(f"{value!r}: use KEY=VALUE", param_hint=option)
+            raise InvalidRequest(f"{value!r}: use KEY=VALUE", field=option)
         out[key.strip()] = text.strip()
     return out
 
@@ -73,8 +75,15 @@ def _short(digest: str) -> str:
 
 def render_summary(sel: SelectionSummary) -> None:
     console.print(
-        f"[bold]{sel.name}[/] ([cyan]{sel.id}[/]) in {sel.project_id}: {sel.status.value}, "
-        f"{sel.purpose.value}, {sel.item_count} item(s)"
+        styled(
+            "[bold]{}[/] ([cyan]{}[/]) in {}: {}, {}, {} item(s)",
+            sel.name,
+            sel.id,
+            sel.project_id,
+            sel.status.value,
+            sel.purpose.value,
+            sel.item_count,
+        )
     )
 
 
@@ -90,7 +99,7 @@ def _render_selection(sel: Selection) -> None:
     if sel.description:
         console.print(sel.description)
     for key, value in sel.criteria.items():
-        console.print(f"  [cyan]{key}[/]: {value}")
+        console.print(styled("  [cyan]{}[/]: {}", key, value))
     if sel.tags:
         console.print("tags: " + ", ".join(sel.tags))
     if sel.items:
@@ -102,12 +111,12 @@ def _render_selection(sel: Selection) -> None:
                 item.role or "",
                 item.group or "",
                 item.selection_reason or "",
-                item.file_path or "",
+                MiddlePath(item.file_path or ""),
             )
         console.print(table)
     if sel.exports:
         last = sel.exports[-1]
-        console.print(f"exported {len(sel.exports)} time(s), last to {last.path}")
+        console.print(f"exported {len(sel.exports)} time(s), last to {last.path}", highlight=False)
 
 
 def _render_list(selections: list[SelectionSummary]) -> None:
@@ -255,7 +264,7 @@ def history(
 
 def _render_stats(stats: SelectionStats) -> None:
     console.print(
-        f"{stats.item_count} item(s), {stats.total_bytes / 1e6:,.1f} MB, "
+        f"{stats.item_count} item(s), {human_size(stats.total_bytes)}, "
         f"{stats.group_count} group(s) ({stats.ungrouped_count} ungrouped), "
         f"sequence {'set' if stats.sequence_present else 'not set'}, "
         f"{stats.export_count} export(s), {stats.history_count} history entries"
@@ -323,7 +332,7 @@ def _render_similar(found: SimilarToSelection) -> None:
             str(sim.min_distance),
             str(sim.similar_to_count),
             _short(r.asset.content_hash),
-            r.asset.file_path,
+            MiddlePath(r.asset.file_path),
             f"{_short(closest.hash)} ({closest.role or '-'})",
         )
     console.print(table)
@@ -352,14 +361,21 @@ def similar(
 
 def _render_export(result: SelectionExportResult) -> None:
     console.print(
-        f"exported {result.exported_count} of {result.item_count} item(s) to "
-        f"[bold]{result.export_path}[/] ({result.files_written} files, "
-        f"{result.bytes_written / 1e6:,.1f} MB, all verified)"
+        styled(
+            "exported {} of {} item(s) to [bold]{}[/] ({} files, {}, all verified)",
+            result.exported_count,
+            result.item_count,
+            result.export_path,
+            result.files_written,
+            human_size(result.bytes_written),
+        )
     )
     if result.zip_path:
-        console.print(f"zip: {result.zip_path}")
+        console.print(f"zip: {result.zip_path}", highlight=False)
     for item in result.missing:
-        console.print(f"[yellow]missing:[/] {_short(item.asset_hash)} {item.source_path or ''}")
+        console.print(
+            styled("[yellow]missing:[/] {} {}", _short(item.asset_hash), item.source_path or "")
+        )
 
 
 @selection_app.command("export")

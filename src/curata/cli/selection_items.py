@@ -23,6 +23,7 @@ from curata.cli.selection import (
     render_change,
     selection_app,
 )
+from curata.errors import InvalidRequest
 
 ASSETS_ARG = typer.Argument(None, help="Content hashes, unique prefixes, or cataloged paths.")
 REASON_OPTION = typer.Option(None, "--reason", help="Why the items were selected.")
@@ -57,16 +58,16 @@ def read_search_file(path: Path) -> tuple[list[str], dict[str, Any] | None]:
     try:
         data = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise typer.BadParameter(f"{path}: {exc}", param_hint="--from-search") from None
+        raise InvalidRequest(f"{path}: {exc}", field="--from-search") from None
     if isinstance(data, dict) and isinstance(data.get("data"), dict):
         data = data["data"]
     if not isinstance(data, dict):
-        raise typer.BadParameter(f"{path}: not a JSON object", param_hint="--from-search")
+        raise InvalidRequest(f"{path}: not a JSON object", field="--from-search")
     results = data.get("results")
     if isinstance(results, list):
         hashes = [r.get("content_hash") for r in results if isinstance(r, dict)]
         if not all(isinstance(h, str) for h in hashes):
-            raise typer.BadParameter(f"{path}: results without content_hash", "--from-search")
+            raise InvalidRequest(f"{path}: results without content_hash", field="--from-search")
         return hashes, None
     filters = data.get("filters", data)
     return [], filters if isinstance(filters, dict) else {}
@@ -131,7 +132,9 @@ def add(
     if create_group:
         request["create_groups"] = True
     if not refs and from_search is None and saved_search is None:
-        raise typer.BadParameter("give assets, --from-search FILE or --saved-search NAME")
+        raise InvalidRequest(
+            "give assets, --from-search FILE or --saved-search NAME", field="assets"
+        )
     _update(ctx, request, as_json)
 
 

@@ -103,6 +103,7 @@ class Plan:
     to_read: list[FoundFile]
     unchanged: int
     known: dict[str, KnownLocation]
+    still_failing: int = 0  # unchanged files whose earlier failure stands
 
 
 def changed_starts(roots: Sequence[str], changed: Iterable[str]) -> list[tuple[str, str]]:
@@ -204,7 +205,9 @@ def plan(catalog: Catalog, roots: Sequence[str], discovery: Discovery) -> Plan:
             f, known.get(f.path), failed.get(f.path), discovery.sidecar_signature(f.path)
         )
     ]
-    return Plan(to_read, len(discovery.files) - len(to_read), known)
+    reading = {f.path for f in to_read}
+    still_failing = sum(1 for path in failed if path in discovery.files and path not in reading)
+    return Plan(to_read, len(discovery.files) - len(to_read), known, still_failing)
 
 
 def probe_stream(
@@ -276,6 +279,7 @@ class Scanner:
         work = plan(self.catalog, discovery.starts, discovery)
         summary.files_seen = len(discovery.files)
         summary.unchanged = work.unchanged
+        summary.still_failing = work.still_failing
         self._record_problems(discovery.problems, summary)
         with _ctrl_c_sets(self.stop):
             state = self._read(work.to_read, project_id, summary)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from curata.models.base import Record
 from curata.models.common import AssetRefs, StrictModel, TagList
 from curata.models.common import normalize_tag as normalize_tag  # its historical home
 from curata.models.paths import DisplayText, FsPath, JsonDict
@@ -20,12 +21,12 @@ class MediaType(StrEnum):
     UNKNOWN = "unknown"
 
 
-class Dimensions(BaseModel):
+class Dimensions(Record):
     width: int
     height: int
 
 
-class Asset(BaseModel):
+class Asset(Record):
     """An asset as the search API returns it (spec: ``Asset``)."""
 
     content_hash: str
@@ -46,7 +47,7 @@ class Asset(BaseModel):
     )
 
 
-class AssetLocation(BaseModel):
+class AssetLocation(Record):
     path: FsPath
     file_size: int
     mtime: float
@@ -64,7 +65,25 @@ class AssetDetail(Asset):
     raw_blocks: dict[str, str] = Field(default_factory=dict)
 
 
-class IngestErrorRecord(BaseModel):
+class ErrorLevel(StrEnum):
+    """Which ingest records to list: ``error`` (files not cataloged), ``warning``
+    (cataloged with problems) or ``all``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    ALL = "all"
+
+
+class IngestErrorsRequest(StrictModel):
+    """``Curata.ingest_errors``."""
+
+    level: ErrorLevel = Field(
+        ErrorLevel.ERROR,
+        description="error: not cataloged; warning: cataloged with problems; all",
+    )
+
+
+class IngestErrorRecord(Record):
     path: FsPath
     reason: DisplayText
     occurred_at: datetime
@@ -79,7 +98,7 @@ class TagRequest(StrictModel):
     tags: TagList = Field(min_length=1)
 
 
-class TagUpdateResult(BaseModel):
+class TagUpdateResult(Record):
     assets: list[str]
     added: int = 0
     removed: int = 0

@@ -12,13 +12,13 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
 
@@ -315,7 +315,7 @@ class ScoreRequest(StrictModel):
         return _normalize_language(value) or ""
 
 
-class AssetScore(BaseModel):
+class AssetScore(Record):
     """A candidate's standing: the spec's tier and display score plus their parts."""
 
     tier: int
@@ -344,7 +344,7 @@ class DecidedBy(StrEnum):
     KEY = "stable key"
 
 
-class RankedAsset(BaseModel):
+class RankedAsset(Record):
     """A candidate in a ranked list. ``rank_score`` (0-1) strictly decreases down the list:
     ``(4 - tier + (n - position) / n) / 4`` with ``n`` candidates in the tier and
     ``position`` counted from 0 inside it, so 1.0 only for the winner of tier 1."""
@@ -361,13 +361,13 @@ class RankedAsset(BaseModel):
     )
 
 
-class SkippedAsset(BaseModel):
+class SkippedAsset(Record):
     provider: str
     candidate: AssetCandidate
     reason: str
 
 
-class AssetTypeResult(BaseModel):
+class AssetTypeResult(Record):
     asset_type: AssetType
     winner: RankedAsset | None = None
     runners_up: list[RankedAsset] = Field(default_factory=list)
@@ -379,7 +379,7 @@ class AssetTypeResult(BaseModel):
     provider_order: list[str] = Field(default_factory=list)
 
 
-class AutoSelectResult(BaseModel):
+class AutoSelectResult(Record):
     media_type: ArtMediaType
     preferred_language: str
     policy: SelectionPolicy = Field(
@@ -396,7 +396,7 @@ class Strategy(StrEnum):
     CUSTOM = "custom"
 
 
-class StrategyInfo(BaseModel):
+class StrategyInfo(Record):
     strategy: Strategy
     balanced: bool
 
@@ -434,7 +434,7 @@ class ProviderPriority(StrictModel):
         return self
 
 
-class PriorityEntry(BaseModel):
+class PriorityEntry(Record):
     """The effective order for one media type and asset type, and where it came from."""
 
     media_type: ArtMediaType
@@ -444,7 +444,7 @@ class PriorityEntry(BaseModel):
     source: str = Field(..., description="'balanced' or 'custom'.")
 
 
-class PriorityTable(BaseModel):
+class PriorityTable(Record):
     strategy: Strategy
     entries: list[PriorityEntry] = Field(default_factory=list)
 
@@ -503,7 +503,7 @@ class FetchRequest(PolicyOverrides):
         return self
 
 
-class FetchedArt(BaseModel):
+class FetchedArt(Record):
     asset_type: AssetType
     action: str = Field(
         ...,
@@ -516,7 +516,7 @@ class FetchedArt(BaseModel):
     reason: str = ""
 
 
-class FetchResult(BaseModel):
+class FetchResult(Record):
     folder: FsPath
     items: list[FetchedArt] = Field(default_factory=list)
     selection: AutoSelectResult | None = None
@@ -529,6 +529,6 @@ class LockRequest(StrictModel):
     locked: bool = True
 
 
-class LockState(BaseModel):
+class LockState(Record):
     folder: FsPath
     locked: list[AssetType] = Field(default_factory=list)

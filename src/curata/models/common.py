@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from curata.models.base import Record
 from curata.models.paths import FsPath, display, is_text, may_hold_file_names
 
 T = TypeVar("T")
@@ -96,7 +97,7 @@ AssetRefs = Annotated[
 ]
 
 
-class StrictModel(BaseModel):
+class StrictModel(Record):
     """Request models: unknown fields are an error, never silently dropped; text that is
     not valid Unicode (an unpaired surrogate, which JSON can smuggle in as ``"\\ud800"``
     and which no catalog can store) is an ``InvalidRequest`` naming the field. Fields that
@@ -151,7 +152,7 @@ def unpaired_surrogate(value: Any) -> str | None:
     return None
 
 
-class Response(BaseModel, Generic[T]):
+class Response(Record, Generic[T]):
     """The envelope of every operation (the spec's ``result.data``).
 
     ``success`` is False only when ``error`` is set; Python callers normally get

@@ -6,8 +6,9 @@ import math
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.slug import SLUG_PATTERN
 
@@ -70,7 +71,7 @@ class ProjectUpdateRequest(StrictModel):
     clear_budget: bool = False
 
 
-class CurrencyTotal(BaseModel):
+class CurrencyTotal(Record):
     """The known costs in one currency: their sum and how many assets had one."""
 
     currency: str
@@ -78,7 +79,7 @@ class CurrencyTotal(BaseModel):
     assets: int
 
 
-class Spend(BaseModel):
+class Spend(Record):
     """What the assets cost to generate, where their metadata says (``cost``), summed
     per currency and never converted or mixed.
 
@@ -98,14 +99,14 @@ class Spend(BaseModel):
     remaining: float | None = None
 
 
-class SelectionSpend(BaseModel):
+class SelectionSpend(Record):
     selection_id: str
     name: str
     budget: Budget | None = None
     spend: Spend
 
 
-class Project(BaseModel):
+class Project(Record):
     id: str
     name: str
     description: str | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
 
@@ -19,7 +20,7 @@ class ScanRequest(StrictModel):
     include_hidden: bool = Field(False, description="also walk hidden folders and files")
 
 
-class ScanRoot(BaseModel):
+class ScanRoot(Record):
     """A folder (or file) that was scanned, as its resolved real path."""
 
     path: str
@@ -28,7 +29,7 @@ class ScanRoot(BaseModel):
     last_scan: datetime
 
 
-class ScanProgress(BaseModel):
+class ScanProgress(Record):
     """One progress event; ``files_total``/``bytes_total`` are known once discovery ends."""
 
     phase: str = "scanning"
@@ -39,7 +40,7 @@ class ScanProgress(BaseModel):
     current: FsPath | None = None
 
 
-class ScanSummary(BaseModel):
+class ScanSummary(Record):
     roots: list[FsPath] = Field(default_factory=list)
     project: str | None = None
     new: int = 0
@@ -48,13 +49,16 @@ class ScanSummary(BaseModel):
     moved: int = 0
     missing: int = 0
     failed: int = 0
+    still_failing: int = Field(
+        0, description="unchanged files, counted in unchanged, that failed before and still do"
+    )
     files_seen: int = 0
     bytes_read: int = 0
     seconds: float = 0.0
     interrupted: bool = False
 
 
-class CatalogChange(BaseModel):
+class CatalogChange(Record):
     """One file a scan changed in the catalog: read for the first time (``new``), whose
     bytes changed (``changed``), found at a new path (``moved``), gone (``missing``), or
     that could not be read (``failed``; see ``curata errors``)."""

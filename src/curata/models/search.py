@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import regex
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     Field,
     create_model,
@@ -27,6 +26,7 @@ from pydantic import (
 
 from curata.models.ai_sources import resolve
 from curata.models.assets import Asset, MediaType
+from curata.models.base import Record
 from curata.models.common import (
     MAX_OFFSET,
     MAX_TAG_LENGTH,
@@ -260,42 +260,42 @@ class SearchRequest(StrictModel):
     facets: bool = Field(True, description="compute facets of the result set")
 
 
-class TagCount(BaseModel):
+class TagCount(Record):
     tag: str
     count: int
 
 
-class SourceCount(BaseModel):
+class SourceCount(Record):
     source: str
     count: int
 
 
-class RatingCount(BaseModel):
+class RatingCount(Record):
     rating: int
     count: int
 
 
-class TypeCount(BaseModel):
+class TypeCount(Record):
     type: str
     count: int
 
 
-class ProjectCount(BaseModel):
+class ProjectCount(Record):
     project: str
     count: int
 
 
-class FormatCount(BaseModel):
+class FormatCount(Record):
     format: str
     count: int
 
 
-class ValueCount(BaseModel):
+class ValueCount(Record):
     value: float
     count: int
 
 
-class SearchFacets(BaseModel):
+class SearchFacets(Record):
     """Counts over the whole result set (not only the returned page)."""
 
     tags: list[TagCount] = Field(default_factory=list)
@@ -312,7 +312,7 @@ class SearchFacets(BaseModel):
     )
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(Record):
     total_count: int
     results: list[Asset] = Field(default_factory=list)
     facets: SearchFacets | None = None
@@ -352,7 +352,7 @@ class SavedSearchUpdate(StrictModel):
         return self
 
 
-class SavedSearch(BaseModel):
+class SavedSearch(Record):
     name: str
     project: str | None = None
     description: str | None = None

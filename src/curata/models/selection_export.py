@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from curata.models.assets import Asset
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
 
@@ -61,7 +62,7 @@ class SelectionExportRequest(StrictModel):
         return value
 
 
-class ExportedItem(BaseModel):
+class ExportedItem(Record):
     position: int
     asset_hash: str
     role: str | None = None
@@ -77,7 +78,7 @@ class ExportedItem(BaseModel):
     missing: bool = False
 
 
-class SelectionExportResult(BaseModel):
+class SelectionExportResult(Record):
     project_id: str
     selection_id: str
     export_path: FsPath
@@ -93,17 +94,7 @@ class SelectionExportResult(BaseModel):
     items: list[ExportedItem] = Field(default_factory=list)
 
 
-class KeyAccess(BaseModel):
-    """Fields also readable by key, as the spec's examples do
-    (``similar.data['results']``, ``result['similarity']['recommendation_score']``)."""
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in type(self).model_fields:
-            raise KeyError(key)
-        return getattr(self, key)
-
-
-class SimilarToItem(KeyAccess):
+class SimilarToItem(Record):
     """A selection item a candidate is within the threshold of."""
 
     hash: str
@@ -113,14 +104,14 @@ class SimilarToItem(KeyAccess):
     distance: int
 
 
-class SelectionSimilarity(KeyAccess):
+class SelectionSimilarity(Record):
     min_distance: int
     recommendation_score: float
     similar_to_count: int
     similar_to_items: list[SimilarToItem] = Field(default_factory=list)
 
 
-class SimilarToSelectionResult(KeyAccess):
+class SimilarToSelectionResult(Record):
     asset: Asset
     similarity: SelectionSimilarity
 
@@ -133,7 +124,7 @@ class SimilarToSelectionRequest(StrictModel):
     exclude_existing: bool = True
 
 
-class SimilarToSelection(KeyAccess):
+class SimilarToSelection(Record):
     """``data`` of ``find_similar_to_selection``: ``results`` best first, and the inputs."""
 
     results: list[SimilarToSelectionResult] = Field(default_factory=list)

@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import (
-    BaseModel,
     Field,
     PrivateAttr,
     ValidationError,
@@ -21,6 +20,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from curata.models.assets import MediaType
+from curata.models.base import Record
 from curata.models.common import MAX_OFFSET, StrictModel, TagList
 from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
 from curata.models.projects import Budget
@@ -300,7 +300,7 @@ def _field_error(name: str, message: str) -> ValidationError:
     )
 
 
-class SelectionItem(BaseModel):
+class SelectionItem(Record):
     """An item of a selection, as stored."""
 
     asset_hash: str
@@ -317,14 +317,14 @@ class SelectionItem(BaseModel):
     added_by: str | None = None
 
 
-class SelectionGroup(BaseModel):
+class SelectionGroup(Record):
     name: str
     description: str | None = None
     position: int = 0
     item_count: int = 0
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Record):
     """One change, as recorded; never rewritten."""
 
     id: int
@@ -337,7 +337,7 @@ class HistoryEntry(BaseModel):
     after: JsonData = None
 
 
-class ExportRecord(BaseModel):
+class ExportRecord(Record):
     id: int
     at: datetime
     path: FsPath
@@ -346,7 +346,7 @@ class ExportRecord(BaseModel):
     actor: str | None = None
 
 
-class SelectionSummary(BaseModel):
+class SelectionSummary(Record):
     """A selection without its items (listings). ``id`` is unique within the project."""
 
     id: str
@@ -384,7 +384,7 @@ class Selection(SelectionSummary):
     exports: list[ExportRecord] = Field(default_factory=list)
 
 
-class SelectionStats(BaseModel):
+class SelectionStats(Record):
     """Statistics of one selection. ``sequence_present``: the items have an order set by
     ``reorder``. ``top_tags`` counts the items' own tags and their assets' tags."""
 
@@ -402,7 +402,7 @@ class SelectionStats(BaseModel):
     last_exported_at: datetime | None = None
 
 
-class SelectionMembership(BaseModel):
+class SelectionMembership(Record):
     """One selection that holds a given asset (``selections_containing``)."""
 
     project_id: str
@@ -415,7 +415,7 @@ class SelectionMembership(BaseModel):
     added_at: datetime
 
 
-class SelectionChange(BaseModel):
+class SelectionChange(Record):
     """What ``update_selection`` did: the history record it appended and the selection."""
 
     history: HistoryEntry

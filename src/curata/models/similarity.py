@@ -11,9 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from curata.models.assets import Asset
+from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import DisplayText, FsPath
 
@@ -55,21 +56,21 @@ class SimilarRequest(StrictModel):
     )
 
 
-class SimilarTarget(BaseModel):
+class SimilarTarget(Record):
     kind: Literal["asset", "file", "hash"]
     phash: str
     content_hash: str | None = None
     path: FsPath | None = None
 
 
-class SimilarMatch(BaseModel):
+class SimilarMatch(Record):
     asset: Asset
     distance: int
     similarity: float
     orientation: Orientation = Orientation.ORIGINAL
 
 
-class SimilarResult(BaseModel):
+class SimilarResult(Record):
     target: SimilarTarget
     threshold: int
     invariant: bool
@@ -133,7 +134,7 @@ class DuplicatesRequest(StrictModel):
         return self
 
 
-class MemberDetails(BaseModel):
+class MemberDetails(Record):
     """What the keeper rule compared (left out of compact answers)."""
 
     width: int | None = None
@@ -144,7 +145,7 @@ class MemberDetails(BaseModel):
     generation: bool = Field(False, description="carries generation metadata")
 
 
-class DuplicateMember(BaseModel):
+class DuplicateMember(Record):
     """One member of a group: an asset, or a location (exact copies)."""
 
     content_hash: str
@@ -160,7 +161,7 @@ class DuplicateMember(BaseModel):
     details: MemberDetails | None = None
 
 
-class DuplicateGroup(BaseModel):
+class DuplicateGroup(Record):
     kind: DuplicateTier
     size: int
     keeper: DuplicateMember
@@ -169,7 +170,7 @@ class DuplicateGroup(BaseModel):
     members: list[DuplicateMember] = Field(description="the keeper first")
 
 
-class LowDetailAsset(BaseModel):
+class LowDetailAsset(Record):
     """An image whose pHash carries too little information to compare (flat, tiny)."""
 
     content_hash: str
@@ -179,7 +180,7 @@ class LowDetailAsset(BaseModel):
     height: int | None = None
 
 
-class DuplicatesResult(BaseModel):
+class DuplicatesResult(Record):
     threshold: int
     tiers: list[DuplicateTier]
     keeper_order: list[KeeperCriterion]
@@ -289,7 +290,7 @@ class UndoResolveRequest(StrictModel):
     resolution_id: int = Field(ge=1, le=2**62)
 
 
-class ResolveResult(BaseModel):
+class ResolveResult(Record):
     """What a resolution changed (or, after an undo, put back). No file was touched."""
 
     resolution_id: int

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from curata.models.base import Record
 
 
-class CountEntry(BaseModel):
+class CountEntry(Record):
     name: str
     count: int
 
 
-class CatalogStats(BaseModel):
+class CatalogStats(Record):
     assets: int = 0
     locations: int = 0
     missing_locations: int = 0

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from curata.models import CatalogStats, IngestErrorRecord, Response
+from curata.models.assets import ErrorLevel
 from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
 router = APIRouter(tags=["catalog"])
-
-
-class ErrorLevel(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    ALL = "all"
 
 
 @router.get("/stats", response_model=Response[CatalogStats], summary="Catalog statistics")
@@ -39,4 +33,4 @@ def ingest_errors(
         Query(description="error: not cataloged; warning: cataloged with problems; all"),
     ] = ErrorLevel.ERROR,
 ) -> EnvelopeResponse:
-    return envelope(curata.ingest_errors(None if level == ErrorLevel.ALL else level.value))
+    return envelope(curata.ingest_errors(level))
