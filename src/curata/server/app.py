@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from curata import __version__
@@ -25,13 +27,16 @@ from curata.interface import Curata
 from curata.roots import Confinement
 from curata.server import errors
 from curata.server.auth import require_token
+from curata.server.bulk import BulkActions
 from curata.server.files import Thumbnails
 from curata.server.guard import MAX_BODY, RequestGuard
 from curata.server.jobs import ScanJobs
 from curata.server.routes import (
     artwork,
     assets,
+    bulk,
     catalog,
+    exports,
     projects,
     scans,
     search,
@@ -40,6 +45,8 @@ from curata.server.routes import (
 )
 
 STATIC = Path(__file__).with_name("static")
+#: Swagger UI and ReDoc, shipped by the fastapi-offline package: /docs needs no network.
+DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
 
 DESCRIPTION = """\
 The HTTP API of a curata catalog. Every operation is one call of the structured
@@ -67,6 +74,8 @@ ROUTERS = (
     artwork.router,
     catalog.router,
     scans.router,
+    bulk.router,
+    exports.router,
 )
 
 
@@ -102,10 +111,13 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.curata = curata
     app.state.token = token or None
     app.state.scan_jobs = jobs
+    app.state.bulk = BulkActions(curata)
     app.state.thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
     errors.install(app)
     app.add_middleware(RequestGuard, hosts=tuple(hosts), max_body=max_body)
@@ -118,5 +130,26 @@ def create_app(
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="curata API",
+            swagger_js_url="/static-docs/swagger-ui-bundle.js",
+            swagger_css_url="/static-docs/swagger-ui.css",
+            swagger_favicon_url="/static-docs/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="curata API",
+            redoc_js_url="/static-docs/redoc.standalone.js",
+            redoc_favicon_url="/static-docs/favicon.png",
+            with_google_fonts=False,
+        )
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static-docs", StaticFiles(directory=DOCS_ASSETS), name="static-docs")
     return app
