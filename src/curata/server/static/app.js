@@ -17,7 +17,7 @@ const state = {
   selected: new Set(), // content hashes of the multi-selection
   anchor: -1,
   undo: [], // ids of bulk actions, newest last
-  current: null, // the current selection {project_id, selection_id, name}
+  current: JSON.parse(localStorage.getItem("curata-current") || "null"), // {project_id, selection_id, name}
   caption: localStorage.getItem("curata-caption") || "name",
   searchSeq: 0,
 };
@@ -255,7 +255,7 @@ async function chooseSelection(title) {
   if (!values) return null;
   const [project_id, selection_id] = values.selection.split("/");
   const chosen = selections.find((s) => key(s) === values.selection);
-  state.current = { project_id, selection_id, name: chosen ? chosen.name : selection_id };
+  setCurrent({ project_id, selection_id, name: chosen ? chosen.name : selection_id });
   return { project_id, selection_id, role: values.role || null, selection_reason: values.reason || null };
 }
 
@@ -391,9 +391,12 @@ const grid = new VirtualGrid($("grid"), {
   pageSize: PAGE, fetchPage, renderCard, onClickCard: clickCard,
   onOpen: (index) => { const a = grid.asset(index); if (a) openAsset(a.content_hash); },
 });
-const board = new Board({
-  bulk, openAsset, setCurrent: (sel) => { state.current = sel; }, syncUrl: () => syncUrl(false),
-});
+function setCurrent(selection) {
+  state.current = selection;
+  localStorage.setItem("curata-current", JSON.stringify(selection));
+}
+
+const board = new Board({ bulk, openAsset, setCurrent, syncUrl: () => syncUrl(false) });
 const dups = new Duplicates({ bulk, openAsset, chooseSelection });
 window.curata = { grid, state, board }; // for the browser tests and the console
 

@@ -38,6 +38,7 @@ export class Board {
             el("strong", { text: s.name }), ` · ${s.purpose} · ${s.status} · `, el("span", { className: "count", text: `${s.item_count} item(s)` }))))))));
       if (!list.length) box.replaceChildren(el("p", { className: "muted", text: "No selections yet." }));
       if (this.pending) { const [p, s] = this.pending.split("/"); this.pending = null; this.show(p, s); }
+      else this.reload();
     } catch (err) { box.replaceChildren(el("p", { className: "error", text: err.message })); }
   }
 
@@ -46,8 +47,8 @@ export class Board {
     errorBox.hidden = true;
     const body = { project_id: form.elements.project_id.value.trim(), name: form.elements.name.value.trim(), purpose: form.elements.purpose.value };
     try {
-      try { await api("GET", `/projects/${enc(body.project_id)}`); } catch (err) {
-        if (err.status !== 404) throw err;
+      const projects = await api("GET", "/projects");
+      if (!projects.some((p) => p.id === body.project_id)) {
         await api("POST", "/projects", { name: body.project_id, project_id: body.project_id });
       }
       const sel = await api("POST", "/selections", body);
