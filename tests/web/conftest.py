@@ -110,8 +110,10 @@ def scanned_server(web_server: LiveServer, api: httpx.Client, web_library: Path)
     return web_server
 
 
-def open_page(browser: Browser, url: str, viewport: dict[str, int] = WIDE) -> tuple[Page, Console]:
-    context = browser.new_context(viewport=viewport, color_scheme="light")
+def open_page(
+    browser: Browser, url: str, viewport: dict[str, int] = WIDE, scheme: str = "light"
+) -> tuple[Page, Console]:
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)  # type: ignore[arg-type]
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     page = context.new_page()
     console = Console(page)

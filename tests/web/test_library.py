@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import Browser, Page
 
 from tests.server.conftest import LiveServer
-from tests.web.conftest import asset, expect_console, open_page, search, shot
+from tests.web.conftest import NARROW, asset, expect_console, open_page, search, shot
 
 
 def card_names(page: Page) -> list[str]:
@@ -128,3 +128,51 @@ def test_saved_searches_save_load_update_delete(page: Page, api: httpx.Client) -
     page.get_by_role("button", name="delete ducks").click()
     page.locator("#saved-list button", has_text="ducks").wait_for(state="detached")
     assert [s for s in api.get("/saved-searches").json()["data"] if s["name"] == "ducks"] == []
+
+
+def test_the_layout_at_420_pixels(browser: Browser, scanned_server: LiveServer) -> None:
+    page, console = open_page(browser, scanned_server.url, NARROW)
+    page.goto(scanned_server.url + "/")
+    page.wait_for_selector(".card:not(.placeholder)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    boxes = [c.bounding_box() for c in page.locator(".card").all()]
+    visible = [b for b in boxes if b and b["y"] < NARROW["height"]]
+    assert visible and all(b["x"] >= 0 and b["x"] + b["width"] <= NARROW["width"] for b in visible)
+    assert len({round(b["x"]) for b in visible}) == 2  # the grid reflows into two columns
+    shot(page, "narrow-library")
+
+    sidebar = page.locator("#sidebar")
+    assert not sidebar.evaluate("(el) => el.getBoundingClientRect().top < window.innerHeight")
+    page.get_by_role("button", name="Facets").click()
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#sidebar').getBoundingClientRect();"
+        " return r.bottom <= window.innerHeight + 1 && r.top < window.innerHeight; })()"
+    )
+    box = sidebar.bounding_box()
+    assert box and box["x"] >= 0 and box["width"] <= NARROW["width"]
+    shot(page, "narrow-facets")
+    page.click("#sidebar-close")
+
+    page.dblclick("#card-0")
+    page.locator("#asset-meta").wait_for()
+    panel = page.locator("#asset-panel").bounding_box()
+    assert panel and panel["x"] == 0 and panel["width"] == NARROW["width"]  # a sheet
+    shot(page, "narrow-asset")
+    page.context.close()
+    assert console.problems == []
+
+
+def test_dark_scheme_and_visible_keyboard_focus(
+    browser: Browser, scanned_server: LiveServer
+) -> None:
+    page, console = open_page(browser, scanned_server.url, scheme="dark")
+    page.goto(scanned_server.url + "/")
+    page.wait_for_selector(".card:not(.placeholder)")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(22, 22, 24)"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    shot(page, "dark")
+    page.context.close()
+    assert console.problems == []
