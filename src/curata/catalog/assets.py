@@ -323,7 +323,7 @@ def load_detail(conn: Connection, asset_id: int) -> AssetDetail:
     )
 
 
-def set_rating(conn: Connection, asset_ids: Sequence[int], rating: int, now: float) -> None:
+def set_rating(conn: Connection, asset_ids: Sequence[int], rating: int | None, now: float) -> None:
     conn.execute(
         update(assets)
         .where(assets.c.id.in_(asset_ids))

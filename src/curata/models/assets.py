@@ -106,4 +106,4 @@ class TagUpdateResult(Record):
 
 class RateRequest(StrictModel):
     assets: AssetRefs = Field(description="content hashes or cataloged paths (at most 1000)")
-    rating: int = Field(ge=0, le=5)
+    rating: int | None = Field(ge=0, le=5, description="0-5; null clears the rating")

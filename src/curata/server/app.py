@@ -14,10 +14,12 @@ import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from curata import __version__
@@ -26,6 +28,7 @@ from curata.interface import Curata
 from curata.roots import Confinement
 from curata.server import errors
 from curata.server.auth import require_token
+from curata.server.bulk import BulkActions
 from curata.server.events import EventHub
 from curata.server.files import Thumbnails
 from curata.server.guard import MAX_BODY, RequestGuard
@@ -33,8 +36,10 @@ from curata.server.jobs import ScanJobs, ThumbnailWarmer, Watcher, warm_search
 from curata.server.routes import (
     artwork,
     assets,
+    bulk,
     catalog,
     events,
+    exports,
     projects,
     scans,
     search,
@@ -43,6 +48,8 @@ from curata.server.routes import (
 )
 
 STATIC = Path(__file__).with_name("static")
+#: Swagger UI and ReDoc, shipped by the fastapi-offline package: /docs needs no network.
+DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
 
 DESCRIPTION = """\
 The HTTP API of a curata catalog. Every operation is one call of the structured
@@ -71,6 +78,8 @@ ROUTERS = (
     catalog.router,
     scans.router,
     events.router,
+    bulk.router,
+    exports.router,
 )
 
 
@@ -122,6 +131,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.curata = curata
     app.state.token = token or None
@@ -129,6 +140,7 @@ def create_app(
     app.state.thumbnails = thumbnails
     app.state.events = hub
     app.state.thumbnail_warmer = warmer
+    app.state.bulk = BulkActions(curata)
     errors.install(app)
     app.add_middleware(RequestGuard, hosts=tuple(hosts), max_body=max_body)
     # Only a server with a token declares (and enforces) bearer security in its OpenAPI.
@@ -140,5 +152,26 @@ def create_app(
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="curata API",
+            swagger_js_url="/static-docs/swagger-ui-bundle.js",
+            swagger_css_url="/static-docs/swagger-ui.css",
+            swagger_favicon_url="/static-docs/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="curata API",
+            redoc_js_url="/static-docs/redoc.standalone.js",
+            redoc_favicon_url="/static-docs/favicon.png",
+            with_google_fonts=False,
+        )
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static-docs", StaticFiles(directory=DOCS_ASSETS), name="static-docs")
     return app

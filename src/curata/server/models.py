@@ -10,9 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from curata.models import ScanProgress, ScanSummary
+from curata.models.common import AssetRefs, StrictModel, TagList
 from curata.models.paths import FsPath
 from curata.models.transport import SimilarQuery
 
@@ -73,3 +74,53 @@ class SimilarHttpQuery(SimilarQuery):
         "as 'phash:' and 16 hex digits",
         examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
     )
+
+
+class BulkKind(StrEnum):
+    RATE = "rate"
+    TAG = "tag"
+    UNTAG = "untag"
+    ADD_TO_SELECTION = "add_to_selection"
+    REMOVE_FROM_SELECTION = "remove_from_selection"
+
+
+class BulkStep(StrictModel):
+    """One step of a bulk action over ``assets``: ``rate`` (``rating``, null clears it),
+    ``tag`` / ``untag`` (``tags``), ``add_to_selection`` (with ``role`` and
+    ``selection_reason``) or ``remove_from_selection`` (``project_id``, ``selection_id``)."""
+
+    action: BulkKind
+    assets: AssetRefs
+    rating: int | None = Field(None, ge=0, le=5)
+    tags: TagList | None = None
+    project_id: str | None = Field(None, min_length=1)
+    selection_id: str | None = Field(None, min_length=1)
+    role: str | None = Field(None, min_length=1, max_length=200)
+    selection_reason: str | None = Field(None, min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> BulkStep:
+        if self.action is BulkKind.RATE and "rating" not in self.model_fields_set:
+            raise ValueError("rating: a rate step needs a rating (0-5, or null to clear)")
+        if self.action in (BulkKind.TAG, BulkKind.UNTAG) and not self.tags:
+            raise ValueError(f"tags: a {self.action.value} step needs tags")
+        selection = (BulkKind.ADD_TO_SELECTION, BulkKind.REMOVE_FROM_SELECTION)
+        if self.action in selection and not (self.project_id and self.selection_id):
+            raise ValueError(
+                f"selection_id: a {self.action.value} step needs project_id and selection_id"
+            )
+        return self
+
+
+class BulkRequest(StrictModel):
+    """``POST /bulk``: steps applied in order, all or none; undoable once as a whole."""
+
+    steps: list[BulkStep] = Field(min_length=1, max_length=20)
+    label: str | None = Field(None, max_length=200, description="what the page calls it")
+
+
+class BulkResult(BaseModel):
+    id: str = Field(description="the action's id, for POST /bulk/{id}/undo")
+    label: str | None = None
+    assets: list[str] = Field(description="content hashes of the assets changed")
+    undone: bool = False

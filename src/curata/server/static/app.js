@@ -1,116 +1,123 @@
-// curata web page: search, thumbnails, selections. Talks only to the JSON API.
-"use strict";
+// curata workbench: library, asset view, culling, bulk actions, selections, duplicates.
+// Plain ES modules; every change goes through the JSON API (see /docs).
 
-const $ = (id) => document.getElementById(id);
-const state = { offset: 0, total: 0, request: null };
-const thumbCache = new Map();
+import { api, forgetBlobs, mediaUrl, thumbPath } from "./api.js";
+import { ask } from "./ask.js";
+import { AssetPanel, generation } from "./asset.js";
+import { $, baseName, debounce, el, toast, words } from "./dom.js";
+import { Duplicates } from "./duplicates.js";
+import { chipsOf, filtersFromForm, formFromFilters, queryFromUrl, queryToUrl, withFacet } from "./filters.js";
+import { VirtualGrid } from "./grid.js";
+import { Board } from "./selections.js";
 
-function headers(json) {
-  const h = {};
-  const token = localStorage.getItem("curata-token");
-  if (token) h["Authorization"] = "Bearer " + token;
-  if (json) h["Content-Type"] = "application/json";
-  return h;
-}
+const PAGE = 200;
+const state = {
+  view: "library",
+  query: { filters: {}, sort_by: "created_date", order: "desc" },
+  selected: new Set(), // content hashes of the multi-selection
+  anchor: -1,
+  undo: [], // ids of bulk actions, newest last
+  current: JSON.parse(localStorage.getItem("curata-current") || "null"), // {project_id, selection_id, name}
+  caption: localStorage.getItem("curata-caption") || "name",
+  searchSeq: 0,
+};
 
-async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: headers(body !== undefined),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const payload = await response.json();
-  if (!response.ok || !payload.success) {
-    const err = payload.error || {};
-    throw new Error(err.field ? `${err.field}: ${err.message}` : payload.message || response.statusText);
+// ---- library ------------------------------------------------------------------------
+
+function caption(asset) {
+  if (state.caption === "prompt") return (asset.metadata && asset.metadata.prompt || "").slice(0, 60) || baseName(asset.file_path);
+  if (state.caption === "rating") {
+    const model = generation(asset).model || asset.ai_source || "";
+    return `${"★".repeat(asset.quality_rating || 0) || "☆"} ${model}`.trim();
   }
-  return payload.data;
+  return baseName(asset.file_path);
 }
 
-function showError(err) {
-  const box = $("error");
-  box.textContent = String(err.message || err);
+function renderCard(card, asset, index) {
+  card.classList.remove("placeholder");
+  const rejected = asset.tags.some((t) => t.toLowerCase() === "rejected");
+  card.classList.toggle("rejected", rejected);
+  card.classList.toggle("selected", state.selected.has(asset.content_hash));
+  card.setAttribute("aria-selected", String(state.selected.has(asset.content_hash)));
+  card.dataset.hash = asset.content_hash;
+  card.dataset.rating = asset.quality_rating ?? "";
+  const img = el("img", { alt: baseName(asset.file_path), loading: "lazy", decoding: "async" });
+  if (asset.media_type === "image") {
+    mediaUrl(thumbPath(asset.content_hash, 256)).then((src) => { if (card.dataset.hash === asset.content_hash && src) img.src = src; });
+  } else img.alt = asset.media_type;
+  card.replaceChildren(...[
+    el("div", { className: "thumb" }, asset.media_type === "image" ? img : el("span", { className: "kind", text: asset.media_type })),
+    el("figcaption", { text: caption(asset), title: baseName(asset.file_path) }),
+    el("span", { className: "badge", text: asset.quality_rating ? "★" + asset.quality_rating : "" }),
+    rejected ? el("span", { className: "reject", text: "rejected" }) : null,
+  ].filter(Boolean));
+}
+
+function searchRequest(offset, limit, facets) {
+  return { ...state.query, limit, offset, facets };
+}
+
+function markFieldError(err) {
+  const form = $("filters");
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  const box = $("filter-error");
+  if (!err) { box.hidden = true; return; }
+  box.textContent = err.message;
   box.hidden = false;
-  setTimeout(() => { box.hidden = true; }, 6000);
-}
-
-async function blobUrl(path) {
-  if (thumbCache.has(path)) return thumbCache.get(path);
-  const response = await fetch(path, { headers: headers(false) });
-  if (!response.ok) return null;
-  const url = URL.createObjectURL(await response.blob());
-  thumbCache.set(path, url);
-  return url;
-}
-
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props || {});
-  for (const child of children) node.append(child);
-  return node;
-}
-
-// A path is a string, or {text, base64} when the file's name is not UTF-8 (docs/api.md).
-function pathText(path) {
-  return typeof path === "string" ? path : path.text;
-}
-
-function words(value) {
-  return value.split(",").map((w) => w.trim()).filter(Boolean);
-}
-
-// ---- search -------------------------------------------------------------------------
-
-function requestFromForm() {
-  const form = new FormData($("search-form"));
-  const filters = {};
-  for (const key of ["tags", "any_tags", "exclude_tags", "ai_source", "prompt_keywords"]) {
-    const list = words(form.get(key) || "");
-    if (list.length) filters[key] = list;
+  if (err.field) {
+    const name = err.field.replace(/^filters\./, "");
+    const input = [...form.elements].find((i) => i.name && (name === i.name || name.startsWith(i.name + ".") || i.name.startsWith(name)));
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      if (input.closest("#filter-panel")) { $("filter-panel").hidden = false; $("more-filters").setAttribute("aria-expanded", "true"); }
+    }
   }
-  for (const key of ["media_type", "project", "filename_pattern"]) {
-    const value = (form.get(key) || "").trim();
-    if (value) filters[key] = value;
-  }
-  const minQuality = form.get("min_quality");
-  if (minQuality !== "" && minQuality !== null) filters.quality_rating = { min: Number(minQuality) };
-  return {
-    filters,
-    sort_by: form.get("sort_by"),
-    order: form.get("order"),
-    limit: Number(form.get("limit") || 48),
-    offset: 0,
-  };
 }
 
-async function runSearch(offset) {
-  const request = { ...state.request, offset };
-  const data = await api("POST", "/search", request);
-  state.offset = offset;
-  state.total = data.total_count;
-  const last = Math.min(offset + data.results.length, data.total_count);
-  $("search-status").textContent =
-    `${data.total_count} asset(s); showing ${data.results.length ? offset + 1 : 0}-${last} ` +
-    `(${data.query_time_ms.toFixed(1)} ms)`;
-  $("prev").disabled = offset === 0;
-  $("next").disabled = last >= data.total_count;
-  renderGrid($("results"), data.results.map((asset) => ({ asset, caption: asset.tags.slice(0, 4).join(", ") })));
-  renderFacets(data.facets);
+async function runSearch() {
+  const seq = ++state.searchSeq;
+  $("status").textContent = "Searching…";
+  $("grid").classList.add("loading");
+  renderChips();
+  try {
+    const data = await api("POST", "/search", searchRequest(0, PAGE, true));
+    if (seq !== state.searchSeq) return;
+    markFieldError(null);
+    $("grid").classList.remove("stale");
+    grid.reset(data.total_count, data.results);
+    $("status").textContent = `${data.total_count.toLocaleString()} result(s) · ${data.query_time_ms.toFixed(0)} ms`;
+    renderFacets(data.facets);
+  } catch (err) {
+    if (seq !== state.searchSeq) return;
+    markFieldError(err);
+    $("grid").classList.add("stale");
+    $("status").textContent = "The results below are from the previous search.";
+  } finally {
+    if (seq === state.searchSeq) $("grid").classList.remove("loading");
+  }
 }
 
-function renderGrid(container, entries) {
-  container.replaceChildren();
-  for (const { asset, caption } of entries) {
-    const path = pathText(asset.file_path);
-    const img = el("img", { alt: path, loading: "lazy" });
-    const card = el("figure", { className: "card", tabIndex: 0 }, img,
-      el("figcaption", { textContent: caption || path.split("/").pop() }));
-    card.addEventListener("click", () => showDetail(asset.content_hash));
-    container.append(card);
-    blobUrl(`/assets/${asset.content_hash}/thumbnail?size=256`).then((url) => {
-      if (url) img.src = url; else card.classList.add("nothumb");
-    });
-  }
+function fetchPage(offset, limit) {
+  return api("POST", "/search", searchRequest(offset, limit, false)).then((d) => d.results);
+}
+
+function setQuery(filters, push = true) {
+  state.query.filters = filters;
+  formFromFilters($("filters"), filters);
+  syncUrl(push);
+  runSearch();
+}
+
+function syncUrl(push) {
+  const url = queryToUrl(state.query, { view: state.view, asset: panel.hash, selection: board.currentKey() });
+  if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+function renderChips() {
+  $("chips").replaceChildren(...chipsOf(state.query.filters).map((chip) =>
+    el("span", { className: "chip" }, chip.label,
+      el("button", { type: "button", "aria-label": `remove filter ${chip.label}`, text: "×",
+        onclick: () => setQuery(chip.remove(state.query.filters)) }))));
 }
 
 function renderFacets(facets) {
@@ -118,135 +125,358 @@ function renderFacets(facets) {
   box.replaceChildren();
   if (!facets) return;
   const groups = [
-    ["Tags", facets.tags, "tag"], ["AI sources", facets.ai_sources, "source"],
-    ["Ratings", facets.quality_ratings, "rating"], ["Types", facets.media_types, "type"],
+    ["Tags", facets.tags, "tag", (e) => e.tag], ["AI sources", facets.ai_sources, "source", (e) => e.source],
+    ["Ratings", facets.quality_ratings, "rating", (e) => e.rating], ["Types", facets.media_types, "type", (e) => e.type],
+    ["Projects", facets.projects, "project", (e) => e.project], ["Formats", facets.file_formats, "format", (e) => e.format],
   ];
-  for (const [title, entries, key] of groups) {
+  for (const [title, entries, kind, valueOf] of groups) {
     if (!entries || !entries.length) continue;
-    const list = el("ul", { className: "list" });
-    for (const entry of entries.slice(0, 25)) {
-      const item = el("li", { textContent: `${entry[key]} (${entry.count})` });
-      if (key === "tag") {
-        item.className = "link";
-        item.addEventListener("click", () => {
-          const input = $("search-form").elements.tags;
-          input.value = [...words(input.value), entry.tag].join(", ");
-          $("search-form").requestSubmit();
-        });
-      }
-      list.append(item);
-    }
-    box.append(el("h3", { textContent: title }), list);
+    box.append(el("h3", { text: title }), el("ul", { className: "list facet", dataset: { kind } },
+      entries.slice(0, 40).map((e) => el("li", {}, el("button", {
+        type: "button", className: "link", dataset: { value: String(valueOf(e)) },
+        onclick: () => setQuery(withFacet(state.query.filters, kind, valueOf(e))),
+      }, `${kind === "rating" ? "★" + valueOf(e) : valueOf(e)}`, el("span", { className: "count", text: String(e.count) }))))));
   }
 }
 
-// ---- asset detail -------------------------------------------------------------------
-
-async function showDetail(hash) {
+// The folder tree of the catalog's roots (GET /folders), when the server has it.
+async function loadFolders() {
+  const section = $("folders-section");
+  if (!operations.has("GET /folders")) { section.hidden = true; return; }
   try {
-    const asset = await api("GET", `/assets/${hash}`);
-    const path = pathText(asset.file_path);
-    $("detail-title").textContent = path.split("/").pop();
-    $("detail-image").src = (await blobUrl(`/assets/${hash}/thumbnail?size=1024`)) || "";
-    const rows = [
-      ["hash", asset.content_hash], ["path", path],
-      ["type", `${asset.media_type} (${asset.file_format || "?"})`],
-      ["size", `${asset.file_size.toLocaleString()} bytes`],
-      ["rating", asset.quality_rating ?? ""], ["AI source", asset.ai_source || ""],
-      ["project", asset.project || ""], ["tags", asset.tags.join(", ")],
-      ["prompt", asset.metadata.prompt || ""],
-    ];
-    const table = $("detail-table");
-    table.replaceChildren();
-    for (const [name, value] of rows) {
-      if (value === "") continue;
-      table.append(el("tr", {}, el("th", { textContent: name }), el("td", { textContent: String(value) })));
-    }
-    $("detail-open").onclick = async () => {
-      const url = await blobUrl(`/assets/${hash}/file`);
-      if (url) window.open(url, "_blank", "noopener"); else showError("the file is not available");
-    };
-    $("detail").showModal();
-  } catch (err) { showError(err); }
-}
-
-// ---- selections ---------------------------------------------------------------------
-
-async function loadProjects() {
-  const projects = await api("GET", "/projects");
-  const list = $("projects");
-  list.replaceChildren();
-  const all = el("li", { textContent: "All projects", className: "link" });
-  all.addEventListener("click", () => loadSelections(null));
-  list.append(all);
-  for (const project of projects) {
-    const item = el("li", { className: "link",
-      textContent: `${project.name} (${project.selection_count} selections, ${project.asset_count} assets)` });
-    item.addEventListener("click", () => loadSelections(project.id));
-    list.append(item);
-  }
-  await loadSelections(null);
-}
-
-async function loadSelections(projectId) {
-  const query = projectId ? `?project_id=${encodeURIComponent(projectId)}` : "";
-  const selections = await api("GET", "/selections" + query);
-  const list = $("selections");
-  list.replaceChildren();
-  for (const sel of selections) {
-    const item = el("li", { className: "link",
-      textContent: `${sel.name} · ${sel.purpose} · ${sel.status} · ${sel.item_count} item(s)` });
-    item.addEventListener("click", () => showSelection(sel.project_id, sel.id).catch(showError));
-    list.append(item);
+    const tree = await api("GET", "/folders");
+    const roots = Array.isArray(tree) ? tree : tree.roots || tree.folders || [];
+    $("folders").replaceChildren(...roots.map(folderNode));
+  } catch (err) {
+    $("folders").replaceChildren(el("li", { className: "error", text: err.message }));
   }
 }
 
-async function showSelection(projectId, selectionId) {
-  const sel = await api("GET",
-    `/projects/${encodeURIComponent(projectId)}/selections/${encodeURIComponent(selectionId)}`);
-  $("selection-title").textContent = sel.name;
-  $("selection-meta").textContent =
-    `${sel.project_id} · ${sel.purpose} · ${sel.status} · ${sel.items.length} item(s)` +
-    (sel.description ? ` · ${sel.description}` : "");
-  renderGrid($("selection-items"), sel.items.map((item) => ({
-    asset: { content_hash: item.asset_hash, file_path: item.file_path || item.asset_hash },
-    caption: [item.role, item.group, item.selection_reason].filter(Boolean).join(" · "),
-  })));
+function folderNode(node) {
+  const path = typeof node.path === "string" ? node.path : node.path && node.path.text;
+  const name = node.name || path.split("/").filter(Boolean).pop() || path;
+  const children = node.children || [];
+  return el("li", {},
+    el("button", { type: "button", className: "link", dataset: { path }, title: path,
+      onclick: () => setQuery({ ...state.query.filters, folder: path }) },
+      name, el("span", { className: "count", text: String(node.count ?? node.asset_count ?? "") })),
+    children.length ? el("ul", {}, children.map(folderNode)) : null);
 }
 
-// ---- wiring -------------------------------------------------------------------------
+// ---- saved searches -----------------------------------------------------------------
 
-function switchView(name) {
-  for (const tab of document.querySelectorAll(".tab")) tab.classList.toggle("active", tab.dataset.view === name);
-  $("search-view").hidden = name !== "search";
-  $("selections-view").hidden = name !== "selections";
-  if (name === "selections") loadProjects().catch(showError);
+async function loadSaved() {
+  try {
+    const saved = await api("GET", "/saved-searches");
+    $("saved-list").replaceChildren(...saved.map((s) => el("li", { className: "row" },
+      el("button", { type: "button", className: "link grow", text: s.name, onclick: () => {
+        state.query.sort_by = s.request.sort_by; state.query.order = s.request.order;
+        $("filters").elements.sort_by.value = s.request.sort_by; $("filters").elements.order.value = s.request.order;
+        $("saved-name").value = s.name;
+        setQuery(s.request.filters || {});
+      } }),
+      el("button", { type: "button", text: "Update", "aria-label": `update ${s.name}`, onclick: () =>
+        api("PATCH", "/saved-searches", { name: s.name, project: s.project, request: searchRequest(0, 48, true) })
+          .then(() => toast(`updated ${s.name}`)).catch((e) => toast(e.message, "error")) }),
+      el("button", { type: "button", text: "×", "aria-label": `delete ${s.name}`, onclick: () =>
+        api("DELETE", `/saved-searches?name=${encodeURIComponent(s.name)}${s.project ? "&project=" + encodeURIComponent(s.project) : ""}`)
+          .then(loadSaved).catch((e) => toast(e.message, "error")) }))));
+  } catch (err) {
+    $("saved-list").replaceChildren(el("li", { className: "error", text: err.message }));
+  }
+}
+
+async function saveSearch() {
+  const name = $("saved-name").value.trim();
+  if (!name) { toast("name: give the saved search a name", "error"); $("saved-name").focus(); return; }
+  try {
+    await api("POST", "/saved-searches", { name, request: searchRequest(0, 48, true) });
+    toast(`saved ${name}`);
+    loadSaved();
+  } catch (err) { toast(err.message, "error"); }
+}
+
+// ---- changes, bulk actions and undo ------------------------------------------------
+
+function patchLoaded(hashes, change) {
+  const set = new Set(hashes);
+  for (const [, asset] of grid.loaded()) {
+    if (set.has(asset.content_hash)) grid.update(change({ ...asset, tags: [...asset.tags] }));
+  }
+}
+
+async function bulk(label, steps) {
+  const result = await api("POST", "/bulk", { label, steps });
+  state.undo.push(result.id);
+  if (state.undo.length > 50) state.undo.shift();
+  return result;
+}
+
+async function rate(hashes, rating) {
+  const result = await bulk(`rate ${rating}`, [{ action: "rate", assets: hashes, rating }]);
+  patchLoaded(result.assets, (a) => ({ ...a, quality_rating: rating }));
+  if (panel.hash && hashes.includes(panel.hash)) panel.show(panel.hash);
+  return result;
+}
+
+async function tag(hashes, tags, remove = false) {
+  const result = await bulk(`${remove ? "untag" : "tag"} ${tags.join(", ")}`, [{ action: remove ? "untag" : "tag", assets: hashes, tags }]);
+  const lower = tags.map((t) => t.toLowerCase());
+  patchLoaded(result.assets, (a) => ({ ...a, tags: remove ? a.tags.filter((t) => !lower.includes(t.toLowerCase())) : [...new Set([...a.tags, ...lower])] }));
+  if (panel.hash && hashes.includes(panel.hash)) panel.show(panel.hash);
+  return result;
+}
+
+async function undo() {
+  const id = state.undo.pop();
+  if (!id) { toast("nothing to undo"); return; }
+  try {
+    const result = await api("POST", `/bulk/${id}/undo`);
+    const loaded = new Set(grid.loaded().map(([, a]) => a.content_hash));
+    await Promise.all(result.assets.filter((h) => loaded.has(h)).map((h) =>
+      api("GET", `/assets/${h}`).then((a) => grid.update(a))));
+    if (panel.hash && result.assets.includes(panel.hash)) panel.show(panel.hash);
+    if (state.view === "selections") board.reload();
+    toast(`undone: ${result.label || "last action"}`);
+  } catch (err) { toast(err.message, "error"); }
+}
+
+async function chooseSelection(title) {
+  let selections = [];
+  try { selections = await api("GET", "/selections"); } catch (err) { toast(err.message, "error"); return null; }
+  if (!selections.length) { toast("create a selection first (Selections view)", "error"); return null; }
+  const key = (s) => `${s.project_id}/${s.id}`;
+  const current = state.current ? `${state.current.project_id}/${state.current.selection_id}` : key(selections[0]);
+  const values = await ask(title, [
+    { name: "selection", label: "Selection", value: current, options: selections.map((s) => [key(s), `${s.name} (${s.project_id})`]) },
+    { name: "role", label: "Role", placeholder: "hero, primary, supporting…" },
+    { name: "reason", label: "Reason", placeholder: "why it is in" },
+  ], "Add");
+  if (!values) return null;
+  const [project_id, selection_id] = values.selection.split("/");
+  const chosen = selections.find((s) => key(s) === values.selection);
+  setCurrent({ project_id, selection_id, name: chosen ? chosen.name : selection_id });
+  return { project_id, selection_id, role: values.role || null, selection_reason: values.reason || null };
+}
+
+async function addToSelection(hashes) {
+  const target = await chooseSelection(`Add ${hashes.length} asset(s) to a selection`);
+  if (!target) return;
+  await bulk(`add to ${target.selection_id}`, [{ action: "add_to_selection", assets: hashes, ...target }]);
+  toast(`added to ${state.current.name}`);
+}
+
+function targets() {
+  if (state.selected.size) return [...state.selected];
+  if (panel.open && panel.hash) return [panel.hash];
+  const asset = grid.asset(grid.focus);
+  return asset ? [asset.content_hash] : [];
+}
+
+function updateBulkBar() {
+  $("bulkbar").hidden = state.selected.size === 0;
+  $("bulk-count").textContent = `${state.selected.size} selected`;
+  grid.refreshCards();
+}
+
+function toggleSelected(index) {
+  const asset = grid.asset(index);
+  if (!asset) return;
+  if (state.selected.has(asset.content_hash)) state.selected.delete(asset.content_hash);
+  else state.selected.add(asset.content_hash);
+  state.anchor = index;
+  updateBulkBar();
+}
+
+function clickCard(index, event) {
+  $("grid").focus({ preventScroll: true });
+  if (event.shiftKey && state.anchor >= 0) {
+    const [from, to] = [Math.min(state.anchor, index), Math.max(state.anchor, index)];
+    for (let i = from; i <= to; i++) { const a = grid.asset(i); if (a) state.selected.add(a.content_hash); }
+    updateBulkBar();
+  } else if (event.ctrlKey || event.metaKey) {
+    toggleSelected(index);
+  } else {
+    state.anchor = index;
+  }
+  grid.setFocus(index);
+}
+
+function openAsset(hash) {
+  panel.show(hash);
+  syncUrl(false);
+}
+
+function closeAsset() {
+  panel.close();
+  syncUrl(false);
+  $("grid").focus({ preventScroll: true });
+}
+
+// ---- keyboard ----------------------------------------------------------------------
+
+const MOVES = { ArrowLeft: [-1, 0], h: [-1, 0], ArrowRight: [1, 0], l: [1, 0], ArrowUp: [0, -1], k: [0, -1], ArrowDown: [0, 1], j: [0, 1] };
+
+async function onKey(event) {
+  if (event.defaultPrevented) return;
+  const typing = event.target.closest("input, textarea, select, [contenteditable]");
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !typing) {
+    event.preventDefault();
+    return undo();
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey || document.querySelector("dialog[open]")) return;
+  if (event.key === "?") { event.preventDefault(); $("help").showModal(); return; }
+  if (event.key === "Escape" && panel.open) { event.preventDefault(); closeAsset(); return; }
+  if (state.view !== "library") return;
+  const run = (promise) => promise.catch((err) => toast(err.message, "error"));
+  if (MOVES[event.key]) {
+    event.preventDefault();
+    grid.move(...MOVES[event.key]);
+    if (panel.open) { const a = grid.asset(grid.focus); if (a) openAsset(a.content_hash); }
+  } else if (event.key === "Enter") {
+    const a = grid.asset(grid.focus);
+    if (a) { event.preventDefault(); openAsset(a.content_hash); }
+  } else if (/^[0-5]$/.test(event.key)) {
+    const hashes = targets();
+    if (hashes.length) { event.preventDefault(); run(rate(hashes, Number(event.key))); }
+  } else if (event.key === " ") {
+    event.preventDefault();
+    toggleSelected(grid.focus);
+  } else if (event.key === "x") {
+    const hashes = targets();
+    if (hashes.length) { event.preventDefault(); run(tag(hashes, ["rejected"]).then(() => toast("rejected (Ctrl+Z undoes)"))); }
+  } else if (event.key === "t") {
+    const hashes = targets();
+    if (!hashes.length) return;
+    event.preventDefault();
+    const values = await ask(`Tag ${hashes.length} asset(s)`, [{ name: "tags", label: "Tags", placeholder: "portrait, style:noir", required: true }], "Tag");
+    if (values && words(values.tags).length) run(tag(hashes, words(values.tags)));
+    $("grid").focus({ preventScroll: true });
+  } else if (event.key === "a") {
+    const hashes = targets();
+    if (!hashes.length) return;
+    event.preventDefault();
+    await run(addToSelection(hashes));
+    $("grid").focus({ preventScroll: true });
+  }
+}
+
+// ---- views and start ----------------------------------------------------------------
+
+function showView(name, push = true) {
+  state.view = ["library", "selections", "duplicates"].includes(name) ? name : "library";
+  for (const tab of document.querySelectorAll(".tab")) tab.setAttribute("aria-current", String(tab.dataset.view === state.view));
+  for (const view of ["library", "selections", "duplicates"]) $(`${view}-view`).hidden = view !== state.view;
+  if (state.view === "selections") board.load();
+  if (state.view === "duplicates") dups.show();
+  syncUrl(push);
 }
 
 async function loadStats() {
-  const stats = await api("GET", "/stats");
-  $("stats").textContent = `${stats.assets.toLocaleString()} assets · ` +
-    `${(stats.total_bytes / 1e9).toFixed(2)} GB`;
+  try {
+    const stats = await api("GET", "/stats");
+    $("stats").textContent = `${stats.assets.toLocaleString()} assets`;
+  } catch (err) { $("stats").textContent = err.message; }
 }
 
-function start() {
+const operations = new Set();
+const panel = new AssetPanel({
+  rate: (hash, n) => rate([hash], n).catch((e) => toast(e.message, "error")),
+  tag: (hash, tags) => tag([hash], tags).catch((e) => toast(e.message, "error")),
+  untag: (hash, tags) => tag([hash], tags, true).catch((e) => toast(e.message, "error")),
+  open: (hash) => openAsset(hash),
+  close: () => closeAsset(),
+});
+const grid = new VirtualGrid($("grid"), {
+  pageSize: PAGE, fetchPage, renderCard, onClickCard: clickCard,
+  onOpen: (index) => { const a = grid.asset(index); if (a) openAsset(a.content_hash); },
+});
+function setCurrent(selection) {
+  state.current = selection;
+  localStorage.setItem("curata-current", JSON.stringify(selection));
+}
+
+const board = new Board({ bulk, openAsset, setCurrent, syncUrl: () => syncUrl(false) });
+const dups = new Duplicates({ bulk, openAsset, chooseSelection });
+window.curata = { grid, state, board }; // for the browser tests and the console
+
+function wire() {
+  const form = $("filters");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    state.query.sort_by = form.elements.sort_by.value;
+    state.query.order = form.elements.order.value;
+    setQuery(filtersFromForm(form));
+  });
+  $("more-filters").addEventListener("click", () => {
+    const panelBox = $("filter-panel");
+    panelBox.hidden = !panelBox.hidden;
+    $("more-filters").setAttribute("aria-expanded", String(!panelBox.hidden));
+  });
+  $("sidebar-open").addEventListener("click", () => $("sidebar").classList.add("open"));
+  $("sidebar-close").addEventListener("click", () => $("sidebar").classList.remove("open"));
+  $("saved-save").addEventListener("click", saveSearch);
+  $("thumb-size").addEventListener("change", (e) => { grid.setSize(e.target.value); localStorage.setItem("curata-size", e.target.value); });
+  $("caption").addEventListener("change", (e) => { state.caption = e.target.value; localStorage.setItem("curata-caption", e.target.value); grid.refreshCards(); });
+  $("bulk-rating").addEventListener("change", (e) => {
+    if (e.target.value === "") return;
+    rate([...state.selected], Number(e.target.value)).then(() => toast("rated")).catch((err) => toast(err.message, "error"));
+    e.target.value = "";
+  });
+  $("bulk-tag").addEventListener("click", () => tag([...state.selected], words($("bulk-tags").value)).then(() => toast("tagged")).catch((err) => toast(err.message, "error")));
+  $("bulk-untag").addEventListener("click", () => tag([...state.selected], words($("bulk-tags").value), true).then(() => toast("untagged")).catch((err) => toast(err.message, "error")));
+  $("bulk-select").addEventListener("click", () => addToSelection([...state.selected]).catch((err) => toast(err.message, "error")));
+  $("bulk-clear").addEventListener("click", () => { state.selected.clear(); updateBulkBar(); });
+  $("help-button").addEventListener("click", () => $("help").showModal());
+  for (const tab of document.querySelectorAll(".tab")) {
+    tab.addEventListener("click", (event) => { event.preventDefault(); showView(tab.dataset.view); });
+  }
   $("token").value = localStorage.getItem("curata-token") || "";
   $("token").addEventListener("change", (event) => {
     localStorage.setItem("curata-token", event.target.value.trim());
-    thumbCache.clear();
-    loadStats().catch(showError);
+    forgetBlobs();
+    start();
   });
-  for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => switchView(tab.dataset.view));
-  $("search-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    state.request = requestFromForm();
-    runSearch(0).catch(showError);
-  });
-  $("prev").addEventListener("click", () => runSearch(Math.max(0, state.offset - state.request.limit)).catch(showError));
-  $("next").addEventListener("click", () => runSearch(state.offset + state.request.limit).catch(showError));
-  loadStats().catch(showError);
-  state.request = requestFromForm();
-  runSearch(0).catch(showError);
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("popstate", () => fromUrl());
+  window.addEventListener("resize", debounce(() => grid.render(), 100));
 }
 
-start();
+function fromUrl() {
+  const parsed = queryFromUrl(location.search);
+  state.query = parsed.query;
+  const form = $("filters");
+  formFromFilters(form, state.query.filters);
+  form.elements.sort_by.value = state.query.sort_by;
+  form.elements.order.value = state.query.order;
+  if (parsed.asset) panel.show(parsed.asset); else if (panel.open) panel.close();
+  if (parsed.selection) board.pending = parsed.selection;
+  showView(parsed.view, false);
+  runSearch();
+}
+
+// Live updates (server-sent events) plug in here once the server offers GET /events:
+// each "asset" event re-runs the search when the new asset could be in the results.
+function connectLive() {
+  if (!operations.has("GET /events")) return;
+  const source = new EventSource("/events");
+  source.addEventListener("asset", debounce(() => { if (state.view === "library") runSearch(); }, 500));
+  source.addEventListener("scan", (e) => { try { const p = JSON.parse(e.data); $("stats").textContent = `scanning: ${p.phase || ""} ${p.done ?? ""}`; } catch { /* not JSON */ } });
+}
+
+async function start() {
+  try {
+    const spec = await fetch("/openapi.json").then((r) => r.json());
+    for (const [path, item] of Object.entries(spec.paths)) for (const method of Object.keys(item)) operations.add(`${method.toUpperCase()} ${path}`);
+  } catch { /* the page still works without knowing the optional endpoints */ }
+  loadStats();
+  loadSaved();
+  loadFolders();
+  connectLive();
+}
+
+grid.setSize(localStorage.getItem("curata-size") || "medium");
+$("thumb-size").value = localStorage.getItem("curata-size") || "medium";
+$("caption").value = state.caption;
+wire();
+start().then(fromUrl);
