@@ -502,8 +502,8 @@ SURROGATE_BODIES = [  # (path, JSON body with a "\ud800" escape, the field named
     ("/projects", '{"name": "P", "description": "x\\udfff"}', "description"),
     (
         "/selections",
-        '{"project_id": "p", "name": "S", "constraints": {"k\\ud800": 1}}',
-        "constraints.k\ufffd",
+        '{"project_id": "p", "name": "S", "criteria": {"k\\ud800": 1}}',
+        "criteria.k\ufffd",
     ),
     ("/saved-searches", '{"name": "n\\ud800", "query": {}}', "name"),
     ("/search", '{"filters": {"filename_pattern": "\\ud800"}}', "filename_pattern"),

@@ -59,7 +59,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "dupes": (
         "curata.cli.similar",
-        "Groups of duplicates, largest first, each with a suggested keeper. Deletes nothing.",
+        "Groups of duplicates, largest first, each with its keeper and why. Deletes nothing.",
     ),
     "project": (
         "curata.cli.project",
@@ -75,7 +75,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "watch": (
         "curata.cli.watch",
-        "Scan PATH, then keep the catalog in step with it as files arrive, change or go.",
+        "Scan PATHS, then catalog new and changed files as they are written, mark deleted "
+        "ones missing and follow renamed ones, until Ctrl-C (the next start catches up).",
     ),
     "serve": ("curata.cli.serve", "Serve the HTTP API (docs at /docs) and the web page (at /)."),
     "mcp": (
@@ -177,7 +178,8 @@ def _main(
 
 def open_curata(ctx: typer.Context, *, create: bool = False) -> Curata:
     """The catalog named by the global ``--database`` option, closed when the command
-    ends. Only ``create=True`` (``scan``, ``init``) makes a catalog that does not exist;
+    ends. Only ``create=True`` (``scan``, ``init``, ``watch``, ``serve --watch``, the
+    ``artwork`` commands, which keep their settings in it) makes a catalog that does not exist;
     otherwise a missing SQLite file is a ``NotFound`` saying how to create it."""
     from curata.interface import Curata
 

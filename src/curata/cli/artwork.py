@@ -161,7 +161,7 @@ def pick(
         request["original_language"] = original_language
     if asset_type:
         request["asset_types"] = asset_type
-    result = open_curata(ctx).select_best_assets(request)
+    result = open_curata(ctx, create=True).select_best_assets(request)
     emit(result.data, as_json, _render_selection)
 
 
@@ -228,7 +228,7 @@ def fetch(
     }
     if asset_type:
         request["asset_types"] = asset_type
-    result = open_curata(ctx).fetch_artwork(request)
+    result = open_curata(ctx, create=True).fetch_artwork(request)
     emit(result.data, as_json, _render_fetch)
 
 
@@ -258,7 +258,7 @@ def policy_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show or store the selection policy (extras are set on the custom policy)."""
-    cur = open_curata(ctx)
+    cur = open_curata(ctx, create=True)
     extras = policy_options(fallback, no_fallback, min_size, no_min_size, textless, prefer_original)
     if name is None and extras:
         raise InvalidRequest("name the policy to set: custom", field="name")
@@ -278,7 +278,7 @@ def strategy(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show or set the provider strategy (balanced defaults, or your custom orders)."""
-    cur = open_curata(ctx)
+    cur = open_curata(ctx, create=True)
     result = cur.get_strategy() if value is None else cur.set_strategy(value)
     emit(result.data, as_json, _render_strategy)
 
@@ -308,7 +308,7 @@ def priority_show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the effective provider order for each asset type."""
-    emit(open_curata(ctx).get_priorities(media_type).data, as_json, _render_priorities)
+    emit(open_curata(ctx, create=True).get_priorities(media_type).data, as_json, _render_priorities)
 
 
 @priority_app.command("set")
@@ -322,7 +322,7 @@ def priority_set(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Set a custom order (switches the strategy to custom)."""
-    result = open_curata(ctx).set_priority(
+    result = open_curata(ctx, create=True).set_priority(
         {
             "media_type": media_type,
             "asset_type": asset_type,
@@ -342,7 +342,9 @@ def priority_reset(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Remove custom orders (all, or a media type's, or one asset type's)."""
-    result = open_curata(ctx).reset_priorities({"media_type": media_type, "asset_type": asset_type})
+    result = open_curata(ctx, create=True).reset_priorities(
+        {"media_type": media_type, "asset_type": asset_type}
+    )
     emit(result.data, as_json, _render_priorities)
 
 
@@ -352,7 +354,7 @@ def _render_locks(state: LockState) -> None:
 
 
 def _lock(ctx: typer.Context, folder: Path, types: list[str], locked: bool, as_json: bool) -> None:
-    result = open_curata(ctx).lock_artwork(
+    result = open_curata(ctx, create=True).lock_artwork(
         {"folder": str(folder), "asset_types": types, "locked": locked}
     )
     emit(result.data, as_json, _render_locks)

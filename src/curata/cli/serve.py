@@ -93,7 +93,9 @@ def serve(
         if missing:
             raise InvalidRequest(f"no such folder to watch: {missing[0]}", field="watch")
     watched = [str(p) for p in watch or ()]
-    curata = open_curata(ctx).confined(confinement([*(roots or ()), *(watch or ())], export_roots))
+    curata = open_curata(ctx, create=bool(watch)).confined(
+        confinement([*(roots or ()), *(watch or ())], export_roots)
+    )
     application = create_app(
         curata,
         token=token,

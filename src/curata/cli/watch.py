@@ -47,7 +47,7 @@ def watch(
 ) -> None:
     """Scan PATHS, then catalog new and changed files as they are written, mark deleted
     ones missing and follow renamed ones, until Ctrl-C (the next start catches up)."""
-    cur = open_curata(ctx)
+    cur = open_curata(ctx, create=True)
     console.print(
         "watching " + ", ".join(map(str, paths)) + " (Ctrl-C stops)",
         highlight=False,
