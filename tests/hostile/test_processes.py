@@ -332,7 +332,7 @@ def test_an_interrupted_cli_scan_says_how_many_files_were_cataloged(
     assert proc.returncode == 130, err
     cataloged = _count(db)
     assert cataloged < KILL_FILES
-    assert f"{cataloged} of {KILL_FILES} files cataloged; the next scan continues" in out, out
+    assert f"{cataloged} of {KILL_FILES} files are cataloged" in out, out
 
 
 def test_the_last_progress_event_of_a_stopped_scan_counts_the_files_read(

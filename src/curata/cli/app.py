@@ -75,8 +75,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "watch": (
         "curata.cli.watch",
-        "Scan PATHS, then catalog new and changed files as they are written, mark deleted "
-        "ones missing and follow renamed ones, until Ctrl-C (the next start catches up).",
+        "Scan PATHS, then catalog new and changed files as they are written, mark deleted",
     ),
     "serve": ("curata.cli.serve", "Serve the HTTP API (docs at /docs) and the web page (at /)."),
     "mcp": (
@@ -178,7 +177,7 @@ def _main(
 
 def open_curata(ctx: typer.Context, *, create: bool = False) -> Curata:
     """The catalog named by the global ``--database`` option, closed when the command
-    ends. Only ``create=True`` (``scan``, ``init``, ``watch``, ``serve --watch``, the
+    ends. Only ``create=True`` (``scan``, ``init``, ``watch``, ``serve``, the
     ``artwork`` commands, which keep their settings in it) makes a catalog that does not exist;
     otherwise a missing SQLite file is a ``NotFound`` saying how to create it."""
     from curata.interface import Curata

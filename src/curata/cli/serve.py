@@ -93,7 +93,7 @@ def serve(
         if missing:
             raise InvalidRequest(f"no such folder to watch: {missing[0]}", field="watch")
     watched = [str(p) for p in watch or ()]
-    curata = open_curata(ctx, create=bool(watch)).confined(
+    curata = open_curata(ctx, create=True).confined(
         confinement([*(roots or ()), *(watch or ())], export_roots)
     )
     application = create_app(
