@@ -24,11 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
-from tests.server.conftest import LiveServer
+from tests.server.conftest import LENIENT_CHECKS, LiveServer, fuzz
 
 from curata import Curata
 from curata.autoselect.fetch import MANIFEST
@@ -97,13 +93,12 @@ def test_folder_operations_write_only_under_the_export_root(
             operations = [result.ok() for result in schema.get_all_operations()]
             assert sorted(op.path for op in operations) == sorted(OPERATIONS)
             for operation in operations:
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    _fuzz(operation, mode, server.url)
+                fuzz(operation, server.url, MAX_EXAMPLES, timeout=60)
                 for body in _hostile_bodies(operation.path, area, sid):
                     operation.Case(body=body).call_and_validate(
                         base_url=server.url,
                         timeout=60,
-                        excluded_checks=[positive_data_acceptance, negative_data_rejection],
+                        excluded_checks=LENIENT_CHECKS,
                     )
             _wait_for_scans(server.url)
     after = _snapshot(area.root)
@@ -150,25 +145,3 @@ def _wait_for_scans(url: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the fuzz's scans did not finish")
-
-
-def _fuzz(operation: schemathesis.APIOperation, mode: GenerationMode, url: str) -> None:
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    def check(case: schemathesis.Case) -> None:
-        case.call_and_validate(
-            base_url=url,
-            timeout=60,
-            excluded_checks=[positive_data_acceptance, negative_data_rejection],
-        )
-
-    try:
-        check()
-    except Unsatisfiable:
-        assert mode == GenerationMode.NEGATIVE
