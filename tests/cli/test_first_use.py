@@ -197,7 +197,6 @@ def test_the_help_list_is_each_commands_own_help() -> None:
         assert (command.help or "").strip().splitlines()[0] == COMMANDS[name][1], name
 
 
-@pytest.mark.xfail(reason="post-merge gap of 2026-12-04 (see the issue notes)", strict=False)
 def test_demo_shows_the_product(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     export = tmp_path / "export"

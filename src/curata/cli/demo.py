@@ -28,6 +28,7 @@ from curata.errors import Conflict, VerificationError
 
 if TYPE_CHECKING:
     from curata.interface import Curata
+    from curata.models.similarity import DuplicateMember
 
 #: The spec's worked example (auto-selection.md, "Example Scenario"), as a file.
 WORKED_EXAMPLE = "artwork-candidates.json"
@@ -74,21 +75,25 @@ def _search(cur: Curata) -> None:
     _panel("2. search with facets", body, "curata search --media-type image --facets")
 
 
+def _width(member: DuplicateMember) -> int:
+    return (member.details.width or 0) if member.details else 0
+
+
 def _duplicates(cur: Curata) -> None:
     result = cur.find_duplicates(threshold=10).data
     assert result is not None
     # The largest near group of photos (the generated files are 1x1-pixel crops).
-    group = next(
-        (g for g in result.groups if g.kind == "near" and (g.keeper.width or 0) >= 64), None
-    )
+    group = next((g for g in result.groups if g.kind == "near" and _width(g.keeper) >= 64), None)
     if group is None:
         _panel("3. near-duplicates", Text("no near-duplicate group"), "curata dupes")
         return
     table = Table("", "distance", "dims", "size", "path", box=None, pad_edge=False)
     for m in group.members:
-        dims = f"{m.width}x{m.height}" if m.width and m.height else ""
-        table.add_row("keep" if m.keeper else "", str(m.distance), dims,
-                      human_size(m.file_size), MiddlePath(m.path))  # fmt: skip
+        d = m.details
+        dims = f"{d.width}x{d.height}" if d and d.width and d.height else ""
+        size = human_size(d.file_size) if d else ""
+        table.add_row("keep" if m.keeper else "", str(m.distance), dims, size,
+                      MiddlePath(m.path))  # fmt: skip
     body = Table.grid()
     body.add_row(Text(f"{result.group_count} group(s); the largest near group, keeper first "
                       f"({group.reason}):"))  # fmt: skip
