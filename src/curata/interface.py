@@ -743,6 +743,7 @@ class Curata:
 
         Raises:
             NotFound: no such project.
+            Conflict: the project already has that status.
         """
         status = ProjectStatus.ACTIVE if restore else ProjectStatus.ARCHIVED
         project = project_service.set_project_status(self.catalog, project_id, status)

@@ -559,3 +559,61 @@ def test_an_unpaired_surrogate_is_found_wherever_it_is(value: Any, surrogate: in
     assert unpaired_surrogate(bad) == ""
     assert unpaired_surrogate([value, {"k": [bad]}]) == ".1.k.0"
     assert unpaired_surrogate({bad: value}) == ".a\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        ({"file_size": {"max": True}}, "filters.file_size"),  # a boolean is not a number
+        ({"file_size": {"min": "5"}}, "filters.file_size"),  # nor is text
+        ({"generation": {"steps": {"max": False}}}, "filters.generation.steps"),
+        ({"has_metadata": ["prompt"], "missing": 1}, "filters"),  # 1 is not a boolean
+    ],
+)
+def test_numbers_and_booleans_are_json_types(filters: dict[str, Any], field: str) -> None:
+    """pydantic alone reads ``true`` as 1 and ``"5"`` as 5; the schema says neither is a
+    number, and a request the schema refuses is refused (schemathesis found these)."""
+    from curata.models import SearchRequest
+
+    with pytest.raises(ValidationError) as exc:
+        SearchRequest.model_validate({"filters": filters})
+    assert ".".join(map(str, exc.value.errors()[0]["loc"])) == field
+    assert "must be" in str(exc.value)
+
+
+def _tag_rules() -> tuple[Any, Any]:
+    from curata.models import TagRequest
+
+    schema = TagRequest.model_json_schema()["properties"]["tags"]["items"]
+    pattern = regex.compile(schema["pattern"])
+
+    def admitted(tag: str) -> bool:
+        return len(tag) <= schema["maxLength"] and pattern.search(tag) is not None
+
+    def accepted(tag: str) -> bool:
+        try:
+            TagRequest.model_validate({"assets": ["abcdef"], "tags": [tag]})
+        except ValidationError:
+            return False
+        return True
+
+    return admitted, accepted
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["portrait", "style:cyberpunk", " a b ", "k:v:w", "é", "", " ", "a:", ":b", "a\x00",
+     "a\x85b", "a\tb", "\x1f", "a\x9fb", "x" * 201, "a : b"],  # fmt: skip
+)
+def test_the_schema_states_the_rules_of_tags(tag: str) -> None:
+    """A tag the schema admits is one the validator accepts, and the other way round
+    (the edges of the rules: blank, control characters, half pairs, length)."""
+    admitted, accepted = _tag_rules()
+    assert admitted(tag) == accepted(tag)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_schema_and_validator_agree_on_any_tag(tag: str) -> None:
+    admitted, accepted = _tag_rules()
+    assert admitted(tag) == accepted(tag)

@@ -192,7 +192,7 @@ def test_archived_selection_cannot_be_exported(cur: Curata, curated: str, tmp_pa
             "status": "archived",
         }
     )
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(Conflict):
         export(cur, curated, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -68,10 +68,11 @@ def test_update_and_archive(cur: Curata) -> None:
     archived = cur.archive_project(PROJECT).data
     assert archived.status.value == "archived"
     assert [p.id for p in cur.list_projects(status="archived").data] == [PROJECT]
-    with pytest.raises(InvalidRequest) as exc:
+    # A state conflict (409), not a bad request: the same request succeeds after a restore.
+    with pytest.raises(Conflict) as exc:
         cur.create_selection({"project_id": PROJECT, "name": "late"})
     assert exc.value.field == "project_id"
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(Conflict):
         cur.archive_project(PROJECT)
     assert cur.archive_project(PROJECT, restore=True).data.status.value == "active"
     with pytest.raises(InvalidRequest) as exc:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curata.errors import InvalidRequest
+from curata.errors import Conflict, InvalidRequest
 from curata.models import Budget, SelectionStatus
 from curata.selections.rules import (
     EXPORTABLE,
@@ -48,10 +48,10 @@ def test_every_transition(current: S, target: S) -> None:
 def test_exported_only_by_exporting_and_archived_is_read_only() -> None:
     assert all(S.EXPORTED not in targets for targets in TRANSITIONS.values())
     for status in S:
-        if status is S.ARCHIVED:
-            with pytest.raises(InvalidRequest):
+        if status is S.ARCHIVED:  # a state conflict (409): active again, it may be changed
+            with pytest.raises(Conflict):
                 check_editable(status)
-            with pytest.raises(InvalidRequest):
+            with pytest.raises(Conflict):
                 check_exportable(status)
         else:
             check_editable(status)

@@ -181,7 +181,7 @@ def test_status_transitions_are_enforced(cur: Curata) -> None:
         "status": "active"
     }
     update(cur, sid, "set_status", status="archived")
-    with pytest.raises(InvalidRequest) as exc:
+    with pytest.raises(Conflict) as exc:
         update(cur, sid, "update", name="renamed")
     assert "archived" in exc.value.message
     with pytest.raises(InvalidRequest):

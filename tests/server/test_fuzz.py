@@ -2,12 +2,9 @@
 
 Every generated request, valid (positive) and invalid (negative), must get a response
 that is not a 5xx, has a documented status code and content type, and matches its
-documented schema. (Schema-valid requests may still be refused with a 422: rules such as
-"min <= max" or "a tag cannot be empty" are checked by curata's validators, which JSON
-Schema cannot express, so schemathesis's positive-data-acceptance check is off. Its
-negative-data-rejection check is off too: pydantic reads JSON leniently where the schema
-is strict, e.g. ``true`` for a number; such requests must still get a documented,
-schema-conforming answer.)
+documented schema; a schema-invalid request is refused and a schema-valid one accepted,
+but for the cross-field rules JSON Schema cannot state (``CROSS_FIELD_RULES`` in
+conftest.py), which are refused with a 422 that names them.
 Left out here: the operations that read or write folders on the server named in the
 request (``POST /scans``, ``/selections/export``, ``/artwork/locks``): they are fuzzed
 by ``tests/hostile/test_fuzz_writes.py`` on a server confined to temporary roots, which

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     ConfigDict,
     Field,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from curata.models.base import Record
-from curata.models.common import StrictModel
+from curata.models.common import SOLID, NonBlank, StrictModel
 from curata.models.paths import FsPath
 
 
@@ -82,6 +83,8 @@ def _normalize_phash(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         raise ValueError("a perceptual hash is 16 hex digits or a 64-bit integer")
+    if isinstance(value, float) and value.is_integer():  # JSON's 631.0 is an integer
+        value = int(value)
     if isinstance(value, int):
         if not 0 <= value < 1 << 64:
             raise ValueError("a perceptual hash integer must be in 0 .. 2**64-1")
@@ -105,6 +108,22 @@ def _normalize_language(value: Any) -> str | None:
     return text
 
 
+#: A language code as the normalizers read it (trimmed, any case; empty: neutral).
+Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9-]{0,16}$"})]
+#: A 64-bit perceptual hash: 16 hex digits or the integer.
+PerceptualHash = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9A-Fa-f]{16}$"},
+                {"type": "integer", "minimum": 0, "maximum": (1 << 64) - 1},
+            ]
+        }
+    ),
+]
+
+
 class AssetCandidate(StrictModel):
     """One piece of artwork a provider offers (or a local file).
 
@@ -125,12 +144,12 @@ class AssetCandidate(StrictModel):
     aspect_ratio: float | None = Field(None, gt=0, le=MAX_EDGE)
     quality: Quality | None = None
     file_size: int | None = Field(None, ge=0, le=MAX_COUNT)
-    language: str | None = None
+    language: Language | None = None
     votes: int | None = Field(
         None, ge=0, le=MAX_COUNT, description="Votes or likes; 0 counts as no votes."
     )
     vote_average: float | None = Field(None, ge=0, le=MAX_COUNT)
-    perceptual_hash: str | None = Field(None, description="64-bit pHash, 16 hex digits.")
+    perceptual_hash: PerceptualHash | None = Field(None, description="64-bit pHash, 16 hex digits.")
     nominal_size: bool = Field(
         False, description="width/height are the provider's fixed size for the type."
     )
@@ -161,7 +180,7 @@ class ExistingAsset(StrictModel):
     width: int | None = Field(None, ge=0, le=MAX_EDGE)
     height: int | None = Field(None, ge=0, le=MAX_EDGE)
     file_size: int | None = Field(None, ge=0, le=MAX_COUNT)
-    perceptual_hash: str | None = None
+    perceptual_hash: PerceptualHash | None = None
 
     @field_validator("perceptual_hash", mode="before")
     @classmethod
@@ -207,7 +226,7 @@ class SelectionPolicy(StrictModel):
         default_factory=dict,
         description="Art known to be smaller than this (either edge) is skipped.",
     )
-    fallback_languages: list[str] = Field(
+    fallback_languages: list[Language] = Field(
         default_factory=list,
         description="Tried in order for an asset type where no candidate is in the "
         "preferred language or language-neutral: the first one present counts as preferred.",
@@ -236,7 +255,7 @@ class PolicyOverrides(StrictModel):
     min_resolution: dict[AssetType, Resolution] | None = Field(
         None, description="Minimum size per asset type; {} for none."
     )
-    fallback_languages: list[str] | None = Field(None, description="[] for none.")
+    fallback_languages: list[Language] | None = Field(None, description="[] for none.")
     prefer_textless: bool | None = None
     prefer_original_language: bool | None = None
 
@@ -263,10 +282,12 @@ class SelectRequest(PolicyOverrides):
     ``policy`` None uses the stored policy (``spec`` unless set); any override given
     makes the policy reported ``custom``."""
 
-    provider_results: dict[str, list[AssetCandidate]]
+    provider_results: dict[str, list[AssetCandidate]] = Field(
+        json_schema_extra={"propertyNames": {"pattern": SOLID}}
+    )
     media_type: ArtMediaType
-    preferred_language: str = "en"
-    original_language: str | None = Field(
+    preferred_language: Language = "en"
+    original_language: Language | None = Field(
         None, description="The item's original language (used by prefer_original_language)."
     )
     existing_assets: list[ExistingAsset] = Field(default_factory=list)
@@ -307,7 +328,7 @@ class ScoreRequest(StrictModel):
     asset_type: AssetType | None = None
     provider_name: str
     provider_order: list[str] = Field(default_factory=list)
-    preferred_language: str = "en"
+    preferred_language: Language = "en"
 
     @field_validator("preferred_language", mode="before")
     @classmethod
@@ -405,9 +426,11 @@ class ProviderPriority(StrictModel):
     """The provider order for one media type and asset type (``*`` = every asset type)."""
 
     media_type: ArtMediaType
-    asset_type: str = "*"
-    providers: list[str] = Field(..., min_length=1, description="Best first.")
-    disabled: list[str] = Field(default_factory=list)
+    asset_type: str = Field("*", json_schema_extra={"enum": ["*", *AssetType]})
+    providers: list[NonBlank] = Field(
+        ..., min_length=1, json_schema_extra={"uniqueItems": True}, description="Best first."
+    )
+    disabled: list[NonBlank] = Field(default_factory=list, json_schema_extra={"uniqueItems": True})
 
     @field_validator("asset_type")
     @classmethod
@@ -473,8 +496,8 @@ class FetchRequest(PolicyOverrides):
         None, description="Ask only these providers (None: every one that can find the item)."
     )
     use_fanart: bool = Field(False, description="Also ask fanart.tv (it needs a key).")
-    preferred_language: str = "en"
-    original_language: str | None = None
+    preferred_language: Language = "en"
+    original_language: Language | None = None
     policy: PolicyName | None = Field(None, description="None: the stored policy.")
     asset_types: list[AssetType] | None = None
     replace: bool = Field(

@@ -4,10 +4,12 @@ method returns."""
 from __future__ import annotations
 
 import functools
+import numbers
+import types
 import unicodedata
-from typing import Annotated, Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from curata.models.base import Record
 from curata.models.paths import FsPath, display, is_text, may_hold_file_names
@@ -76,8 +78,48 @@ def _distinct(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+# The rules of :func:`_clean` in JSON Schema (ECMA-262 patterns, which Python's ``re``
+# reads alike): no control character but the white space that is collapsed, something
+# that is not white space, and for a pair a key and a value around the first colon.
+_CONTROL = r"\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f"
+_SPACE = r"\s\u001c-\u001f\u0085"  # what str.split() splits on
+_CHAR = f"[^{_CONTROL}]"
+_SOLID = f"[^{_SPACE}{_CONTROL}]"
+_KEY_CHAR = f"[^:{_CONTROL}]"
+_KEY_SOLID = f"[^:{_SPACE}{_CONTROL}]"
+_TEXT_PATTERN = f"^{_CHAR}*{_SOLID}{_CHAR}*$"
+_KEY_PATTERN = f"^{_KEY_CHAR}*{_KEY_SOLID}{_KEY_CHAR}*$"
+_TAG_PATTERN = f"^{_KEY_CHAR}*{_KEY_SOLID}{_KEY_CHAR}*(?::{_CHAR}*{_SOLID}{_CHAR}*)?$"
+
+
+#: Text with something in it besides white space (a JSON Schema ``pattern``).
+SOLID = r"\S"
+#: A name that its validator strips and refuses when empty: the schema says so too.
+NonBlank = Annotated[str, Field(json_schema_extra={"pattern": SOLID})]
+
+
+def _text_schema(pattern: str, description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_TAG_LENGTH,
+        "pattern": pattern,
+        "description": description,
+    }
+
+
+TAG_KEY_SCHEMA = _text_schema(_KEY_PATTERN, "a tag key")
+
 #: One tag, normalized (:func:`normalize_tag`).
-Tag = Annotated[str, AfterValidator(normalize_tag)]
+Tag = Annotated[
+    str,
+    AfterValidator(normalize_tag),
+    WithJsonSchema(_text_schema(_TAG_PATTERN, "a tag ('portrait') or a pair ('style:cyberpunk')")),
+]
+#: A pair's value as filters name it (:func:`tag_value`).
+TagValue = Annotated[
+    str, AfterValidator(tag_value), WithJsonSchema(_text_schema(_TEXT_PATTERN, "a tag value"))
+]
 #: Tags of a request: at most :data:`MAX_TAGS`, each a :data:`Tag`, without repeats.
 TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
 
@@ -105,6 +147,26 @@ class StrictModel(Record):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _json_types(cls, data: Any) -> Any:
+        """Numbers and booleans as JSON types them, as the schema says: ``true`` is not
+        a number, ``"5"`` neither, ``1`` is not a boolean (pydantic alone would accept
+        them)."""
+        if isinstance(data, dict):
+            for name, kind in _scalar_fields(cls):
+                value = data.get(name)
+                if value is None:
+                    continue
+                if kind is bool:
+                    fits = isinstance(value, bool)
+                else:
+                    fits = isinstance(value, numbers.Real) and not isinstance(value, bool)
+                if not fits:
+                    wanted = "true or false" if kind is bool else "a number"
+                    raise ValueError(f"{name} must be {wanted}, not {_shown(repr(value))}")
+        return data
+
     @model_validator(mode="after")
     def _text_is_unicode(self) -> Self:
         for name in _text_fields(type(self)):
@@ -129,6 +191,29 @@ def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
         for name, info in model.model_fields.items()
         if not may_hold_file_names(info.annotation, *info.metadata)
     )
+
+
+@functools.cache
+def _scalar_fields(model: type[BaseModel]) -> tuple[tuple[str, type], ...]:
+    """The fields of ``model`` that hold a number (``int``/``float``: kind ``float``) or
+    a boolean, optional or not, by the name a request gives them."""
+    found = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) in (Union, types.UnionType):
+            kinds = set(get_args(annotation)) - {type(None)}
+        else:
+            kinds = {annotation}
+        if kinds == {bool}:
+            found.append((info.alias or name, bool))
+        elif kinds and kinds <= {int, float}:
+            found.append((info.alias or name, float))
+    return tuple(found)
+
+
+def one_of_given(*names: str) -> list[dict[str, Any]]:
+    """JSON Schema ``anyOf`` branches: at least one of ``names`` is given, not null."""
+    return [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]
 
 
 def unpaired_surrogate(value: Any) -> str | None:

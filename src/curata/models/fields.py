@@ -22,9 +22,16 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 import numpy as np
-from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from curata.models.common import StrictModel
+from curata.models.common import StrictModel, one_of_given
 
 MAX_EXACT_VALUES = 1000
 # Integers beyond this are not exact as the index's float64 values.
@@ -33,6 +40,8 @@ EXACT_LIMIT = 2**63
 
 class RangeFilter(StrictModel):
     """An inclusive numeric range; either bound may be left out, not both."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": one_of_given("min", "max")})
 
     min: float | None = None
     max: float | None = None
@@ -77,12 +86,21 @@ def parse_iso(value: str, *, end: bool = False) -> float:
     return moment.timestamp()
 
 
+#: What :func:`parse_iso` reads, in JSON Schema.
+ISO_DATE: dict[str, Any] = {
+    "type": "string",
+    "anyOf": [{"format": "date"}, {"format": "date-time"}],
+}
+
+
 class DateRange(StrictModel):
     """Created between ``start`` and ``end`` (inclusive, ISO 8601; a bare end date
     includes that whole day)."""
 
-    start: str | None = None
-    end: str | None = None
+    model_config = ConfigDict(json_schema_extra={"anyOf": one_of_given("start", "end")})
+
+    start: str | None = Field(None, json_schema_extra=ISO_DATE)
+    end: str | None = Field(None, json_schema_extra=ISO_DATE)
 
     @field_validator("start", "end")
     @classmethod

@@ -41,13 +41,16 @@ PATH_OBJECT_SCHEMA: dict[str, Any] = {
         "base64": {
             "type": "string",
             "contentEncoding": "base64",
+            "minLength": 4,  # a name has at least one byte
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
         },
     },
     "required": ["text", "base64"],
     "additionalProperties": False,
 }
-PATH_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "minLength": 1}, PATH_OBJECT_SCHEMA]}
+PATH_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string", "minLength": 1, "pattern": "^[^\\u0000]*$"}, PATH_OBJECT_SCHEMA]
+}
 
 
 def is_text(value: str) -> bool:

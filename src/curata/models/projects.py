@@ -6,10 +6,10 @@ import math
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from curata.models.base import Record
-from curata.models.common import StrictModel
+from curata.models.common import NonBlank, StrictModel, one_of_given
 from curata.slug import SLUG_PATTERN
 
 MAX_AMOUNT = 1e15  # a budget, in its currency
@@ -25,7 +25,9 @@ class Budget(StrictModel):
     """An amount of money and its currency (an ISO 4217 code: three letters, ``USD``)."""
 
     amount: float = Field(ge=0, le=MAX_AMOUNT)
-    currency: str = Field(DEFAULT_CURRENCY, min_length=3, max_length=3)
+    currency: str = Field(
+        DEFAULT_CURRENCY, min_length=3, max_length=3, json_schema_extra={"pattern": "^[A-Za-z]{3}$"}
+    )
 
     @field_validator("amount")
     @classmethod
@@ -46,7 +48,7 @@ class Budget(StrictModel):
 class ProjectCreateRequest(StrictModel):
     """A new project. ``project_id`` defaults to the slug of the name."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NonBlank = Field(min_length=1, max_length=200)
     project_id: str | None = Field(None, pattern=SLUG_PATTERN)
     description: str | None = None
     budget: Budget | None = None
@@ -63,6 +65,15 @@ class ProjectCreateRequest(StrictModel):
 class ProjectUpdateRequest(StrictModel):
     """Change a project's name, description or budget. Fields left out stay as they are;
     ``clear_budget`` removes the budget."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                *one_of_given("name", "description", "budget"),
+                {"required": ["clear_budget"], "properties": {"clear_budget": {"const": True}}},
+            ]
+        }
+    )
 
     project_id: str = Field(min_length=1)
     name: str | None = Field(None, min_length=1, max_length=200)

@@ -18,23 +18,28 @@ import regex
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    ConfigDict,
     Field,
+    WithJsonSchema,
     create_model,
     field_validator,
     model_validator,
 )
 
-from curata.models.ai_sources import resolve
+from curata.models.ai_sources import resolve, valid_names
 from curata.models.assets import Asset, MediaType
 from curata.models.base import Record
 from curata.models.common import (
     MAX_OFFSET,
     MAX_TAG_LENGTH,
     MAX_TAGS,
+    TAG_KEY_SCHEMA,
+    NonBlank,
     StrictModel,
     TagList,
+    TagValue,
+    one_of_given,
     tag_key,
-    tag_value,
 )
 from curata.models.fields import FACET_COLUMNS, GROUP_MODELS, facet_key, filter_fields
 from curata.models.fields import DateRange as DateRange
@@ -85,11 +90,12 @@ def _listed(value: Any) -> Any:
 
 #: The values wanted for one key of ``tag_values``: one or a list of them.
 TagValues = Annotated[
-    list[Annotated[str, AfterValidator(tag_value)]],
+    list[TagValue],
     Field(min_length=1, max_length=MAX_TAGS),
     BeforeValidator(
         _listed,
-        json_schema_input_type=str | Annotated[list[str], Field(min_length=1, max_length=MAX_TAGS)],
+        json_schema_input_type=TagValue
+        | Annotated[list[TagValue], Field(min_length=1, max_length=MAX_TAGS)],
     ),
 ]
 
@@ -117,7 +123,7 @@ def _by_key(value_type: Any, most: int) -> Any:
     ``value_type``."""
     return Annotated[
         dict[str, value_type],
-        Field(max_length=most),
+        Field(max_length=most, json_schema_extra={"propertyNames": TAG_KEY_SCHEMA}),
         BeforeValidator(_keys_first),
         AfterValidator(_normal_keys),
     ]
@@ -138,7 +144,7 @@ RangesByKey = _by_key(RangeFilter, MAX_TAGS)
 PatternsByKey = _by_key(_pattern(ignore_case=True), MAX_PATTERNS)
 FilenamePattern = _pattern(ignore_case=False)
 # An entry of a list of words (formats, sources, metadata keys, prompt keywords).
-Word = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
+Word = Annotated[NonBlank, Field(max_length=MAX_TAG_LENGTH)]
 
 
 def _source_name(value: str) -> str:
@@ -146,7 +152,13 @@ def _source_name(value: str) -> str:
     return value.strip().lower()
 
 
-SourceName = Annotated[str, Field(max_length=MAX_TAG_LENGTH), AfterValidator(_source_name)]
+#: An AI source, family or alias (:func:`~curata.models.ai_sources.valid_names`).
+SourceName = Annotated[
+    str,
+    Field(max_length=MAX_TAG_LENGTH),
+    AfterValidator(_source_name),
+    WithJsonSchema({"type": "string", "enum": valid_names()}),
+]
 
 
 def _word(value: str, what: str) -> str:
@@ -189,7 +201,11 @@ class SearchFilters(_RegistryFilters):
         "or aliases (forge, dalle3, ...); see curata.models.ai_sources",
     )
     project: Word | None = None
-    content_hash: Word | None = None
+    content_hash: Word | None = Field(
+        None,
+        description="a content hash or a prefix of one (6 to 64 hexadecimal digits)",
+        json_schema_extra={"pattern": "^\\s*[0-9A-Fa-f]{6,64}\\s*$"},
+    )
     has_metadata: list[Word] | None = Field(None, max_length=MAX_LIST_LENGTH)
 
     filename_pattern: FilenamePattern | None = None
@@ -322,7 +338,7 @@ class SearchResponse(Record):
 class SavedSearchRequest(StrictModel):
     """Create or replace-by-name a saved search ("smart album") in a project or globally."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NonBlank = Field(min_length=1, max_length=200)
     project: str | None = Field(None, description="project id or name; none means global")
     description: str | None = None
     request: SearchRequest
@@ -338,6 +354,10 @@ class SavedSearchRequest(StrictModel):
 
 class SavedSearchUpdate(StrictModel):
     """Change a saved search: any of its new name, description or request."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": one_of_given("new_name", "description", "request")}
+    )
 
     name: str = Field(min_length=1, description="the current name")
     project: str | None = None

@@ -21,7 +21,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from curata.models.assets import MediaType
 from curata.models.base import Record
-from curata.models.common import MAX_OFFSET, StrictModel, TagList
+from curata.models.common import MAX_OFFSET, NonBlank, StrictModel, TagList
 from curata.models.paths import DisplayText, FsPath, JsonData, JsonDict
 from curata.models.projects import Budget
 from curata.models.stats import CountEntry
@@ -120,8 +120,8 @@ class ItemFields(StrictModel):
     quality_notes: str | None = None
     usage_notes: str | None = None
     tags: TagList = Field(default_factory=list)
-    role: str | None = None
-    group: str | None = None
+    role: NonBlank | None = None
+    group: NonBlank | None = None
     custom_metadata: JsonDict = Field(default_factory=dict)
 
     @field_validator("role")
@@ -172,7 +172,7 @@ class SelectionCreateRequest(StrictModel):
     ``budget`` is the selection's own, beside the project's."""
 
     project_id: str = Field(min_length=1)
-    name: str = Field(min_length=1, max_length=MAX_NAME)
+    name: NonBlank = Field(min_length=1, max_length=MAX_NAME)
     purpose: SelectionPurpose = SelectionPurpose.CURATION
     description: str | None = None
     criteria: dict[str, Any] = Field(default_factory=dict)
@@ -224,8 +224,8 @@ class SelectionUpdateRequest(StrictModel):
     asset_hashes: list[FsPath] | None = None
     status: SelectionStatus | None = None
     group_action: GroupAction | None = None
-    group: str | None = None
-    new_name: str | None = None
+    group: NonBlank | None = None
+    new_name: NonBlank | None = None
     group_description: str | None = None
     name: str | None = Field(None, min_length=1, max_length=MAX_NAME)
     description: str | None = None
@@ -436,7 +436,7 @@ class SelectionHistoryRequest(StrictModel):
 
     project_id: str = Field(min_length=1)
     selection_id: str = Field(min_length=1)
-    action: str | None = None
+    action: str | None = Field(None, json_schema_extra={"enum": sorted(HISTORY_ACTIONS)})
     limit: int | None = Field(None, ge=1, le=MAX_HISTORY_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

@@ -117,6 +117,7 @@ class DuplicatesRequest(StrictModel):
         default_factory=lambda: list(DEFAULT_KEEPER_ORDER),
         min_length=1,
         max_length=6,
+        json_schema_extra={"uniqueItems": True},
         description="the keeper rule's criteria, first decides first (content hash last)",
     )
     limit: int = Field(100, ge=1, le=MAX_LIMIT, description="groups per page")

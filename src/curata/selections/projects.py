@@ -103,6 +103,6 @@ def set_project_status(catalog: Catalog, project_id: str, status: ProjectStatus)
     with catalog.write() as conn:
         current = store.get_project(conn, project_id, lock=True)
         if current["status"] == status.value:
-            raise InvalidRequest(f"the project is already {status.value}", field="status")
+            raise Conflict(f"the project is already {status.value}", field="status")
         store.update_project(conn, project_id, {"status": status.value, "updated_at": utcnow()})
         return _hydrate(conn, project_id)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from curata.errors import InvalidRequest
+from curata.errors import Conflict, InvalidRequest
 from curata.models.projects import Budget, CurrencyTotal, Spend
 from curata.models.selections import SelectionStatus
 from curata.numbers import parse_number
@@ -44,7 +44,7 @@ def check_transition(current: SelectionStatus, target: SelectionStatus) -> None:
 def check_editable(status: SelectionStatus) -> None:
     """An archived selection accepts only ``set_status`` (to make it active again)."""
     if status is S.ARCHIVED:
-        raise InvalidRequest(
+        raise Conflict(
             "the selection is archived; set its status to active before changing it",
             field="action",
         )
@@ -52,7 +52,7 @@ def check_editable(status: SelectionStatus) -> None:
 
 def check_exportable(status: SelectionStatus) -> None:
     if status not in EXPORTABLE:
-        raise InvalidRequest(
+        raise Conflict(
             f"an {status.value} selection cannot be exported; set its status to active first",
             field="selection_id",
         )

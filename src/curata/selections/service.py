@@ -11,7 +11,7 @@ from curata.catalog import assets as asset_store
 from curata.catalog import projects as project_store
 from curata.catalog import selection_history as history_store
 from curata.catalog import selections as store
-from curata.errors import Conflict, InvalidRequest
+from curata.errors import Conflict
 from curata.models.projects import ProjectStatus
 from curata.models.selections import (
     CountEntry,
@@ -39,7 +39,7 @@ def create_selection(catalog: Catalog, req: SelectionCreateRequest) -> Selection
     with catalog.write() as conn:
         project = project_store.get_project(conn, req.project_id, lock=True)
         if project["status"] == ProjectStatus.ARCHIVED.value:
-            raise InvalidRequest(
+            raise Conflict(
                 f"project {req.project_id!r} is archived; restore it first", field="project_id"
             )
         if req.selection_id is not None:

@@ -24,7 +24,7 @@ from curata.models import (
     SimilarToSelectionRequest,
 )
 from curata.models.common import MAX_OFFSET
-from curata.models.selections import MAX_HISTORY_PAGE
+from curata.models.selections import HISTORY_ACTIONS, MAX_HISTORY_PAGE
 from curata.server.deps import AssetHash, CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
 
@@ -100,7 +100,13 @@ def selection_history(
     project_id: ProjectId,
     selection_id: SelectionId,
     curata: CurataDep,
-    action: Annotated[str | None, Query(description="only records of this action")] = None,
+    action: Annotated[
+        str | None,
+        Query(
+            description="only records of this action",
+            json_schema_extra={"enum": sorted(HISTORY_ACTIONS)},
+        ),
+    ] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_HISTORY_PAGE)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnvelopeResponse:
