@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import pytest
 from playwright.sync_api import Page
 
 from tests.server.conftest import LiveServer
@@ -228,7 +227,6 @@ def test_export_a_selection_and_open_its_manifest(
     assert (exports_root / "final" / "manifest.json").is_file()
 
 
-@pytest.mark.xfail(reason="post-merge gap of 2026-12-04 (see the issue notes)", strict=False)
 def test_review_a_duplicate_group_and_change_its_keeper(
     page: Page, api: httpx.Client, scanned_server: LiveServer
 ) -> None:
