@@ -40,6 +40,7 @@ from curata.server.routes import (
     catalog,
     events,
     exports,
+    folders,
     projects,
     scans,
     search,
@@ -70,6 +71,7 @@ files are served only from cataloged locations that still resolve inside a scan 
 
 ROUTERS = (
     search.router,
+    folders.router,
     assets.router,
     similarity.router,
     projects.router,
