@@ -123,12 +123,15 @@ def shoot(url: str, out: Path, by_name: dict[str, str], library: Path) -> list[P
         page.locator(".dup-group .member").first.wait_for()
         page.wait_for_load_state("networkidle")
         save(page, "duplicates")
-        group = page.locator(".dup-group", has=page.locator(".member")).first
+        group = page.locator(".dup-group").filter(has_text="ukbench00120").first
         group.locator(".cmp").nth(0).check()
         group.locator(".cmp").nth(1).check()
         group.get_by_role("button", name="Compare the two checked").click()
         page.locator("#compare").get_by_role("button", name="Zoom in").click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(
+            "[...document.querySelectorAll('#compare img')]"
+            ".every((i) => i.complete && i.naturalWidth)"
+        )
         save(page, "compare")
         page.context.close()
 
