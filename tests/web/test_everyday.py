@@ -184,3 +184,23 @@ def test_a_file_written_into_a_watched_folder_appears(browser: Browser, tmp_path
             assert cards(page) == 2
             page.context.close()
     assert console.problems == []
+
+
+def test_the_registry_filters_have_controls(page: Page, api: httpx.Client) -> None:
+    """Duration, generation ranges and present/missing files, from the filter panel."""
+    page.click("#more-filters")
+    page.fill('input[name="generation.steps.min"]', "20")
+    page.select_option('select[name="missing"]', "false")
+    page.click("#filters button[type=submit]")
+    page.locator(".chip", has_text="steps: 20–").wait_for()
+    assert page.locator(".chip", has_text="missing: false").count() == 1
+    query = json.loads(parse_qs(urlparse(page.url).query)["q"][0])
+    assert query == {"generation": {"steps": {"min": 20}}, "missing": False}
+    want = api.post("/search", json={"filters": query, "limit": 0}).json()["data"]["total_count"]
+    assert want > 0
+    page.wait_for_function(
+        f"document.querySelectorAll('.card:not(.placeholder)').length === {want}"
+    )
+    page.locator(".chip", has_text="steps: 20–").get_by_role("button").click()
+    page.wait_for_function("document.querySelectorAll('.chip').length === 1")
+    assert page.input_value('input[name="generation.steps.min"]') == ""

@@ -4,7 +4,9 @@ import { pathText, words } from "./dom.js";
 
 const LISTS = ["file_formats", "tags", "any_tags", "exclude_tags", "ai_source", "has_metadata", "prompt_keywords"];
 const TEXTS = ["media_type", "project", "filename_pattern", "folder"];
-const RANGES = ["file_size", "quality_rating", "dimensions.width", "dimensions.height", "dimensions.aspect_ratio"];
+const RANGES = ["file_size", "quality_rating", "dimensions.width", "dimensions.height", "dimensions.aspect_ratio",
+  "duration", "generation.steps", "generation.cfg_scale", "generation.denoise"];
+const FLAGS = ["missing"];
 const BY_KEY = ["tag_values", "tag_ranges", "tag_patterns"];
 
 function getPath(obj, path) {
@@ -62,6 +64,7 @@ export function filtersFromForm(form) {
   const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : "");
   for (const key of LISTS) { const list = words(value(key)); if (list.length) f[key] = list; }
   for (const key of TEXTS) if (value(key)) f[key] = objectOf(form.elements[key]) ?? value(key);
+  for (const key of FLAGS) if (value(key)) f[key] = value(key) === "true";
   for (const key of RANGES) {
     for (const bound of ["min", "max"]) {
       const v = value(`${key}.${bound}`);
@@ -111,6 +114,9 @@ export function chipsOf(filters) {
   }
   for (const key of TEXTS) {
     if (filters[key]) chips.push({ label: `${key.replace(/_/g, " ")}: ${pathText(filters[key])}`, field: key, remove: without((c) => delete c[key]) });
+  }
+  for (const key of FLAGS) {
+    if (typeof filters[key] === "boolean") chips.push({ label: `${key}: ${filters[key]}`, field: key, remove: without((c) => delete c[key]) });
   }
   for (const key of RANGES) {
     const r = getPath(filters, key);
