@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/catalog.db
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo workbench test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ install: $(VENV)/.installed-test
 demo: install
 	rm -rf .demo && mkdir -p .demo
 	$(BIN)/curata --database $(DEMO_DB) demo examples/sample-library --export-to .demo/export
+
+# The web workbench on the sample library: catalogs it, follows it, serves http://127.0.0.1:8765/
+workbench: install
+	mkdir -p .demo
+	$(BIN)/curata --database $(DEMO_DB) serve --watch examples/sample-library
 
 test: install
 	$(BIN)/ruff check src tests benchmarks

@@ -78,6 +78,8 @@ from curata.models.autoselect import (
 )
 from curata.models.scan import ScanRoot
 from curata.models.search import (
+    FolderListing,
+    FolderRequest,
     SavedSearch,
     SavedSearchRequest,
     SavedSearchUpdate,
@@ -98,6 +100,7 @@ from curata.models.similarity import (
 from curata.models.transport import AssetRef
 from curata.roots import Confinement
 from curata.search import engine as search_engine
+from curata.search import folders as folder_browser
 from curata.search import saved as saved_searches
 from curata.selections import projects as project_service
 from curata.selections import service as selection_service
@@ -375,6 +378,22 @@ class Curata:
         """
         req = parse_request(SearchRequest, request)
         return Response.ok(search_engine.search(self.catalog, req))
+
+    def folders(
+        self, request: FolderRequest | dict[str, Any] | None = None
+    ) -> Response[FolderListing]:
+        """A folder's subfolders, each with how many assets the ``folder`` filter finds
+        there (by name, at most ``limit``); without ``path``, the folders scanned.
+
+        Args:
+            request: a :class:`~curata.models.search.FolderRequest` or its dict
+                (``{"path": "/renders/2024", "limit": 200}``).
+
+        Raises:
+            InvalidRequest: a relative path or a limit outside 1-1000 (field named).
+        """
+        req = parse_request(FolderRequest, request or {})
+        return Response.ok(folder_browser.folders(self.catalog, req))
 
     def save_search(self, request: SavedSearchRequest | dict[str, Any]) -> Response[SavedSearch]:
         """Store a named search in a project (or globally); the name must be new there.

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -334,10 +335,13 @@ def test_http_errors_that_quote_such_a_name_are_still_json(
     assert error["field"] == "paths" and "gone-\ufffd" in error["message"]
 
 
-@pytest.mark.xfail(reason="post-merge gap of 2026-12-04 (see the issue notes)", strict=False)
 def test_the_page_shows_the_text_of_a_path_object() -> None:
-    script = (Path(SRC) / "curata" / "server" / "static" / "app.js").read_text()
-    assert "asset.file_path.split" not in script and "alt: asset.file_path" not in script
+    static = Path(SRC) / "curata" / "server" / "static"
+    scripts = {p.name: p.read_text() for p in static.glob("*.js")}
+    for name_, script in scripts.items():  # every path goes through pathText / baseName
+        assert not re.search(r"\.(file_path|path)\.split\b", script), name_
+        assert not re.search(r"(alt|title|text): \w+(\.\w+)*\.(file_path|path)\b", script), name_
+    script = scripts["dom.js"]
     start = script.index("function pathText")
     function = script[start : script.index("\n}\n", start) + 2]
     if shutil.which("node") is None:

@@ -10,10 +10,12 @@ is stored (the engine runs the vectorized ``mask`` over the index's columns).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from curata.models.fields import COLUMN_BY_NAME, FACET_COLUMNS, FIELDS, as_number, facet_key
@@ -45,8 +47,10 @@ class Record:
     missing: bool = False  # every location missing
 
 
-def column_value(a: Record, column: str) -> float | None:
+def column_value(a: Record, column: str) -> Any:
     """The record's value of a registry column, read where the declaration keeps it."""
+    if COLUMN_BY_NAME[column].kind == "terms":  # folders: of the locations
+        return [os.path.dirname(p) for p in a.paths]
     if column == "aspect_ratio":
         return None if a.width is None or not a.height else a.width / a.height
     source = COLUMN_BY_NAME[column].source
@@ -150,6 +154,10 @@ def matches(a: Record, request: SearchRequest, projects: dict[str, str]) -> bool
         if not any(re.search(pattern, v, re.IGNORECASE) for v in _pair_values(tags, key)):
             return False
     if f.project is not None and projects.get(f.project, f.project) != a.project_id:
+        return False
+    if f.folder is not None and not any(  # also checked by its declaration: here by parts
+        PurePosixPath(p).parent.is_relative_to(f.folder) for p in a.paths
+    ):
         return False
     if f.date_range is not None:  # also checked by its declaration: here on its own terms
         if a.created_at is None:

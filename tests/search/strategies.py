@@ -19,6 +19,7 @@ PAIRS = ["style:red", "style:noir", "n:1", "n:2", "n:2.5", "n:x", "mood:blue", "
 TAGS = SIMPLE + PAIRS
 WORDS = ["dragon", "fantasy", "castle", "red", "blue", "dragonfly", "night"]
 NAMES = ["a.png", "b.png", "ab.jpg", "Cat.PNG", "dragon_01.png"]
+FOLDERS = ["a", "ab", "a/b", "a/bc", "b"]  # folder boundaries: /lib/a/b is not /lib/a/bc
 PROJECTS = ["alpha", "beta"]
 SOURCES = ["midjourney", "stable-diffusion", "comfyui"]
 BASE = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
@@ -63,7 +64,7 @@ def records(draw: st.DrawFn, n: int) -> Record:
         prompt=None if prompt is None else " ".join(prompt).capitalize(),
         meta={"generation_params": params} if params else {},
         tags=sorted(draw(st.sets(st.sampled_from(TAGS), max_size=5))),
-        paths=[f"/lib/{n}/{draw(st.sampled_from(NAMES))}"],
+        paths=[f"/lib/{draw(st.sampled_from(FOLDERS))}/{n}/{draw(st.sampled_from(NAMES))}"],
     )
 
 
@@ -141,6 +142,9 @@ def filters(draw: st.DrawFn, hashes: list[str]) -> dict[str, Any]:
             st.sampled_from(["seed", "cfg_scale", "prompt", "dimensions", "steps", "x"]),
             min_size=1,
             max_size=2,
+        ),
+        "folder": st.sampled_from(
+            ["/", "/lib", "/lib/a", "/lib/a/b", "/lib/ab/", "/lib//a/./b", "/lib/a/b/../bc", "/x"]
         ),
         "filename_pattern": st.sampled_from(["^a", "b\\.png$", "(?i)cat", "_0[0-9]", "x"]),
         "prompt_keywords": st.lists(

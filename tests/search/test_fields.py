@@ -4,16 +4,22 @@ model, the engine, the CLI, the MCP description and the docs follow it."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PIL import Image
 from typer.testing import CliRunner
 
+from curata import Curata
 from curata.cli.main import app
 from curata.errors import InvalidRequest
 from curata.mcp.search_tools import TOOLS
 from curata.models import fields
+from curata.models.paths import path_to_json
 from curata.models.search import SearchFilters
 from tests.search.conftest import Builder, search_names
 
@@ -130,3 +136,56 @@ def test_cli_where_on_scanned_audio(tmp_path: Path) -> None:
     assert found("--where", "duration=0.1..9", "--where", "file_size=..10000") == ["short.wav"]
     bad = runner.invoke(app, ["--database", str(db), "search", "--where", "length=1..", "--json"])
     assert bad.exit_code != 0 and "--where" in bad.output
+
+
+def _png(path: Path, shade: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (16, 16), (shade, 255 - shade, 90)).save(path)
+
+
+def test_folder_filter_takes_in_a_folder_and_below_it(tmp_path: Path) -> None:
+    """Real files in nested folders, one asset in two of them, one folder whose name is
+    not UTF-8: ``folder`` matches at folder boundaries, in Python, over the CLI's
+    ``--where`` and with the path object of JSON."""
+    root = (tmp_path / "lib").resolve()
+    for shade, rel in enumerate(
+        ["a/x.png", "a/b/y.png", "a/b/deep/v.png", "a/bc/z.png", "ab/w.png"]
+    ):
+        _png(root / rel, 20 * shade)
+    shutil.copy(root / "a/x.png", root / "c-copy.png")  # x: also a location outside a/
+    odd = os.fsdecode(os.fsencode(root) + b"/caf\xe9")
+    _png(Path(odd) / "u.png", 200)
+    db = tmp_path / "c.db"
+    with Curata(database=db) as cur:
+        cur.scan([root])
+
+        def found(folder: object) -> list[str]:
+            result = cur.search_assets({"filters": {"folder": folder}, "limit": 100}).data
+            names = {Path(loc).stem for a in result.results for loc in _locations(cur, a)}
+            return sorted(names)
+
+        assert found(str(root / "a")) == ["c-copy", "v", "x", "y", "z"]
+        assert found(str(root / "a/b")) == ["v", "y"]  # not a/bc
+        assert found(f"{root}/a//b/./deep/../") == ["v", "y"]  # normalized
+        assert found(str(root / "a/b/deep")) == ["v"]
+        assert found(str(root)) == ["c-copy", "u", "v", "w", "x", "y", "z"]
+        assert found(str(root / "a/b/y.png")) == []  # a file is not a folder
+        assert found(path_to_json(odd)) == ["u"]
+        assert found(str(tmp_path / "elsewhere")) == []
+        for bad in ("relative/dir", "/a\0b", "/" + "x" * 5000):
+            with pytest.raises(InvalidRequest) as err:
+                cur.search_assets({"filters": {"folder": bad}})
+            assert err.value.field == "filters.folder", bad
+        _png(root / "a/b/later.png", 250)  # the index follows new files
+        cur.scan([root])
+        assert found(str(root / "a/b")) == ["later", "v", "y"]
+
+    result = CliRunner().invoke(
+        app, ["--database", str(db), "search", "--where", f"folder={root}/a/bc", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [Path(a["file_path"]).name for a in json.loads(result.output)["results"]] == ["z.png"]
+
+
+def _locations(cur: Curata, asset: Any) -> list[str]:
+    return [loc.path for loc in cur.get_asset(asset.content_hash).data.locations]

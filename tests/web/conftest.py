@@ -7,7 +7,6 @@ leaves an error or a warning there fails.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from tests.server.conftest import LIBRARY_PARTS, LiveServer
 CHROMIUM = Path("/usr/bin/chromium")
 WIDE = {"width": 1400, "height": 900}
 NARROW = {"width": 420, "height": 860}
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 @pytest.fixture(scope="session")
@@ -144,14 +142,6 @@ def search(api: httpx.Client, **filters: object) -> list[dict]:
     response = api.post("/search", json=body)
     assert response.status_code == 200, response.text
     return response.json()["data"]["results"]
-
-
-def shot(page: Page, name: str) -> None:
-    """A screenshot for docs/workbench.md, when ``CURATA_SCREENSHOTS=1`` asks for them."""
-    if not os.environ.get("CURATA_SCREENSHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def expect_console(page: Page, text: str) -> None:

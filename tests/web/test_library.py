@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import Browser, Page
 
 from tests.server.conftest import LiveServer
-from tests.web.conftest import NARROW, asset, expect_console, open_page, search, shot
+from tests.web.conftest import NARROW, asset, expect_console, open_page, search
 
 
 def card_names(page: Page) -> list[str]:
@@ -22,7 +22,6 @@ def test_the_scanned_library_is_shown(page: Page, api: httpx.Client) -> None:
     page.wait_for_function(f"document.querySelector('#status').textContent.startsWith('{total} ')")
     assert page.locator(".card:not(.placeholder)").count() == total
     assert page.locator("#stats").text_content() == f"{total} assets"
-    shot(page, "library")
 
 
 def test_a_facet_filters_shows_a_chip_and_lives_in_the_url(
@@ -90,7 +89,6 @@ def test_the_asset_view_shows_seed_model_and_copies_parameters(
     assert copied.splitlines()[:2] == ["photo of a duck", "Negative prompt: monochrome"]
     assert f"Seed: {params['seed']}" in copied and f"Model: {params['model']}" in copied
     assert "asset=" + a1111["content_hash"] in page.url
-    shot(page, "asset")
     page.keyboard.press("Escape")
     page.locator("#asset-panel").wait_for(state="hidden")
 
@@ -139,7 +137,6 @@ def test_the_layout_at_420_pixels(browser: Browser, scanned_server: LiveServer) 
     visible = [b for b in boxes if b and b["y"] < NARROW["height"]]
     assert visible and all(b["x"] >= 0 and b["x"] + b["width"] <= NARROW["width"] for b in visible)
     assert len({round(b["x"]) for b in visible}) == 2  # the grid reflows into two columns
-    shot(page, "narrow-library")
 
     sidebar = page.locator("#sidebar")
     assert not sidebar.evaluate("(el) => el.getBoundingClientRect().top < window.innerHeight")
@@ -150,14 +147,12 @@ def test_the_layout_at_420_pixels(browser: Browser, scanned_server: LiveServer) 
     )
     box = sidebar.bounding_box()
     assert box and box["x"] >= 0 and box["width"] <= NARROW["width"]
-    shot(page, "narrow-facets")
     page.click("#sidebar-close")
 
     page.dblclick("#card-0")
     page.locator("#asset-meta").wait_for()
     panel = page.locator("#asset-panel").bounding_box()
     assert panel and panel["x"] == 0 and panel["width"] == NARROW["width"]  # a sheet
-    shot(page, "narrow-asset")
     page.context.close()
     assert console.problems == []
 
@@ -173,6 +168,5 @@ def test_dark_scheme_and_visible_keyboard_focus(
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
-    shot(page, "dark")
     page.context.close()
     assert console.problems == []

@@ -19,7 +19,7 @@ from rich.table import Table
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
 from curata.cli.render import asset_table
 from curata.errors import Conflict, InvalidRequest
-from curata.models.fields import FIELDS, Dates, Flag, OneOf, SearchField
+from curata.models.fields import FIELDS, Dates, Flag, OneOf, SearchField, Under
 from curata.models.search import SavedSearch, SearchResponse
 
 search_app = typer.Typer(
@@ -64,9 +64,8 @@ def _set_range(target: dict[str, Any], key: str, bound: str, value: float | None
 _FIELDS = {f.path: f for f in FIELDS}
 _WHERE_HELP = (
     "FIELD=VALUE on a registry field (repeat: all): a range MIN..MAX, MIN.. or ..MAX; "
-    "exact values as N or N,N; dates START..END; flags true/false. Fields: "
-    + ", ".join(_FIELDS)
-    + "."
+    "exact values as N or N,N; dates START..END; flags true/false; a folder as its path. "
+    "Fields: " + ", ".join(_FIELDS) + "."
 )
 
 
@@ -78,6 +77,8 @@ def _where(item: str) -> tuple[SearchField, Any]:
         raise InvalidRequest(
             f"{item!r} is not FIELD=VALUE with FIELD one of {', '.join(_FIELDS)}", field="--where"
         )
+    if found.query is Under:
+        return found, text
     if found.query is Flag:
         if text.strip().lower() not in ("true", "false"):
             raise InvalidRequest(f"{text!r} is not true or false", field="--where")

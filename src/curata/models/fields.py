@@ -9,7 +9,9 @@ index) and one value (``match``, the test oracle). Everything else derives from
 :data:`FIELDS` and :data:`COLUMNS`: the request model's fields, the index's columns, the
 catalog's column list, the snapshot format, the CLI options, the MCP description and
 the filter table of ``docs/search.md``. Adding a numeric filter on a stored value is
-one :class:`SearchField` (and its column, if the index does not hold it yet).
+one :class:`SearchField` (and its column, if the index does not hold it yet). A filter
+on a set of terms per asset (``folder``: the folders of its locations) is the same: its
+column has kind ``"terms"``, held by a term index of :mod:`curata.search.index`.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -32,6 +37,7 @@ from pydantic import (
 )
 
 from curata.models.common import StrictModel, one_of_given
+from curata.models.paths import FsPath
 
 MAX_EXACT_VALUES = 1000
 # Integers beyond this are not exact as the index's float64 values.
@@ -165,6 +171,32 @@ def as_number(value: Any) -> float | None:
     return result if math.isfinite(result) else None
 
 
+MAX_FOLDER_LENGTH = 4096
+
+
+def folder_path(value: str) -> str:
+    """A folder as the ``folder`` filter compares it: absolute and normalized (no ``.``,
+    ``..``, repeated or trailing separators). Pure: it is not resolved on disk; the
+    catalog's locations are resolved real paths, so give a real path."""
+    if "\0" in value:
+        raise ValueError("a folder path cannot hold a NUL character")
+    if len(value) > MAX_FOLDER_LENGTH:
+        raise ValueError(f"a folder path is at most {MAX_FOLDER_LENGTH} characters")
+    if not os.path.isabs(value):
+        raise ValueError(f"{value!r} is not an absolute folder path")
+    return os.sep + os.path.normpath(value).lstrip(os.sep)
+
+
+#: A folder path: a string or the path object of a name that is not UTF-8.
+FolderPath = Annotated[FsPath, AfterValidator(folder_path)]
+
+
+def under(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or inside it, at a folder boundary (``/a/bc`` is
+    not inside ``/a/b``); both normalized."""
+    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+
+
 # --- conditions: what a filter's value compiles to ------------------------------------
 
 
@@ -241,7 +273,27 @@ class Flag:
         return values == float(self.wanted)
 
 
-Condition = Range | OneOf | Flag
+@dataclass(frozen=True)
+class Under:
+    """Some term of the asset (a folder of one of its locations) is ``folder`` or
+    inside it. Tested on a term index's distinct terms (``select``), not on a column."""
+
+    folder: str
+    request: ClassVar[Any] = FolderPath
+
+    @classmethod
+    def of(cls, value: Any) -> Under:
+        return cls(value)
+
+    def match(self, terms: Iterable[str] | None) -> bool:
+        return any(under(t, self.folder) for t in terms or ())
+
+    def select(self, terms: Sequence[str]) -> list[int]:
+        """Positions of the terms inside the folder."""
+        return [i for i, t in enumerate(terms) if under(t, self.folder)]
+
+
+Condition = Range | OneOf | Flag | Under
 
 
 # --- the registry -------------------------------------------------------------------
@@ -255,8 +307,9 @@ class IndexColumn:
     1 when every location is missing; see ``curata.catalog.search``), a path into the
     asset's JSON metadata (``("generation_params", "steps")``), or None for a value the
     index derives itself (``aspect_ratio``). ``kind``: ``"number"`` (float64, NaN for
-    none) or ``"code"`` (dictionary-coded text). ``facet``: a number also counted by
-    value in the facets.
+    none), ``"code"`` (dictionary-coded text) or ``"terms"`` (a set of text per asset:
+    a term index of that name, which :mod:`curata.search.index` derives from
+    ``source``). ``facet``: a number also counted by value in the facets.
     """
 
     name: str
@@ -271,7 +324,7 @@ class SearchField:
 
     name: str
     column: str
-    query: type[Range] | type[OneOf] | type[Flag]
+    query: type[Range] | type[OneOf] | type[Flag] | type[Under]
     description: str
     group: str | None = None
 
@@ -306,6 +359,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
     IndexColumn("discovered_at", "discovered_at"),
     IndexColumn("updated_at", "updated_at"),
     IndexColumn("missing", "missing"),
+    IndexColumn("folders", "locations", "terms"),  # the folder of each location
     IndexColumn("gen_seed", (*_GEN, "seed")),
     IndexColumn("gen_steps", (*_GEN, "steps"), facet=True),
     IndexColumn("gen_cfg_scale", (*_GEN, "cfg_scale"), facet=True),
@@ -341,6 +395,12 @@ FIELDS: tuple[SearchField, ...] = (
         "file present; not given (the default): both",
     ),
     SearchField(
+        "folder",
+        "folders",
+        Under,
+        "a location in this folder or below it (an absolute path; /a/b does not take in /a/bc)",
+    ),
+    SearchField(
         "seed", "gen_seed", OneOf, "generation seed, exact (any of a list)", group="generation"
     ),
     SearchField("steps", "gen_steps", Range, "sampling steps", group="generation"),
@@ -354,7 +414,8 @@ COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
 NUMBER_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "number")
 CODE_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "code")
 FACET_COLUMNS = tuple(c.name for c in COLUMNS if c.facet)
-STORED_COLUMNS = tuple(c for c in COLUMNS if c.source is not None)
+TERM_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "terms")
+STORED_COLUMNS = tuple(c for c in COLUMNS if c.source is not None and c.kind != "terms")
 
 
 def facet_key(column: str) -> str:
@@ -420,7 +481,13 @@ def filter_fields() -> dict[str, Any]:
 
 # --- the registry described: the MCP tool's text and the docs' table -----------------
 
-_SHAPES = {Range: "{min, max}", Dates: "{start, end}", OneOf: "N or [N, ...]", Flag: "true/false"}
+_SHAPES = {
+    Range: "{min, max}",
+    Dates: "{start, end}",
+    OneOf: "N or [N, ...]",
+    Flag: "true/false",
+    Under: "path",
+}
 DOC_START = "<!-- field registry: start (generated: python -m curata.models.fields) -->"
 DOC_END = "<!-- field registry: end -->"
 
@@ -438,7 +505,7 @@ def markdown_table() -> str:
     """The filter table of ``docs/search.md`` for the registry's fields, with its markers."""
     rows = [
         f"| `{f.path}` | {_SHAPES[f.query]} | {f.description}"
-        + ("" if f.query is Flag else "; assets without a value never match")
+        + ("" if f.query in (Flag, Under) else "; assets without a value never match")
         + " |"
         for f in FIELDS
     ]

@@ -41,10 +41,17 @@ from curata.models.common import (
     one_of_given,
     tag_key,
 )
-from curata.models.fields import FACET_COLUMNS, GROUP_MODELS, facet_key, filter_fields
+from curata.models.fields import (
+    FACET_COLUMNS,
+    GROUP_MODELS,
+    FolderPath,
+    facet_key,
+    filter_fields,
+)
 from curata.models.fields import DateRange as DateRange
 from curata.models.fields import RangeFilter as RangeFilter
 from curata.models.fields import parse_iso as parse_iso
+from curata.models.paths import FsPath
 from curata.models.patterns import MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH
 from curata.models.patterns import compile_pattern
 
@@ -333,6 +340,36 @@ class SearchResponse(Record):
     results: list[Asset] = Field(default_factory=list)
     facets: SearchFacets | None = None
     query_time_ms: float = 0.0
+
+
+MAX_FOLDER_CHILDREN = 1000
+
+
+class FolderRequest(StrictModel):
+    """The subfolders of one folder (or the catalog's scan roots), for browsing by folder."""
+
+    path: FolderPath | None = Field(
+        None, description="an absolute folder; omit for the folders the catalog scanned"
+    )
+    limit: int = Field(200, ge=1, le=MAX_FOLDER_CHILDREN, description="subfolders at most")
+
+
+class FolderCount(Record):
+    path: FsPath
+    name: str = Field(description="the last part of the path, for people")
+    count: int = Field(description="assets with a location in this folder or below it")
+
+
+class FolderListing(Record):
+    """A folder's subfolders that hold cataloged files, by name, each with its count
+    (what the ``folder`` search filter finds); without ``path``, the scan roots."""
+
+    path: FsPath | None = None
+    count: int = Field(description="assets in the folder or below it (roots: all of them)")
+    files: int = Field(0, description="assets with a location directly in the folder")
+    children: list[FolderCount] = Field(default_factory=list)
+    child_count: int = Field(0, description="subfolders before the limit")
+    truncated: bool = False
 
 
 class SavedSearchRequest(StrictModel):

@@ -23,14 +23,20 @@ from curata.search.ranking import page
 from curata.search.regexes import regex_slot
 
 
-def _evaluated(catalog: Catalog, conn: Connection, query: Query) -> tuple[SearchIndex, np.ndarray]:
-    """The index, in step with the catalog as ``conn`` sees it, and the sorted ids of the
-    assets matching ``query`` (the evaluator takes the index's lock for its look-ups)."""
+def synced(catalog: Catalog, conn: Connection) -> SearchIndex:
+    """The index of ``catalog``, in step with it as ``conn`` (not yet begun) sees it."""
     index = index_for(catalog)
     store.consistent_reads(conn)
     with index.lock:
         snapshot.warm_start(index, conn, snapshot.snapshot_path(catalog))
         index.sync(conn)
+    return index
+
+
+def _evaluated(catalog: Catalog, conn: Connection, query: Query) -> tuple[SearchIndex, np.ndarray]:
+    """The index, in step with the catalog as ``conn`` sees it, and the sorted ids of the
+    assets matching ``query`` (the evaluator takes the index's lock for its look-ups)."""
+    index = synced(catalog, conn)
     return index, evaluate(index, conn, query)
 
 

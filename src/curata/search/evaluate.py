@@ -1,7 +1,7 @@
 """Evaluating a compiled :class:`Query` against the in-memory :class:`SearchIndex`.
 
 Plan: every filter that names a set of assets by itself (tags, tag values, ranges and
-patterns of pairs, prompt words, metadata keys, a hash prefix) becomes a sorted id
+patterns of pairs, prompt words, metadata keys, folders, a hash prefix) becomes a sorted id
 array from the posting lists; the smallest starts the candidates and the others are
 intersected into it. Column filters (media type, formats, sizes, dimensions, rating,
 source, project, dates) are then vectorized comparisons on the candidates - or on whole
@@ -125,6 +125,9 @@ class Evaluator:
         if q.prompt_words:
             prompts = idx.term_index(self.conn, "prompt")
             sets.extend(prompts.posting(w) for w in q.prompt_words)
+        for column, condition in q.terms:
+            terms = idx.term_index(self.conn, column)
+            sets.append(terms.relation.any_of(condition.select(terms.vocab.names)))
         if q.metadata_keys:
             keys = idx.term_index(self.conn, "metadata")
             sets.extend(keys.posting(k) for k in q.metadata_keys)

@@ -17,6 +17,7 @@ re-read. Deleting assets is not followed (curata never deletes them);
 from __future__ import annotations
 
 import math
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -311,18 +312,26 @@ def _prompt_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int
             yield asset, tokens(prompt)
 
 
-def _name_pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
-    current: int | None = None
-    names: list[str] = []
-    for rows in chunks:
-        for asset, path in rows:
-            if asset != current:
-                if current is not None:
-                    yield current, names
-                current, names = asset, []
-            names.append(file_name(path))
-    if current is not None:
-        yield current, names
+def _path_pairs(
+    derive: Callable[[str], str],
+) -> Callable[[Iterable[list[tuple[int, str]]]], Iterable[tuple[int, list[str]]]]:
+    """``(asset, terms)`` of location rows, one term per location (``derive`` of its
+    path), the primary location's first."""
+
+    def pairs(chunks: Iterable[list[tuple[int, str]]]) -> Iterable[tuple[int, list[str]]]:
+        current: int | None = None
+        names: list[str] = []
+        for rows in chunks:
+            for asset, path in rows:
+                if asset != current:
+                    if current is not None:
+                        yield current, names
+                    current, names = asset, []
+                names.append(derive(path))
+        if current is not None:
+            yield current, names
+
+    return pairs
 
 
 def _metadata_pairs(chunks: Iterable[list[tuple[Any, ...]]]) -> Iterable[tuple[int, set[str]]]:
@@ -341,11 +350,13 @@ def _metadata_pairs(chunks: Iterable[list[tuple[Any, ...]]]) -> Iterable[tuple[i
             )
 
 
-# How each lazily built term index is read from the catalog.
+# How each lazily built term index is read from the catalog; ``folders`` is the
+# registry's terms column (curata.models.fields), the folder of each location.
 TERM_SOURCES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "prompt": (store.prompts, _prompt_pairs),
-    "names": (store.location_paths, _name_pairs),
+    "names": (store.location_paths, _path_pairs(file_name)),
     "metadata": (store.metadata_rows, _metadata_pairs),
+    "folders": (store.location_paths, _path_pairs(os.path.dirname)),
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from curata.models.fields import FIELDS, Condition, Range
+from curata.models.fields import FIELDS, Condition, Range, Under
 from curata.models.search import SearchFilters, compile_pattern
 from curata.search.rules import words
 
@@ -57,6 +57,7 @@ class Query:
     media_type: str | None = None
     formats: frozenset[str] | None = None
     columns: list[tuple[str, Condition]] = field(default_factory=list)  # (index column, test)
+    terms: list[tuple[str, Under]] = field(default_factory=list)  # (term index, test)
     all_tags: list[TagTerm] = field(default_factory=list)
     any_tags: list[TagTerm] | None = None
     none_tags: list[TagTerm] = field(default_factory=list)
@@ -84,7 +85,11 @@ def compile_filters(filters: SearchFilters) -> Query:
     for f in FIELDS:
         value = f.value(filters)
         if value is not None:
-            q.columns.append((f.column, f.compile(value)))
+            condition = f.compile(value)
+            if isinstance(condition, Under):
+                q.terms.append((f.column, condition))
+            else:
+                q.columns.append((f.column, condition))
     q.all_tags = [TagTerm.parse(t) for t in filters.tags or ()]
     if filters.any_tags is not None:
         q.any_tags = [TagTerm.parse(t) for t in filters.any_tags]

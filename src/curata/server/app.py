@@ -10,6 +10,7 @@ body size, methods).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -21,6 +22,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response as StarletteResponse
 
 from curata import __version__
 from curata.config import cache_dir as default_cache_dir
@@ -40,6 +42,7 @@ from curata.server.routes import (
     catalog,
     events,
     exports,
+    folders,
     projects,
     scans,
     search,
@@ -50,6 +53,16 @@ from curata.server.routes import (
 STATIC = Path(__file__).with_name("static")
 #: Swagger UI and ReDoc, shipped by the fastapi-offline package: /docs needs no network.
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
+#: ReDoc's bundle draws its "powered by" logo from this CDN address; the server hands the
+#: bundle out with the address of a local image instead.
+REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@functools.cache
+def _redoc_script() -> str:
+    script = (DOCS_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    return script.replace(REDOC_CDN_LOGO, "/static-docs/favicon.png")
+
 
 DESCRIPTION = """\
 The HTTP API of a curata catalog. Every operation is one call of the structured
@@ -70,6 +83,7 @@ files are served only from cataloged locations that still resolve inside a scan 
 
 ROUTERS = (
     search.router,
+    folders.router,
     assets.router,
     similarity.router,
     projects.router,
@@ -160,6 +174,8 @@ def create_app(
             swagger_js_url="/static-docs/swagger-ui-bundle.js",
             swagger_css_url="/static-docs/swagger-ui.css",
             swagger_favicon_url="/static-docs/favicon.png",
+            # no badge from validator.swagger.io (asked for when the host is not local)
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     @app.get("/redoc", include_in_schema=False)
@@ -167,10 +183,14 @@ def create_app(
         return get_redoc_html(
             openapi_url="/openapi.json",
             title="curata API",
-            redoc_js_url="/static-docs/redoc.standalone.js",
+            redoc_js_url="/redoc.standalone.js",
             redoc_favicon_url="/static-docs/favicon.png",
             with_google_fonts=False,
         )
+
+    @app.get("/redoc.standalone.js", include_in_schema=False)
+    def redoc_script() -> StarletteResponse:
+        return StarletteResponse(_redoc_script(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/static-docs", StaticFiles(directory=DOCS_ASSETS), name="static-docs")

@@ -4,7 +4,7 @@
 import { api, forgetBlobs, mediaUrl, thumbPath } from "./api.js";
 import { ask } from "./ask.js";
 import { AssetPanel, generation } from "./asset.js";
-import { $, baseName, debounce, el, toast, words } from "./dom.js";
+import { $, baseName, debounce, el, pathText, toast, words } from "./dom.js";
 import { Duplicates } from "./duplicates.js";
 import { chipsOf, filtersFromForm, formFromFilters, queryFromUrl, queryToUrl, withFacet } from "./filters.js";
 import { VirtualGrid } from "./grid.js";
@@ -114,6 +114,7 @@ function syncUrl(push) {
 }
 
 function renderChips() {
+  markFolder();
   $("chips").replaceChildren(...chipsOf(state.query.filters).map((chip) =>
     el("span", { className: "chip" }, chip.label,
       el("button", { type: "button", "aria-label": `remove filter ${chip.label}`, text: "×",
@@ -139,28 +140,55 @@ function renderFacets(facets) {
   }
 }
 
-// The folder tree of the catalog's roots (GET /folders), when the server has it.
+// The folder tree: the catalog's scan roots (GET /folders), each opened on demand to its
+// subfolders with their counts; a folder's button filters the library by it.
 async function loadFolders() {
   const section = $("folders-section");
   if (!operations.has("GET /folders")) { section.hidden = true; return; }
   try {
-    const tree = await api("GET", "/folders");
-    const roots = Array.isArray(tree) ? tree : tree.roots || tree.folders || [];
-    $("folders").replaceChildren(...roots.map(folderNode));
+    const top = await api("GET", "/folders");
+    $("folders").replaceChildren(...top.children.map(folderNode));
+    markFolder();
   } catch (err) {
-    $("folders").replaceChildren(el("li", { className: "error", text: err.message }));
+    $("folders").replaceChildren(el("li", { className: "error", role: "alert", text: `folders: ${err.message}` }));
   }
 }
 
+const folderKey = (path) => (typeof path === "string" ? path : JSON.stringify(path));
+
 function folderNode(node) {
-  const path = typeof node.path === "string" ? node.path : node.path && node.path.text;
-  const name = node.name || path.split("/").filter(Boolean).pop() || path;
-  const children = node.children || [];
-  return el("li", {},
-    el("button", { type: "button", className: "link", dataset: { path }, title: path,
-      onclick: () => setQuery({ ...state.query.filters, folder: path }) },
-      name, el("span", { className: "count", text: String(node.count ?? node.asset_count ?? "") })),
-    children.length ? el("ul", {}, children.map(folderNode)) : null);
+  const key = folderKey(node.path);
+  const inner = el("ul", { role: "group", hidden: true });
+  const toggle = el("button", { type: "button", className: "toggle", text: "▸", "aria-expanded": "false", "aria-label": `show the folders in ${node.name}` });
+  toggle.addEventListener("click", async () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "▾" : "▸";
+    inner.hidden = !open;
+    if (!open || inner.dataset.loaded) return;
+    try {
+      const listing = await api("GET", `/folders?path=${encodeURIComponent(key)}`);
+      inner.dataset.loaded = "1";
+      inner.replaceChildren(...listing.children.map(folderNode));
+      if (listing.truncated) inner.append(el("li", { className: "muted", text: `… ${listing.child_count - listing.children.length} more` }));
+      if (!listing.children.length) { toggle.hidden = true; inner.hidden = true; }
+      markFolder();
+    } catch (err) { inner.replaceChildren(el("li", { className: "error", role: "alert", text: `folders: ${err.message}` })); }
+  });
+  return el("li", { className: "folder", dataset: { key } },
+    el("div", { className: "row" }, toggle,
+      el("button", { type: "button", className: "link grow", title: pathText(node.path), "aria-pressed": "false",
+        onclick: () => setQuery({ ...state.query.filters, folder: node.path }) },
+        node.name, el("span", { className: "count", text: String(node.count) }))),
+    inner);
+}
+
+// The folder the library is filtered by, pressed in the tree.
+function markFolder() {
+  const active = state.query.filters.folder == null ? null : folderKey(state.query.filters.folder);
+  for (const li of document.querySelectorAll("#folders li.folder")) {
+    li.querySelector(":scope > .row > button.link").setAttribute("aria-pressed", String(li.dataset.key === active));
+  }
 }
 
 // ---- saved searches -----------------------------------------------------------------
@@ -328,6 +356,8 @@ async function onKey(event) {
   if (event.key === "?") { event.preventDefault(); $("help").showModal(); return; }
   if (event.key === "Escape" && panel.open) { event.preventDefault(); closeAsset(); return; }
   if (state.view !== "library") return;
+  // Enter and Space press the focused button or link, not the grid's focused card
+  if ((event.key === "Enter" || event.key === " ") && event.target.closest("a, button, summary")) return;
   const run = (promise) => promise.catch((err) => toast(err.message, "error"));
   if (MOVES[event.key]) {
     event.preventDefault();
@@ -401,6 +431,11 @@ const dups = new Duplicates({ bulk, openAsset, chooseSelection });
 window.curata = { grid, state, board }; // for the browser tests and the console
 
 function wire() {
+  $("skip").addEventListener("click", (event) => {
+    event.preventDefault();
+    if (state.view !== "library") showView("library");
+    $("grid").focus();
+  });
   const form = $("filters");
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -455,13 +490,19 @@ function fromUrl() {
   runSearch();
 }
 
-// Live updates (server-sent events) plug in here once the server offers GET /events:
-// each "asset" event re-runs the search when the new asset could be in the results.
+// Live updates (GET /events, server-sent): "changes" (new, changed, moved, missing
+// assets, from a scan or --watch) re-run the search; "progress" and "scan" show a scan's
+// progress and its end in the header.
 function connectLive() {
   if (!operations.has("GET /events")) return;
   const source = new EventSource("/events");
-  source.addEventListener("asset", debounce(() => { if (state.view === "library") runSearch(); }, 500));
-  source.addEventListener("scan", (e) => { try { const p = JSON.parse(e.data); $("stats").textContent = `scanning: ${p.phase || ""} ${p.done ?? ""}`; } catch { /* not JSON */ } });
+  const json = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
+  source.addEventListener("changes", debounce(() => { if (state.view === "library") runSearch(); loadStats(); }, 300));
+  source.addEventListener("progress", (e) => {
+    const p = json(e) && json(e).progress;
+    if (p) $("stats").textContent = `scanning: ${p.phase} ${p.files_done}${p.files_total != null ? " / " + p.files_total : ""} file(s)`;
+  });
+  source.addEventListener("scan", (e) => { const job = json(e); if (job && job.state !== "running") loadStats(); });
 }
 
 async function start() {

@@ -45,7 +45,7 @@ export class Duplicates {
     const members = [keeper, ...group.members.filter((m) => m !== keeper && !(m.content_hash === keeper.content_hash && pathText(m.path) === pathText(keeper.path)))];
     const section = el("section", { className: "dup-group", dataset: { group: String(n) } },
       el("h3", { text: `Group ${n + 1} · ${group.kind} · ${group.size} member(s)` }),
-      el("p", { className: "muted", text: overridden ? `Your keeper (suggested: ${baseName(group.keeper.path)} — ${group.reason})` : `Suggested keeper: ${group.reason}` }),
+      el("p", { className: "muted", text: overridden ? `Your keeper (suggested: ${baseName(group.keeper.path)}, by ${group.reason})` : group.explanation || `Suggested keeper, by ${group.reason}` }),
       el("ol", { className: "members" }, members.map((m) => this.member(group, m, m === keeper))),
       el("div", { className: "row" },
         el("button", { type: "button", text: "Compare the two checked", onclick: () => this.openCompare(section) }),
@@ -59,10 +59,10 @@ export class Duplicates {
     return el("li", { className: isKeeper ? "member keeper" : "member", dataset: { hash: m.content_hash } },
       el("button", { type: "button", className: "thumb-button", "aria-label": `open ${baseName(m.path)}`, onclick: () => this.app.openAsset(m.content_hash) }, img),
       el("div", {},
-        el("strong", { text: isKeeper ? "keeper" : `distance ${m.distance}` }),
-        el("div", { className: "muted", text: `${baseName(m.path)} · ${m.width || "?"}×${m.height || "?"} · ${m.file_size.toLocaleString()} B${m.quality_rating != null ? " · ★" + m.quality_rating : ""}` }),
+        el("strong", { text: isKeeper ? "keeper" : `${m.match} · distance ${m.distance ?? "?"}` }),
+        el("div", { className: "muted", title: pathText(m.path), text: memberLine(m) }),
         el("label", {}, el("input", { type: "checkbox", className: "cmp", value: m.content_hash }), " compare"),
-        isKeeper || group.kind === "exact" ? null : el("button", { type: "button", text: "Make keeper", onclick: () => this.makeKeeper(group, m) })));
+        isKeeper || m.content_hash === this.keeperOf(group).content_hash ? null : el("button", { type: "button", text: "Make keeper", onclick: () => this.makeKeeper(group, m) })));
   }
 
   async makeKeeper(group, member) {
@@ -116,4 +116,14 @@ export class Duplicates {
     this.view = view;
     dialog.showModal();
   }
+}
+
+// One line about a member: name, size in pixels and bytes, rating, generation metadata.
+function memberLine(m) {
+  const d = m.details || {};
+  const parts = [baseName(m.path), `${d.width || "?"}×${d.height || "?"}`];
+  if (d.file_size != null) parts.push(`${d.file_size.toLocaleString()} B`);
+  if (d.quality_rating != null) parts.push("★" + d.quality_rating);
+  if (d.generation) parts.push("generation metadata");
+  return parts.join(" · ");
 }

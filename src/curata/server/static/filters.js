@@ -1,10 +1,12 @@
 // The search request <-> the filter form, the chips and the URL. Pure functions of data.
 
-import { words } from "./dom.js";
+import { pathText, words } from "./dom.js";
 
 const LISTS = ["file_formats", "tags", "any_tags", "exclude_tags", "ai_source", "has_metadata", "prompt_keywords"];
 const TEXTS = ["media_type", "project", "filename_pattern", "folder"];
-const RANGES = ["file_size", "quality_rating", "dimensions.width", "dimensions.height", "dimensions.aspect_ratio"];
+const RANGES = ["file_size", "quality_rating", "dimensions.width", "dimensions.height", "dimensions.aspect_ratio",
+  "duration", "generation.steps", "generation.cfg_scale", "generation.denoise"];
+const FLAGS = ["missing"];
 const BY_KEY = ["tag_values", "tag_ranges", "tag_patterns"];
 
 function getPath(obj, path) {
@@ -61,7 +63,8 @@ export function filtersFromForm(form) {
   const f = {};
   const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : "");
   for (const key of LISTS) { const list = words(value(key)); if (list.length) f[key] = list; }
-  for (const key of TEXTS) if (value(key)) f[key] = value(key);
+  for (const key of TEXTS) if (value(key)) f[key] = objectOf(form.elements[key]) ?? value(key);
+  for (const key of FLAGS) if (value(key)) f[key] = value(key) === "true";
   for (const key of RANGES) {
     for (const bound of ["min", "max"]) {
       const v = value(`${key}.${bound}`);
@@ -86,8 +89,17 @@ export function formFromFilters(form, filters) {
     const v = getPath(filters, name);
     if (LISTS.includes(name)) input.value = (v || []).join(", ");
     else if (BY_KEY.includes(name)) input.value = formatLines(v, name);
-    else input.value = v ?? "";
+    else input.value = v !== null && typeof v === "object" ? pathText(v) : v ?? "";
+    // a path object (a name that is not UTF-8) stays one while its text is not edited
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && "base64" in v) input.dataset.object = JSON.stringify(v);
+    else delete input.dataset.object;
   }
+}
+
+function objectOf(input) {
+  if (!input.dataset.object) return undefined;
+  const object = JSON.parse(input.dataset.object);
+  return object.text === input.value.trim() ? object : undefined;
 }
 
 // Every active filter as a chip: {label, remove(filters) -> filters}
@@ -101,7 +113,10 @@ export function chipsOf(filters) {
     }
   }
   for (const key of TEXTS) {
-    if (filters[key]) chips.push({ label: `${key.replace(/_/g, " ")}: ${filters[key]}`, field: key, remove: without((c) => delete c[key]) });
+    if (filters[key]) chips.push({ label: `${key.replace(/_/g, " ")}: ${pathText(filters[key])}`, field: key, remove: without((c) => delete c[key]) });
+  }
+  for (const key of FLAGS) {
+    if (typeof filters[key] === "boolean") chips.push({ label: `${key}: ${filters[key]}`, field: key, remove: without((c) => delete c[key]) });
   }
   for (const key of RANGES) {
     const r = getPath(filters, key);
