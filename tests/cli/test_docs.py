@@ -10,9 +10,13 @@ from curata.cli.main import app
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    """Every command below ``group``, asked as click asks (the top-level group imports
+    its commands lazily, so ``group.commands`` alone may be empty)."""
+    ctx = click.Context(group)
     names = []
-    for name, command in group.commands.items():
-        if command.hidden:
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None or command.hidden:
             continue
         if isinstance(command, click.Group):
             names.extend(_commands(command, f"{prefix}{name} "))
