@@ -33,7 +33,7 @@ import curata.models
 from curata import Curata
 from curata.catalog import engine as catalog_engine
 from curata.errors import Busy, InvalidRequest
-from curata.models.common import MAX_TAG_LENGTH, StrictModel
+from curata.models.common import MAX_TAG_LENGTH, StrictModel, scalar_fields
 from curata.models.patterns import MAX_EXPANDED, MAX_REPEAT, check_pattern, compile_pattern
 from curata.search import regexes
 from curata.server import create_app
@@ -337,12 +337,7 @@ def _request_models() -> list[type[BaseModel]]:
 
 
 def _numeric_fields(model: type[BaseModel]) -> list[str]:
-    numeric = []
-    for name, info in model.model_fields.items():
-        text = str(info.annotation)
-        if ("int" in text or "float" in text) and "list" not in text and "dict" not in text:
-            numeric.append(name)
-    return numeric
+    return [name for name, kind in scalar_fields(model).items() if kind is float]
 
 
 NUMERIC = [(m, f) for m in _request_models() for f in _numeric_fields(m)]
@@ -564,10 +559,10 @@ def test_an_unpaired_surrogate_is_found_wherever_it_is(value: Any, surrogate: in
 @pytest.mark.parametrize(
     ("filters", "field"),
     [
-        ({"file_size": {"max": True}}, "filters.file_size"),  # a boolean is not a number
-        ({"file_size": {"min": "5"}}, "filters.file_size"),  # nor is text
-        ({"generation": {"steps": {"max": False}}}, "filters.generation.steps"),
-        ({"has_metadata": ["prompt"], "missing": 1}, "filters"),  # 1 is not a boolean
+        ({"file_size": {"max": True}}, "filters.file_size.max"),  # a boolean is not a number
+        ({"file_size": {"min": "5"}}, "filters.file_size.min"),  # nor is text
+        ({"generation": {"steps": {"max": False}}}, "filters.generation.steps.max"),
+        ({"has_metadata": ["prompt"], "missing": 1}, "filters.missing"),  # nor 1 a boolean
     ],
 )
 def test_numbers_and_booleans_are_json_types(filters: dict[str, Any], field: str) -> None:

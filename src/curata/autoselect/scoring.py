@@ -77,13 +77,6 @@ def score_asset(
     )
 
 
-def kernel() -> Any:
-    """The numba kernel ``pick_cluster_keeper`` runs on, imported on first use."""
-    from curata.autoselect import kernel as module
-
-    return module
-
-
 _KEEPER_INTS = (
     ("width", MAX_EDGE),
     ("height", MAX_EDGE),

@@ -9,7 +9,16 @@ import types
 import unicodedata
 from typing import Annotated, Any, Generic, Self, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from curata.models.base import Record
 from curata.models.paths import FsPath, display, is_text, may_hold_file_names
@@ -147,25 +156,23 @@ class StrictModel(Record):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _json_types(cls, data: Any) -> Any:
+    def _json_types(cls, value: Any, info: ValidationInfo) -> Any:
         """Numbers and booleans as JSON types them, as the schema says: ``true`` is not
         a number, ``"5"`` neither, ``1`` is not a boolean (pydantic alone would accept
         them)."""
-        if isinstance(data, dict):
-            for name, kind in _scalar_fields(cls):
-                value = data.get(name)
-                if value is None:
-                    continue
-                if kind is bool:
-                    fits = isinstance(value, bool)
-                else:
-                    fits = isinstance(value, numbers.Real) and not isinstance(value, bool)
-                if not fits:
-                    wanted = "true or false" if kind is bool else "a number"
-                    raise ValueError(f"{name} must be {wanted}, not {_shown(repr(value))}")
-        return data
+        kind = scalar_fields(cls).get(info.field_name or "")
+        if kind is None or value is None:
+            return value
+        if kind is bool:
+            fits = isinstance(value, bool)
+        else:
+            fits = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not fits:
+            wanted = "true or false" if kind is bool else "a number"
+            raise ValueError(f"must be {wanted}, not {_shown(repr(value))}")
+        return value
 
     @model_validator(mode="after")
     def _text_is_unicode(self) -> Self:
@@ -194,10 +201,10 @@ def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _scalar_fields(model: type[BaseModel]) -> tuple[tuple[str, type], ...]:
+def scalar_fields(model: type[BaseModel]) -> dict[str, type]:
     """The fields of ``model`` that hold a number (``int``/``float``: kind ``float``) or
-    a boolean, optional or not, by the name a request gives them."""
-    found = []
+    a boolean, optional or not."""
+    found = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
         if get_origin(annotation) in (Union, types.UnionType):
@@ -205,10 +212,10 @@ def _scalar_fields(model: type[BaseModel]) -> tuple[tuple[str, type], ...]:
         else:
             kinds = {annotation}
         if kinds == {bool}:
-            found.append((info.alias or name, bool))
+            found[name] = bool
         elif kinds and kinds <= {int, float}:
-            found.append((info.alias or name, float))
-    return tuple(found)
+            found[name] = float
+    return found
 
 
 def one_of_given(*names: str) -> list[dict[str, Any]]:
