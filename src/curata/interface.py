@@ -11,19 +11,16 @@ from __future__ import annotations
 import copy
 import os
 import threading
-import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from curata import assets as asset_service
 from curata.autoselect import fetch as fetch_service
 from curata.autoselect.service import AutoSelectService
-from curata.catalog import Catalog, ingest_errors
-from curata.catalog import assets as asset_store
-from curata.catalog import roots as root_store
-from curata.catalog import tags as tag_store
-from curata.catalog.stats import catalog_stats
+from curata.catalog import Catalog
 from curata.config import resolve_database_url, sqlite_file
 from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest import watch as watch_service
@@ -249,8 +246,23 @@ class Curata:
         """Scan ``paths``, then keep the catalog in step with them until ``stop`` is set
         (or Ctrl-C): files written below them are cataloged once complete, deleted ones
         marked missing, renamed ones moved (see :mod:`curata.ingest.watch`). The same
-        rules as :meth:`scan`; ``on_batch`` gets each batch's summary, the result sums
-        them."""
+        rules as :meth:`scan`; the result sums the batches' summaries.
+
+        Args:
+            paths: files or folders (one path or a list).
+            project: file the new assets under this project (created when missing).
+            progress: called with a :class:`~curata.models.ScanProgress` as work advances.
+            include_hidden: also walk hidden folders and files.
+            follow_links: follow every symbolic link, also out of ``paths``.
+            workers: reader processes (default: all cores).
+            stop: a ``threading.Event`` that ends the watch after the current batch.
+            on_change: gets what each batch changed (a ``CatalogChange``).
+            on_batch: gets each batch's :class:`~curata.models.ScanSummary`.
+
+        Raises:
+            Forbidden: a confined client's ``paths`` outside its scan roots, or ``follow_links``.
+            InvalidRequest: a path that does not exist.
+        """
         summary = watch_service.watch(
             self.catalog,
             self._scan_roots(paths, follow_links),
@@ -282,8 +294,7 @@ class Curata:
 
     def scan_roots(self) -> Response[list[ScanRoot]]:
         """The folders and files scanned so far, resolved (``follow_links`` as last used)."""
-        with self.catalog.read() as conn:
-            return Response.ok(root_store.listing(conn))
+        return Response.ok(asset_service.scan_roots(self.catalog))
 
     def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
         """Everything known about one asset: file, metadata, tags, locations, notes.
@@ -296,8 +307,7 @@ class Curata:
             NotFound: no such asset. InvalidRequest: an ambiguous prefix.
         """
         ref = parse_request(AssetRef, {"asset": hash_or_path}).asset
-        with self.catalog.read() as conn:
-            return Response.ok(asset_store.load_detail(conn, asset_store.resolve(conn, ref)))
+        return Response.ok(asset_service.get_asset(self.catalog, ref))
 
     def tag_assets(
         self, request: TagRequest | dict[str, Any], *, remove: bool = False
@@ -313,14 +323,7 @@ class Curata:
             InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
         """
         req = parse_request(TagRequest, request)
-        with self.catalog.write() as conn:
-            ids = asset_store.resolve_many(conn, req.assets)
-            if remove:
-                added, removed = 0, tag_store.remove_tags(conn, ids, req.tags)
-            else:
-                added, removed = tag_store.add_tags(conn, ids, req.tags), 0
-            hashes = asset_store.hashes_of(conn, ids)
-        return Response.ok(TagUpdateResult(assets=hashes, added=added, removed=removed))
+        return Response.ok(asset_service.tag_assets(self.catalog, req, remove=remove))
 
     def rate_assets(self, request: RateRequest | dict[str, Any]) -> Response[list[str]]:
         """Set the quality rating (0-5) of assets; returns their hashes.
@@ -332,15 +335,11 @@ class Curata:
             InvalidRequest: a rating outside 0-5 (field ``rating``). NotFound: an unknown asset.
         """
         req = parse_request(RateRequest, request)
-        with self.catalog.write() as conn:
-            ids = asset_store.resolve_many(conn, req.assets)
-            asset_store.set_rating(conn, ids, req.rating, time.time())
-            return Response.ok(asset_store.hashes_of(conn, ids))
+        return Response.ok(asset_service.rate_assets(self.catalog, req))
 
     def stats(self) -> Response[CatalogStats]:
         """Counts by media type, format, AI source, model, project; top tags; totals."""
-        with self.catalog.read() as conn:
-            return Response.ok(catalog_stats(conn))
+        return Response.ok(asset_service.stats(self.catalog))
 
     def ingest_errors(
         self, level: ErrorLevel | str | None = ErrorLevel.ERROR
@@ -355,10 +354,7 @@ class Curata:
             InvalidRequest: an unknown level (field ``level``).
         """
         wanted = parse_request(IngestErrorsRequest, {"level": level or ErrorLevel.ALL}).level
-        with self.catalog.read() as conn:
-            return Response.ok(
-                ingest_errors.listing(conn, None if wanted is ErrorLevel.ALL else wanted.value)
-            )
+        return Response.ok(asset_service.errors(self.catalog, wanted))
 
     # --- search ---------------------------------------------------------------------
 
@@ -520,29 +516,38 @@ class Curata:
     ) -> Response[ResolveResult]:
         """Merge the others' tags, rating and selection memberships into the keeper (as
         asked), tag the others ``duplicate-of:<hash prefix>``, and record it for
-        ``undo_duplicate_resolution``. No file is deleted or moved."""
+        ``undo_duplicate_resolution``. No file is deleted or moved.
+
+        Args:
+            request: a :class:`~curata.models.similarity.ResolveRequest` (keeper, others,
+                merge_tags, merge_rating, merge_selections).
+
+        Raises:
+            NotFound: an unknown asset. InvalidRequest: the keeper among the others.
+        """
         result = resolve_service.resolve_duplicates(
             self.catalog, parse_request(ResolveRequest, request)
         )
         return Response.ok(result, f"resolution {result.resolution_id}: kept {result.keeper[:12]}")
 
-    def undo_duplicate_resolution(
-        self, request: int | UndoResolveRequest | dict[str, Any]
-    ) -> Response[ResolveResult]:
-        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating."""
-        value = {"resolution_id": request} if isinstance(request, int) else request
-        req = parse_request(UndoResolveRequest, value)
+    def undo_duplicate_resolution(self, resolution_id: int) -> Response[ResolveResult]:
+        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating.
+
+        Args:
+            resolution_id: the ``resolution_id`` that ``resolve_duplicates`` returned.
+
+        Raises:
+            NotFound: no such resolution. Conflict: it was undone already.
+        """
+        req = parse_request(UndoResolveRequest, {"resolution_id": resolution_id})
         result = resolve_service.undo_resolution(self.catalog, req.resolution_id)
         return Response.ok(result, f"resolution {result.resolution_id} undone")
 
     # --- auto-selection (artwork) ---------------------------------------------------
 
-    @property
+    @cached_property
     def _artwork(self) -> AutoSelectService:
-        service = self.__dict__.get("_artwork_service")
-        if service is None:
-            service = self.__dict__["_artwork_service"] = AutoSelectService(self.catalog)
-        return service
+        return AutoSelectService(self.catalog)
 
     def select_best_assets(
         self, request: SelectRequest | dict[str, Any]
@@ -597,7 +602,16 @@ class Curata:
         return Response.ok(self._artwork.get_policy())
 
     def set_policy(self, request: PolicyRequest | dict[str, Any]) -> Response[SelectionPolicy]:
-        """Store ``spec``, ``kodi`` or ``custom`` (with its extras)."""
+        """Store the selection policy that auto-selection uses unless a request names one.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.PolicyRequest`: ``spec``, ``kodi``
+                or ``custom`` (with its extras: min_resolution, fallback_languages,
+                prefer_textless, prefer_original_language).
+
+        Raises:
+            InvalidRequest: an unknown policy or an extra out of bounds.
+        """
         return Response.ok(self._artwork.set_policy(parse_request(PolicyRequest, request)))
 
     def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
@@ -881,7 +895,7 @@ class Curata:
         self,
         project_id: str,
         selection_id: str,
-        threshold: int = 10,
+        threshold: int = DEFAULT_THRESHOLD,
         limit: int = 50,
         exclude_existing: bool = True,
     ) -> Response[SimilarToSelection]:

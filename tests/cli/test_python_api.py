@@ -167,7 +167,6 @@ def test_ingest_errors_levels(cur: Curata) -> None:
     assert caught.value.field == "level" and "'all'" in caught.value.message
 
 
-@pytest.mark.xfail(reason="post-merge gap of 2026-12-04 (see the issue notes)", strict=False)
 def test_every_public_method_documents_its_arguments() -> None:
     undocumented = {}
     for name, method in inspect.getmembers(Curata, inspect.isfunction):
