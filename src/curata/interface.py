@@ -27,7 +27,6 @@ from curata.ingest import watch as watch_service
 from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
-    Budget,
     CatalogStats,
     HistoryEntry,
     IngestErrorRecord,
@@ -78,21 +77,18 @@ from curata.models.search import (
     SavedSearch,
     SavedSearchRequest,
     SavedSearchUpdate,
-    SearchFilters,
     SearchRequest,
     SearchResponse,
 )
 from curata.models.similarity import (
     DEFAULT_THRESHOLD,
-    DuplicatesRequest,
     DuplicatesResult,
     ResolveRequest,
     ResolveResult,
-    SimilarRequest,
     SimilarResult,
     UndoResolveRequest,
 )
-from curata.models.transport import AssetRef
+from curata.models.transport import AssetRef, DuplicatesQuery, SimilarQuery
 from curata.roots import Confinement
 from curata.search import engine as search_engine
 from curata.search import saved as saved_searches
@@ -296,37 +292,50 @@ class Curata:
         """The folders and files scanned so far, resolved (``follow_links`` as last used)."""
         return Response.ok(asset_service.scan_roots(self.catalog))
 
-    def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
-        """Everything known about one asset: file, metadata, tags, locations, notes.
+    def get_asset(self, asset: str | dict[str, str]) -> Response[AssetDetail]:
+        """Everything the catalog knows about one asset: path and every location of the
+        file, media type, format, size, dimensions, tags, quality rating, AI source,
+        generation metadata (prompt, model, seed, ...), notes and perceptual hashes.
 
         Args:
-            hash_or_path: a content hash, a unique prefix of one (6+ hex digits), or a
+            asset: a content hash, a unique prefix of one (6+ hex digits), or a
                 cataloged path (either JSON form of a path, :mod:`curata.models.paths`).
 
         Raises:
             NotFound: no such asset. InvalidRequest: an ambiguous prefix.
         """
-        ref = parse_request(AssetRef, {"asset": hash_or_path}).asset
+        ref = parse_request(AssetRef, {"asset": asset}).asset
         return Response.ok(asset_service.get_asset(self.catalog, ref))
 
-    def tag_assets(
-        self, request: TagRequest | dict[str, Any], *, remove: bool = False
-    ) -> Response[TagUpdateResult]:
-        """Add (or with ``remove=True`` remove) tags on assets; all assets or none.
+    def tag_assets(self, request: TagRequest | dict[str, Any]) -> Response[TagUpdateResult]:
+        """Add tags to assets: a simple word (``portrait``) or a ``key:value`` pair
+        (``style:cyberpunk``); tags are case-insensitive. All assets are changed or none
+        (an unknown asset changes nothing). Returns the hashes and the tags added.
 
         Args:
-            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``);
-                tags are case-insensitive, ``key:value`` makes a pair.
-            remove: remove the tags instead of adding them.
+            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``).
 
         Raises:
             InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
         """
         req = parse_request(TagRequest, request)
-        return Response.ok(asset_service.tag_assets(self.catalog, req, remove=remove))
+        return Response.ok(asset_service.tag_assets(self.catalog, req))
+
+    def untag_assets(self, request: TagRequest | dict[str, Any]) -> Response[TagUpdateResult]:
+        """Remove tags from assets (the same tags as :meth:`tag_assets`); all assets or none.
+
+        Args:
+            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``).
+
+        Raises:
+            InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
+        """
+        req = parse_request(TagRequest, request)
+        return Response.ok(asset_service.tag_assets(self.catalog, req, remove=True))
 
     def rate_assets(self, request: RateRequest | dict[str, Any]) -> Response[list[str]]:
-        """Set the quality rating (0-5) of assets; returns their hashes.
+        """Set the quality rating (0-5, 5 best; ``null`` clears it) of one or more assets;
+        returns their content hashes. Searches filter and sort on ``quality_rating``.
 
         Args:
             request: a :class:`~curata.models.RateRequest` (``{"assets": [...], "rating": 4}``).
@@ -338,7 +347,9 @@ class Curata:
         return Response.ok(asset_service.rate_assets(self.catalog, req))
 
     def stats(self) -> Response[CatalogStats]:
-        """Counts by media type, format, AI source, model, project; top tags; totals."""
+        """An overview of the whole catalog: the number of assets and bytes, counts by
+        media type, file format, AI source, model and project, the most used tags, and
+        how many files could not be read. The tags, sources and projects to search by."""
         return Response.ok(asset_service.stats(self.catalog))
 
     def ingest_errors(
@@ -359,7 +370,19 @@ class Curata:
     # --- search ---------------------------------------------------------------------
 
     def search_assets(self, request: SearchRequest | dict[str, Any]) -> Response[SearchResponse]:
-        """Structured search (spec ``search_assets``): filters, order, page and facets.
+        """Structured search over the catalog (spec ``search_assets``). ``filters`` are all
+        combined with AND: ``media_type``; ``file_formats``; ``tags`` (all of),
+        ``any_tags`` (any of), ``exclude_tags`` (none of), where ``portrait`` matches that
+        tag and any pair with that value and ``style:noir`` the pair exactly;
+        ``tag_values`` {key: value or [values]}; ``tag_ranges`` {key: {min, max}} for
+        numeric pair values; ``tag_patterns`` {key: regex}; ``ai_source`` (e.g. comfyui,
+        automatic1111); ``project``; ``content_hash``; ``has_metadata`` (keys such as
+        prompt, seed); ``filename_pattern`` (regex); ``prompt_keywords`` (all words in the
+        prompt). ``sort_by`` created_date, modified_date, discovered_date,
+        quality_rating, file_size, filename, width or height; ``order`` asc/desc;
+        ``limit`` (default 50, at most 1000); ``offset``. Returns ``total_count``, the
+        page of ``results``, ``facets`` of the whole result set and ``query_time_ms``.
+        Structured fields only: an assistant translates the user's words into them.
 
         Args:
             request: a :class:`~curata.models.SearchRequest` or its dict
@@ -373,7 +396,9 @@ class Curata:
         return Response.ok(search_engine.search(self.catalog, req))
 
     def save_search(self, request: SavedSearchRequest | dict[str, Any]) -> Response[SavedSearch]:
-        """Store a named search in a project (or globally); the name must be new there.
+        """Store a search request under a name (a "smart album") in a project or globally,
+        to run it again later with ``run_saved_search``; ``request`` has the shape of a
+        ``search_assets`` request. The name must be new there, unless ``replace``.
 
         Args:
             request: a :class:`~curata.models.SavedSearchRequest` (name, project, description,
@@ -395,7 +420,9 @@ class Curata:
         limit: int | None = None,
         offset: int | None = None,
     ) -> Response[SearchResponse]:
-        """Run a saved search by name against the catalog as it is now.
+        """Run a saved search by name (and project, if it belongs to one) against the
+        catalog as it is now; ``limit`` and ``offset`` page through it. The result is
+        the one of ``search_assets``.
 
         Args:
             name: the saved search's name.
@@ -448,67 +475,49 @@ class Curata:
 
     # --- similarity and duplicates --------------------------------------------------
 
-    def find_similar(
-        self,
-        target: str | SimilarRequest | dict[str, Any],
-        threshold: int = DEFAULT_THRESHOLD,
-        limit: int = 50,
-        filters: SearchFilters | dict[str, Any] | None = None,
-        invariant: bool = False,
-    ) -> Response[SimilarResult]:
-        """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's.
+    def find_similar(self, target: str | dict[str, str], **options: Any) -> Response[SimilarResult]:
+        """Assets that look like a target: their 64-bit pHash is within ``threshold`` bits
+        (inclusive) of the target's, nearest first. Each result has the asset, its
+        distance, ``similarity`` (1 - distance/64) and the orientation that matched.
 
         Args:
-            target: an asset (hash, prefix, path), an image file, ``phash:HEX``, or a whole
-                :class:`~curata.models.similarity.SimilarRequest` (then the other arguments
-                are ignored).
-            threshold: the largest Hamming distance that counts, 0-64 (default 10).
-            limit: at most this many results, 1-1000.
-            filters: a ``SearchFilters``: only matching assets are candidates.
-            invariant: also match mirrored and 90/180/270-degree rotated copies.
+            target: an asset (content hash, unique prefix, cataloged path), an image file
+                on this machine, or ``phash:`` and 16 hex digits.
+            options: the other :class:`~curata.models.transport.SimilarQuery` fields:
+                ``threshold`` (Hamming distance 0-64, default 10; about 6 for near-identical,
+                12-16 for loosely similar), ``limit`` (1-1000), ``invariant`` (also match
+                mirrored and rotated copies), ``include_target``, and ``filters`` (search
+                filters: only matching assets are candidates).
 
         Raises:
             InvalidRequest: a threshold or limit out of range, an image that cannot be read.
             NotFound: an unknown asset.
             Forbidden: a confined client's file target outside its scan roots.
         """
-        value = (
-            {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
-            if isinstance(target, str)
-            else target
-        )
-        req = parse_request(SimilarRequest, value)
-        result = similarity_service.find_similar(self.catalog, req, filters, self.confinement)
+        req = parse_request(SimilarQuery, {"target": target, **options})
+        result = similarity_service.find_similar(self.catalog, req, req.filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
-    def find_duplicates(
-        self,
-        threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
-        filters: SearchFilters | dict[str, Any] | None = None,
-        exact: bool = False,
-        **options: Any,
-    ) -> Response[DuplicatesResult]:
-        """Duplicate groups in tiers (exact, same-pixels, near; variant on request),
-        largest first, one page (``limit``/``offset``) of them, each with its keeper and
-        the criterion that decided. Nothing is deleted.
+    def find_duplicates(self, **request: Any) -> Response[DuplicatesResult]:
+        """Groups of duplicates, largest first, in tiers: exact (one file at several paths),
+        same-pixels (different files, identical pixels), near (perceptual hash within
+        ``threshold`` bits of the group's keeper), variant (same prompt and model; only
+        when ``tiers`` lists it). Each group names its keeper and the criterion that
+        decided (rating, generation metadata, original over a derivative, resolution,
+        file size, age); one page (``limit``/``offset``) of them; flat or tiny images are
+        listed apart (``low_detail``). Nothing is deleted.
 
         Args:
-            threshold: the largest Hamming distance of a near-duplicate, 0-64, or a whole
-                :class:`~curata.models.similarity.DuplicatesRequest`.
-            filters: a ``SearchFilters``: only matching assets are grouped.
-            exact: only exact copies (one file at several paths).
-            options: the other ``DuplicatesRequest`` fields (``limit``, ``offset``...).
+            request: the :class:`~curata.models.transport.DuplicatesQuery` fields as
+                keywords: ``threshold`` (0-64), ``exact`` (only exact copies), ``tiers``,
+                ``keeper_order``, ``limit``, ``offset``, ``compact`` (members without
+                details), ``filters`` (search filters: only matching assets are grouped).
 
         Raises:
             InvalidRequest: a threshold out of range or bad filters.
         """
-        value = (
-            {"threshold": threshold, "exact": exact, **options}
-            if isinstance(threshold, int)
-            else threshold
-        )
-        req = parse_request(DuplicatesRequest, value)
-        result = duplicates_service.find_duplicates(self.catalog, req, filters)
+        req = parse_request(DuplicatesQuery, request)
+        result = duplicates_service.find_duplicates(self.catalog, req, req.filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
 
     def resolve_duplicates(
@@ -687,34 +696,26 @@ class Curata:
 
     # --- projects and selections ----------------------------------------------------
 
-    def create_project(
-        self,
-        name: str | ProjectCreateRequest | dict[str, Any],
-        description: str | None = None,
-        budget: Budget | dict[str, Any] | None = None,
-        project_id: str | None = None,
-    ) -> Response[Project]:
-        """A new project; its id is ``project_id`` or the slug of the name.
+    def create_project(self, name: str, **options: Any) -> Response[Project]:
+        """Create a project, the home of selections. Its id (every selection call's
+        ``project_id``) is ``project_id`` if given, else the slug of the name
+        ('Q4 Campaign' -> 'q4-campaign'); an id already in use is a conflict.
 
         Args:
-            name: the project's name, or a whole :class:`~curata.models.ProjectCreateRequest`.
-            description: free text.
-            budget: ``{"amount": 200, "currency": "USD"}``.
-            project_id: the id (a slug) instead of the name's slug.
+            name: the project's name.
+            options: the other :class:`~curata.models.ProjectCreateRequest` fields:
+                ``description`` (free text), ``budget`` (``{"amount": 200, "currency":
+                "USD"}``), ``project_id`` (the id, a slug, instead of the name's slug).
 
         Raises:
             Conflict: the id exists. InvalidRequest: an empty name, a bad id or budget.
         """
-        value = (
-            {"name": name, "description": description, "budget": budget, "project_id": project_id}
-            if isinstance(name, str)
-            else name
-        )
-        req = parse_request(ProjectCreateRequest, value)
+        req = parse_request(ProjectCreateRequest, {"name": name, **options})
         return Response.ok(project_service.create_project(self.catalog, req), "project created")
 
     def list_projects(self, status: str | None = None) -> Response[list[Project]]:
-        """Projects with their spend.
+        """Projects with their ids, descriptions, budgets, spend (generation cost where
+        known), asset and selection counts; ``status`` (active or archived) filters them.
 
         Args:
             status: ``active`` or ``archived``; ``None``: all.
@@ -799,7 +800,8 @@ class Curata:
         return Response.ok(change, f"{req.action.value} done")
 
     def get_selection(self, project_id: str, selection_id: str) -> Response[Selection]:
-        """A selection with its items in sequence order, its groups and exports.
+        """A selection with every item in sequence order (asset hash, path, role, group,
+        position, reasons and notes), its groups and its exports.
 
         Args:
             project_id: the project's id.
@@ -816,7 +818,8 @@ class Curata:
         status: str | None = None,
         purpose: str | None = None,
     ) -> Response[list[SelectionSummary]]:
-        """Selection summaries, newest change first.
+        """Selection summaries (id, name, purpose, status, item count), newest change
+        first, optionally only those of one project, status or purpose.
 
         Args:
             project_id: only this project's; ``None``: of every project.

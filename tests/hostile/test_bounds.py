@@ -533,7 +533,7 @@ def test_unpaired_surrogates_in_free_text_are_422_naming_the_field(
 
 
 def test_unpaired_surrogates_are_invalid_in_python_but_paths_keep_theirs(cur: Curata) -> None:
-    refused = _error(lambda: cur.create_project({"name": "P", "description": "x\udfff"}))
+    refused = _error(lambda: cur.create_project("P", description="x\udfff"))
     assert refused.field == "description"
     # A path field names a file exactly: os.fsdecode's surrogates are its bytes.
     name = os.fsdecode(b"/no/such/caf\xe9.jpg")

@@ -277,9 +277,7 @@ def test_a_confined_client_turns_only_locations_inside_its_roots(
     other.mkdir()
     confined = cur.confined(Confinement.of([other]))
     with pytest.raises(InvalidRequest) as refused:
-        confined.find_similar({"target": asset.content_hash, "invariant": True})
+        confined.find_similar(asset.content_hash, invariant=True)
     assert refused.value.field == "invariant"
-    found = cur.confined(Confinement.of([lib])).find_similar(
-        {"target": asset.content_hash, "invariant": True}
-    )
+    found = cur.confined(Confinement.of([lib])).find_similar(asset.content_hash, invariant=True)
     assert found.data is not None

@@ -208,7 +208,7 @@ def test_resolve_merges_into_the_keeper_tags_others_and_undoes(
     cur.tag_assets({"assets": [small], "tags": ["hero", "style:noir"]})
     cur.rate_assets({"assets": [again], "rating": 4})
     cur.rate_assets({"assets": [keep], "rating": 2})
-    cur.create_project({"name": "q4"})
+    cur.create_project("q4")
     sid = cur.create_selection({"project_id": "q4", "name": "Hero"}).data.id  # type: ignore[union-attr]
     cur.update_selection(
         {"project_id": "q4", "selection_id": sid, "action": "add_items",

@@ -41,7 +41,7 @@ def test_results_carry_distance_similarity_and_asset(scanned: Curata, photos: Pa
 
 
 def test_include_target_lists_the_asset_itself(scanned: Curata, photos: Path) -> None:
-    result = scanned.find_similar({"target": str(photos / ORIGINAL), "include_target": True}).data
+    result = scanned.find_similar(str(photos / ORIGINAL), include_target=True).data
     assert result is not None and ORIGINAL in paths(result)
 
 
@@ -105,7 +105,7 @@ def test_index_follows_new_scans_without_reopening(
 )
 def test_bad_requests_name_the_field(scanned: Curata, request_value: dict, field: str) -> None:
     with pytest.raises(InvalidRequest) as err:
-        scanned.find_similar(request_value)
+        scanned.find_similar(**request_value)
     assert err.value.field == field
 
 
