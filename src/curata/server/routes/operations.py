@@ -34,7 +34,11 @@ def _parameters(op: Operation, model: type[BaseModel]) -> list[inspect.Parameter
     for name, field in model.model_fields.items():
         key = field.alias or name
         kind = Path if key in op.path_params else Query
-        info = kind(description=field.description, examples=field.examples)
+        info = kind(
+            description=field.description,
+            examples=field.examples,
+            json_schema_extra=field.json_schema_extra,
+        )
         default = inspect.Parameter.empty if field.is_required() else field.default
         annotation = Annotated[field.annotation, info, *field.metadata]  # type: ignore[valid-type]
         params.append(
