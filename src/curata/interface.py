@@ -475,30 +475,33 @@ class Curata:
 
     # --- similarity and duplicates --------------------------------------------------
 
-    def find_similar(self, target: str | dict[str, str], **options: Any) -> Response[SimilarResult]:
+    def find_similar(self, request: SimilarQuery | dict[str, Any]) -> Response[SimilarResult]:
         """Assets that look like a target: their 64-bit pHash is within ``threshold`` bits
         (inclusive) of the target's, nearest first. Each result has the asset, its
         distance, ``similarity`` (1 - distance/64) and the orientation that matched.
 
         Args:
-            target: an asset (content hash, unique prefix, cataloged path), an image file
-                on this machine, or ``phash:`` and 16 hex digits.
-            options: the other :class:`~curata.models.transport.SimilarQuery` fields:
-                ``threshold`` (Hamming distance 0-64, default 10; about 6 for near-identical,
-                12-16 for loosely similar), ``limit`` (1-1000), ``invariant`` (also match
-                mirrored and rotated copies), ``include_target``, and ``filters`` (search
-                filters: only matching assets are candidates).
+            request: a :class:`~curata.models.transport.SimilarQuery` or its dict:
+                ``target`` (an asset's content hash, unique prefix or cataloged path, an
+                image file on this machine, or ``phash:`` and 16 hex digits),
+                ``threshold`` (Hamming distance 0-64, default 10; about 6 for
+                near-identical, 12-16 for loosely similar), ``limit`` (1-1000),
+                ``invariant`` (also match mirrored and rotated copies),
+                ``include_target``, and ``filters`` (search filters: only matching assets
+                are candidates).
 
         Raises:
             InvalidRequest: a threshold or limit out of range, an image that cannot be read.
             NotFound: an unknown asset.
             Forbidden: a confined client's file target outside its scan roots.
         """
-        req = parse_request(SimilarQuery, {"target": target, **options})
+        req = parse_request(SimilarQuery, request)
         result = similarity_service.find_similar(self.catalog, req, req.filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
-    def find_duplicates(self, **request: Any) -> Response[DuplicatesResult]:
+    def find_duplicates(
+        self, request: DuplicatesQuery | dict[str, Any] | None = None
+    ) -> Response[DuplicatesResult]:
         """Groups of duplicates, largest first, in tiers: exact (one file at several paths),
         same-pixels (different files, identical pixels), near (perceptual hash within
         ``threshold`` bits of the group's keeper), variant (same prompt and model; only
@@ -508,15 +511,16 @@ class Curata:
         listed apart (``low_detail``). Nothing is deleted.
 
         Args:
-            request: the :class:`~curata.models.transport.DuplicatesQuery` fields as
-                keywords: ``threshold`` (0-64), ``exact`` (only exact copies), ``tiers``,
-                ``keeper_order``, ``limit``, ``offset``, ``compact`` (members without
-                details), ``filters`` (search filters: only matching assets are grouped).
+            request: a :class:`~curata.models.transport.DuplicatesQuery` or its dict
+                (``None``: the defaults): ``threshold`` (0-64), ``exact`` (only exact
+                copies), ``tiers``, ``keeper_order``, ``limit``, ``offset``, ``compact``
+                (members without details), ``filters`` (search filters: only matching
+                assets are grouped).
 
         Raises:
             InvalidRequest: a threshold out of range or bad filters.
         """
-        req = parse_request(DuplicatesQuery, request)
+        req = parse_request(DuplicatesQuery, request or {})
         result = duplicates_service.find_duplicates(self.catalog, req, req.filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
 
@@ -539,16 +543,18 @@ class Curata:
         )
         return Response.ok(result, f"resolution {result.resolution_id}: kept {result.keeper[:12]}")
 
-    def undo_duplicate_resolution(self, resolution_id: int) -> Response[ResolveResult]:
+    def undo_duplicate_resolution(
+        self, request: UndoResolveRequest | dict[str, Any]
+    ) -> Response[ResolveResult]:
         """Take back exactly what one ``resolve_duplicates`` added, and restore the rating.
 
         Args:
-            resolution_id: the ``resolution_id`` that ``resolve_duplicates`` returned.
+            request: ``{"resolution_id": ...}``, the id that ``resolve_duplicates`` returned.
 
         Raises:
             NotFound: no such resolution. Conflict: it was undone already.
         """
-        req = parse_request(UndoResolveRequest, {"resolution_id": resolution_id})
+        req = parse_request(UndoResolveRequest, request)
         result = resolve_service.undo_resolution(self.catalog, req.resolution_id)
         return Response.ok(result, f"resolution {result.resolution_id} undone")
 
@@ -696,21 +702,20 @@ class Curata:
 
     # --- projects and selections ----------------------------------------------------
 
-    def create_project(self, name: str, **options: Any) -> Response[Project]:
+    def create_project(self, request: ProjectCreateRequest | dict[str, Any]) -> Response[Project]:
         """Create a project, the home of selections. Its id (every selection call's
         ``project_id``) is ``project_id`` if given, else the slug of the name
         ('Q4 Campaign' -> 'q4-campaign'); an id already in use is a conflict.
 
         Args:
-            name: the project's name.
-            options: the other :class:`~curata.models.ProjectCreateRequest` fields:
+            request: a :class:`~curata.models.ProjectCreateRequest` or its dict: ``name``,
                 ``description`` (free text), ``budget`` (``{"amount": 200, "currency":
                 "USD"}``), ``project_id`` (the id, a slug, instead of the name's slug).
 
         Raises:
             Conflict: the id exists. InvalidRequest: an empty name, a bad id or budget.
         """
-        req = parse_request(ProjectCreateRequest, {"name": name, **options})
+        req = parse_request(ProjectCreateRequest, request)
         return Response.ok(project_service.create_project(self.catalog, req), "project created")
 
     def list_projects(self, status: str | None = None) -> Response[list[Project]]:

@@ -279,7 +279,7 @@ def test_confinement_over_stdio(small_catalog: Path, tmp_path: Path, fixtures: P
     (root / "link-out").symlink_to(outside)
     with Curata(database=small_catalog) as cur:
         digest = cur.get_asset(str(tmp_path / "library" / "ukbench00120.jpg")).data
-        cur.create_project("P")
+        cur.create_project({"name": "P"})
         selection = cur.create_selection({"project_id": "p", "name": "S"}).data
         assert digest is not None and selection is not None
         cur.update_selection(

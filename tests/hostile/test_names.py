@@ -98,7 +98,7 @@ def hash_path(cur: Curata, path: str) -> str:
 
 def new_selection(cur: Curata, project: str) -> str:
     if not any(p.id == project for p in cur.list_projects().data or []):
-        cur.create_project(project)
+        cur.create_project({"name": project})
     created = cur.create_selection({"project_id": project, "name": "odd names"}).data
     assert created is not None
     return created.id
@@ -179,7 +179,7 @@ def test_search_and_info_give_the_exact_names(cur: Curata, lib: Library) -> None
 
 
 def test_duplicates_and_ingest_errors(cur: Curata, lib: Library) -> None:
-    dupes = cur.find_duplicates(exact=True)
+    dupes = cur.find_duplicates({"exact": True})
     assert dupes.data is not None
     (group,) = dupes.data.groups
     assert {m.path for m in group.members} == {lib.cafe, lib.copy}

@@ -24,7 +24,7 @@ def test_similar_finds_the_copies(http: httpx.Client, scanned: Curata, library_c
     assert "ukbench00120_hflip.jpg" not in found
     invariant = http.post("/similar", json={"target": digest, "invariant": True}).json()
     assert "ukbench00120_hflip.jpg" in names(invariant["data"]["results"])
-    same = scanned.find_similar(digest).model_dump(mode="json")["data"]
+    same = scanned.find_similar({"target": digest}).model_dump(mode="json")["data"]
     assert body["data"]["results"] == same["results"]
 
 
@@ -71,7 +71,7 @@ def test_duplicates(http: httpx.Client, scanned: Curata) -> None:
     ]
     assert "ukbench00120_gray.jpg" in {Path(m["path"]).name for m in ukbench["members"]}
     assert ukbench["members"][0]["keeper"] is True
-    expected = scanned.find_duplicates(threshold=10).model_dump(mode="json")["data"]
+    expected = scanned.find_duplicates({"threshold": 10}).model_dump(mode="json")["data"]
     assert body["data"] == expected
     exact = http.post("/duplicates", json={"exact": True}).json()["data"]
     assert all(g["kind"] == "exact" for g in exact["groups"])
