@@ -239,11 +239,6 @@ OPERATIONS: tuple[Operation, ...] = (
         "Set the quality rating (0-5) of assets", "assets", read_only=False,
         errors=(404, 422), tool="rate_assets",
     ),
-    Operation(
-        "selections_containing", AssetRef, list[SelectionMembership],
-        "GET /assets/{hash}/selections", "The selections that hold an asset", "assets",
-        errors=(404, 422), http_request=AssetHashRef,
-    ),
     # --- similarity
     Operation(
         "find_similar", SimilarQuery, SimilarResult, "POST /similar",
@@ -319,6 +314,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "selection_stats", SelectionRef, SelectionStats, f"GET {SELECTION}/stats",
         "Item count, roles, tags, groups and exports of a selection", "selections",
         errors=(404, 422),
+    ),
+    Operation(
+        "selections_containing", AssetRef, list[SelectionMembership],
+        "GET /assets/{hash}/selections", "The selections that hold an asset", "selections",
+        errors=(404, 422), http_request=AssetHashRef,
     ),
     Operation(
         "find_similar_to_selection", SimilarToSelectionRequest, SimilarToSelection,
