@@ -671,7 +671,7 @@ def tag_writes(
             )
         )
         if i % 2:
-            cur.tag_assets(request, remove=True)
+            cur.untag_assets(request)
             con.execute("DELETE FROM asset_tags WHERE asset_id = ? AND tag_id = 999999", [asset_id])
     return [
         Row("tag write (`Curata.tag_assets`)", None, ours, peer),

@@ -69,7 +69,7 @@ def _catalog(name: str, files: list[Path], root: Path) -> Path:
         db.unlink(missing_ok=True)
         with Curata(database=db) as cur:
             cur.scan(root)
-            cur.create_project("Bench", project_id=PROJECT)
+            cur.create_project({"name": "Bench", "project_id": PROJECT})
         marker.touch()
     return db
 

@@ -169,13 +169,18 @@ def main() -> None:
                 if "__" in file:
                     continue
                 plain = cur.find_similar(
-                    str(root / file), threshold=args.threshold, limit=1000
+                    {"target": str(root / file), "threshold": args.threshold, "limit": 1000}
                 ).data
                 start = time.perf_counter()
                 orientation_hashes(load_for_hashing(root / file))
                 hash_ms.append((time.perf_counter() - start) * 1000)
                 turned = cur.find_similar(
-                    str(root / file), threshold=args.threshold, limit=1000, invariant=True
+                    {
+                        "target": str(root / file),
+                        "threshold": args.threshold,
+                        "limit": 1000,
+                        "invariant": True,
+                    }
                 ).data
                 for res, wanted in ((plain, set(TRANSFORMS) - {"mirror"}), (turned, {"mirror"})):
                     got = {f for m in res.results for f in files[m.asset.content_hash]}  # type: ignore[union-attr]

@@ -100,8 +100,13 @@ def main() -> None:
         rebuilds = store.reloads
         timed("1,000 ratings changed (read changes, no rebuild)", sync)
         assert store.reloads == rebuilds
-        cur.find_similar(hashes[1], threshold=10)  # first call: loads the JIT-compiled kernels
-        timed("find_similar end to end", lambda: cur.find_similar(hashes[0], threshold=10))
+        cur.find_similar(
+            {"target": hashes[1], "threshold": 10}
+        )  # first call: loads the JIT-compiled kernels
+        timed(
+            "find_similar end to end",
+            lambda: cur.find_similar({"target": hashes[0], "threshold": 10}),
+        )
 
 
 if __name__ == "__main__":

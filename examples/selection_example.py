@@ -29,7 +29,7 @@ export_path = sys.argv[2] if len(sys.argv) > 2 else str(work / "hero-images-q4")
 
 alice = Curata(database=catalog)  # the spec's AliceStructuredInterface()
 alice.scan([str(LIBRARY)])
-alice.create_project("My Project", project_id="my-project")
+alice.create_project({"name": "My Project", "project_id": "my-project"})
 
 # Create a new selection
 request = SelectionCreateRequest(

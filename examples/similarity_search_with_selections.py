@@ -29,7 +29,7 @@ export_path = sys.argv[2] if len(sys.argv) > 2 else str(work / "minimalist-produ
 
 alice = Curata(database=catalog)
 alice.scan([str(LIBRARY)])
-project_id = alice.create_project("Products", project_id="products").data.id
+project_id = alice.create_project({"name": "Products", "project_id": "products"}).data.id
 
 # 1. Create selection for a specific aesthetic
 selection = alice.create_selection(

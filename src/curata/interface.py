@@ -11,26 +11,22 @@ from __future__ import annotations
 import copy
 import os
 import threading
-import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from curata import assets as asset_service
 from curata.autoselect import fetch as fetch_service
 from curata.autoselect.service import AutoSelectService
-from curata.catalog import Catalog, ingest_errors
-from curata.catalog import assets as asset_store
-from curata.catalog import roots as root_store
-from curata.catalog import tags as tag_store
-from curata.catalog.stats import catalog_stats
+from curata.catalog import Catalog
 from curata.config import resolve_database_url, sqlite_file
 from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest import watch as watch_service
 from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
 from curata.models import (
     AssetDetail,
-    Budget,
     CatalogStats,
     HistoryEntry,
     IngestErrorRecord,
@@ -83,21 +79,18 @@ from curata.models.search import (
     SavedSearch,
     SavedSearchRequest,
     SavedSearchUpdate,
-    SearchFilters,
     SearchRequest,
     SearchResponse,
 )
 from curata.models.similarity import (
     DEFAULT_THRESHOLD,
-    DuplicatesRequest,
     DuplicatesResult,
     ResolveRequest,
     ResolveResult,
-    SimilarRequest,
     SimilarResult,
     UndoResolveRequest,
 )
-from curata.models.transport import AssetRef
+from curata.models.transport import AssetRef, DuplicatesQuery, SimilarQuery
 from curata.roots import Confinement
 from curata.search import engine as search_engine
 from curata.search import folders as folder_browser
@@ -252,8 +245,23 @@ class Curata:
         """Scan ``paths``, then keep the catalog in step with them until ``stop`` is set
         (or Ctrl-C): files written below them are cataloged once complete, deleted ones
         marked missing, renamed ones moved (see :mod:`curata.ingest.watch`). The same
-        rules as :meth:`scan`; ``on_batch`` gets each batch's summary, the result sums
-        them."""
+        rules as :meth:`scan`; the result sums the batches' summaries.
+
+        Args:
+            paths: files or folders (one path or a list).
+            project: file the new assets under this project (created when missing).
+            progress: called with a :class:`~curata.models.ScanProgress` as work advances.
+            include_hidden: also walk hidden folders and files.
+            follow_links: follow every symbolic link, also out of ``paths``.
+            workers: reader processes (default: all cores).
+            stop: a ``threading.Event`` that ends the watch after the current batch.
+            on_change: gets what each batch changed (a ``CatalogChange``).
+            on_batch: gets each batch's :class:`~curata.models.ScanSummary`.
+
+        Raises:
+            Forbidden: a confined client's ``paths`` outside its scan roots, or ``follow_links``.
+            InvalidRequest: a path that does not exist.
+        """
         summary = watch_service.watch(
             self.catalog,
             self._scan_roots(paths, follow_links),
@@ -285,48 +293,52 @@ class Curata:
 
     def scan_roots(self) -> Response[list[ScanRoot]]:
         """The folders and files scanned so far, resolved (``follow_links`` as last used)."""
-        with self.catalog.read() as conn:
-            return Response.ok(root_store.listing(conn))
+        return Response.ok(asset_service.scan_roots(self.catalog))
 
-    def get_asset(self, hash_or_path: str | dict[str, str]) -> Response[AssetDetail]:
-        """Everything known about one asset: file, metadata, tags, locations, notes.
+    def get_asset(self, asset: str | dict[str, str]) -> Response[AssetDetail]:
+        """Everything the catalog knows about one asset: path and every location of the
+        file, media type, format, size, dimensions, tags, quality rating, AI source,
+        generation metadata (prompt, model, seed, ...), notes and perceptual hashes.
 
         Args:
-            hash_or_path: a content hash, a unique prefix of one (6+ hex digits), or a
+            asset: a content hash, a unique prefix of one (6+ hex digits), or a
                 cataloged path (either JSON form of a path, :mod:`curata.models.paths`).
 
         Raises:
             NotFound: no such asset. InvalidRequest: an ambiguous prefix.
         """
-        ref = parse_request(AssetRef, {"asset": hash_or_path}).asset
-        with self.catalog.read() as conn:
-            return Response.ok(asset_store.load_detail(conn, asset_store.resolve(conn, ref)))
+        ref = parse_request(AssetRef, {"asset": asset}).asset
+        return Response.ok(asset_service.get_asset(self.catalog, ref))
 
-    def tag_assets(
-        self, request: TagRequest | dict[str, Any], *, remove: bool = False
-    ) -> Response[TagUpdateResult]:
-        """Add (or with ``remove=True`` remove) tags on assets; all assets or none.
+    def tag_assets(self, request: TagRequest | dict[str, Any]) -> Response[TagUpdateResult]:
+        """Add tags to assets: a simple word (``portrait``) or a ``key:value`` pair
+        (``style:cyberpunk``); tags are case-insensitive. All assets are changed or none
+        (an unknown asset changes nothing). Returns the hashes and the tags added.
 
         Args:
-            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``);
-                tags are case-insensitive, ``key:value`` makes a pair.
-            remove: remove the tags instead of adding them.
+            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``).
 
         Raises:
             InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
         """
         req = parse_request(TagRequest, request)
-        with self.catalog.write() as conn:
-            ids = asset_store.resolve_many(conn, req.assets)
-            if remove:
-                added, removed = 0, tag_store.remove_tags(conn, ids, req.tags)
-            else:
-                added, removed = tag_store.add_tags(conn, ids, req.tags), 0
-            hashes = asset_store.hashes_of(conn, ids)
-        return Response.ok(TagUpdateResult(assets=hashes, added=added, removed=removed))
+        return Response.ok(asset_service.tag_assets(self.catalog, req))
+
+    def untag_assets(self, request: TagRequest | dict[str, Any]) -> Response[TagUpdateResult]:
+        """Remove tags from assets (the same tags as :meth:`tag_assets`); all assets or none.
+
+        Args:
+            request: a :class:`~curata.models.TagRequest` (``{"assets": [...], "tags": [...]}``).
+
+        Raises:
+            InvalidRequest: a bad tag or too many (field ``tags``). NotFound: an unknown asset.
+        """
+        req = parse_request(TagRequest, request)
+        return Response.ok(asset_service.tag_assets(self.catalog, req, remove=True))
 
     def rate_assets(self, request: RateRequest | dict[str, Any]) -> Response[list[str]]:
-        """Set the quality rating (0-5) of assets; returns their hashes.
+        """Set the quality rating (0-5, 5 best; ``null`` clears it) of one or more assets;
+        returns their content hashes. Searches filter and sort on ``quality_rating``.
 
         Args:
             request: a :class:`~curata.models.RateRequest` (``{"assets": [...], "rating": 4}``).
@@ -335,15 +347,13 @@ class Curata:
             InvalidRequest: a rating outside 0-5 (field ``rating``). NotFound: an unknown asset.
         """
         req = parse_request(RateRequest, request)
-        with self.catalog.write() as conn:
-            ids = asset_store.resolve_many(conn, req.assets)
-            asset_store.set_rating(conn, ids, req.rating, time.time())
-            return Response.ok(asset_store.hashes_of(conn, ids))
+        return Response.ok(asset_service.rate_assets(self.catalog, req))
 
     def stats(self) -> Response[CatalogStats]:
-        """Counts by media type, format, AI source, model, project; top tags; totals."""
-        with self.catalog.read() as conn:
-            return Response.ok(catalog_stats(conn))
+        """An overview of the whole catalog: the number of assets and bytes, counts by
+        media type, file format, AI source, model and project, the most used tags, and
+        how many files could not be read. The tags, sources and projects to search by."""
+        return Response.ok(asset_service.stats(self.catalog))
 
     def ingest_errors(
         self, level: ErrorLevel | str | None = ErrorLevel.ERROR
@@ -358,15 +368,24 @@ class Curata:
             InvalidRequest: an unknown level (field ``level``).
         """
         wanted = parse_request(IngestErrorsRequest, {"level": level or ErrorLevel.ALL}).level
-        with self.catalog.read() as conn:
-            return Response.ok(
-                ingest_errors.listing(conn, None if wanted is ErrorLevel.ALL else wanted.value)
-            )
+        return Response.ok(asset_service.errors(self.catalog, wanted))
 
     # --- search ---------------------------------------------------------------------
 
     def search_assets(self, request: SearchRequest | dict[str, Any]) -> Response[SearchResponse]:
-        """Structured search (spec ``search_assets``): filters, order, page and facets.
+        """Structured search over the catalog (spec ``search_assets``). ``filters`` are all
+        combined with AND: ``media_type``; ``file_formats``; ``tags`` (all of),
+        ``any_tags`` (any of), ``exclude_tags`` (none of), where ``portrait`` matches that
+        tag and any pair with that value and ``style:noir`` the pair exactly;
+        ``tag_values`` {key: value or [values]}; ``tag_ranges`` {key: {min, max}} for
+        numeric pair values; ``tag_patterns`` {key: regex}; ``ai_source`` (e.g. comfyui,
+        automatic1111); ``project``; ``content_hash``; ``has_metadata`` (keys such as
+        prompt, seed); ``filename_pattern`` (regex); ``prompt_keywords`` (all words in the
+        prompt). ``sort_by`` created_date, modified_date, discovered_date,
+        quality_rating, file_size, filename, width or height; ``order`` asc/desc;
+        ``limit`` (default 50, at most 1000); ``offset``. Returns ``total_count``, the
+        page of ``results``, ``facets`` of the whole result set and ``query_time_ms``.
+        Structured fields only: an assistant translates the user's words into them.
 
         Args:
             request: a :class:`~curata.models.SearchRequest` or its dict
@@ -396,7 +415,9 @@ class Curata:
         return Response.ok(folder_browser.folders(self.catalog, req))
 
     def save_search(self, request: SavedSearchRequest | dict[str, Any]) -> Response[SavedSearch]:
-        """Store a named search in a project (or globally); the name must be new there.
+        """Store a search request under a name (a "smart album") in a project or globally,
+        to run it again later with ``run_saved_search``; ``request`` has the shape of a
+        ``search_assets`` request. The name must be new there, unless ``replace``.
 
         Args:
             request: a :class:`~curata.models.SavedSearchRequest` (name, project, description,
@@ -418,7 +439,9 @@ class Curata:
         limit: int | None = None,
         offset: int | None = None,
     ) -> Response[SearchResponse]:
-        """Run a saved search by name against the catalog as it is now.
+        """Run a saved search by name (and project, if it belongs to one) against the
+        catalog as it is now; ``limit`` and ``offset`` page through it. The result is
+        the one of ``search_assets``.
 
         Args:
             name: the saved search's name.
@@ -471,67 +494,53 @@ class Curata:
 
     # --- similarity and duplicates --------------------------------------------------
 
-    def find_similar(
-        self,
-        target: str | SimilarRequest | dict[str, Any],
-        threshold: int = DEFAULT_THRESHOLD,
-        limit: int = 50,
-        filters: SearchFilters | dict[str, Any] | None = None,
-        invariant: bool = False,
-    ) -> Response[SimilarResult]:
-        """Assets whose pHash is within ``threshold`` bits (inclusive) of the target's.
+    def find_similar(self, request: SimilarQuery | dict[str, Any]) -> Response[SimilarResult]:
+        """Assets that look like a target: their 64-bit pHash is within ``threshold`` bits
+        (inclusive) of the target's, nearest first. Each result has the asset, its
+        distance, ``similarity`` (1 - distance/64) and the orientation that matched.
 
         Args:
-            target: an asset (hash, prefix, path), an image file, ``phash:HEX``, or a whole
-                :class:`~curata.models.similarity.SimilarRequest` (then the other arguments
-                are ignored).
-            threshold: the largest Hamming distance that counts, 0-64 (default 10).
-            limit: at most this many results, 1-1000.
-            filters: a ``SearchFilters``: only matching assets are candidates.
-            invariant: also match mirrored and 90/180/270-degree rotated copies.
+            request: a :class:`~curata.models.transport.SimilarQuery` or its dict:
+                ``target`` (an asset's content hash, unique prefix or cataloged path, an
+                image file on this machine, or ``phash:`` and 16 hex digits),
+                ``threshold`` (Hamming distance 0-64, default 10; about 6 for
+                near-identical, 12-16 for loosely similar), ``limit`` (1-1000),
+                ``invariant`` (also match mirrored and rotated copies),
+                ``include_target``, and ``filters`` (search filters: only matching assets
+                are candidates).
 
         Raises:
             InvalidRequest: a threshold or limit out of range, an image that cannot be read.
             NotFound: an unknown asset.
             Forbidden: a confined client's file target outside its scan roots.
         """
-        value = (
-            {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
-            if isinstance(target, str)
-            else target
-        )
-        req = parse_request(SimilarRequest, value)
-        result = similarity_service.find_similar(self.catalog, req, filters, self.confinement)
+        req = parse_request(SimilarQuery, request)
+        result = similarity_service.find_similar(self.catalog, req, req.filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
     def find_duplicates(
-        self,
-        threshold: int | DuplicatesRequest | dict[str, Any] = DEFAULT_THRESHOLD,
-        filters: SearchFilters | dict[str, Any] | None = None,
-        exact: bool = False,
-        **options: Any,
+        self, request: DuplicatesQuery | dict[str, Any] | None = None
     ) -> Response[DuplicatesResult]:
-        """Duplicate groups in tiers (exact, same-pixels, near; variant on request),
-        largest first, one page (``limit``/``offset``) of them, each with its keeper and
-        the criterion that decided. Nothing is deleted.
+        """Groups of duplicates, largest first, in tiers: exact (one file at several paths),
+        same-pixels (different files, identical pixels), near (perceptual hash within
+        ``threshold`` bits of the group's keeper), variant (same prompt and model; only
+        when ``tiers`` lists it). Each group names its keeper and the criterion that
+        decided (rating, generation metadata, original over a derivative, resolution,
+        file size, age); one page (``limit``/``offset``) of them; flat or tiny images are
+        listed apart (``low_detail``). Nothing is deleted.
 
         Args:
-            threshold: the largest Hamming distance of a near-duplicate, 0-64, or a whole
-                :class:`~curata.models.similarity.DuplicatesRequest`.
-            filters: a ``SearchFilters``: only matching assets are grouped.
-            exact: only exact copies (one file at several paths).
-            options: the other ``DuplicatesRequest`` fields (``limit``, ``offset``...).
+            request: a :class:`~curata.models.transport.DuplicatesQuery` or its dict
+                (``None``: the defaults): ``threshold`` (0-64), ``exact`` (only exact
+                copies), ``tiers``, ``keeper_order``, ``limit``, ``offset``, ``compact``
+                (members without details), ``filters`` (search filters: only matching
+                assets are grouped).
 
         Raises:
             InvalidRequest: a threshold out of range or bad filters.
         """
-        value = (
-            {"threshold": threshold, "exact": exact, **options}
-            if isinstance(threshold, int)
-            else threshold
-        )
-        req = parse_request(DuplicatesRequest, value)
-        result = duplicates_service.find_duplicates(self.catalog, req, filters)
+        req = parse_request(DuplicatesQuery, request or {})
+        result = duplicates_service.find_duplicates(self.catalog, req, req.filters)
         return Response.ok(result, f"{result.group_count} duplicate group(s)")
 
     def resolve_duplicates(
@@ -539,29 +548,40 @@ class Curata:
     ) -> Response[ResolveResult]:
         """Merge the others' tags, rating and selection memberships into the keeper (as
         asked), tag the others ``duplicate-of:<hash prefix>``, and record it for
-        ``undo_duplicate_resolution``. No file is deleted or moved."""
+        ``undo_duplicate_resolution``. No file is deleted or moved.
+
+        Args:
+            request: a :class:`~curata.models.similarity.ResolveRequest` (keeper, others,
+                merge_tags, merge_rating, merge_selections).
+
+        Raises:
+            NotFound: an unknown asset. InvalidRequest: the keeper among the others.
+        """
         result = resolve_service.resolve_duplicates(
             self.catalog, parse_request(ResolveRequest, request)
         )
         return Response.ok(result, f"resolution {result.resolution_id}: kept {result.keeper[:12]}")
 
     def undo_duplicate_resolution(
-        self, request: int | UndoResolveRequest | dict[str, Any]
+        self, request: UndoResolveRequest | dict[str, Any]
     ) -> Response[ResolveResult]:
-        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating."""
-        value = {"resolution_id": request} if isinstance(request, int) else request
-        req = parse_request(UndoResolveRequest, value)
+        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating.
+
+        Args:
+            request: ``{"resolution_id": ...}``, the id that ``resolve_duplicates`` returned.
+
+        Raises:
+            NotFound: no such resolution. Conflict: it was undone already.
+        """
+        req = parse_request(UndoResolveRequest, request)
         result = resolve_service.undo_resolution(self.catalog, req.resolution_id)
         return Response.ok(result, f"resolution {result.resolution_id} undone")
 
     # --- auto-selection (artwork) ---------------------------------------------------
 
-    @property
+    @cached_property
     def _artwork(self) -> AutoSelectService:
-        service = self.__dict__.get("_artwork_service")
-        if service is None:
-            service = self.__dict__["_artwork_service"] = AutoSelectService(self.catalog)
-        return service
+        return AutoSelectService(self.catalog)
 
     def select_best_assets(
         self, request: SelectRequest | dict[str, Any]
@@ -616,7 +636,16 @@ class Curata:
         return Response.ok(self._artwork.get_policy())
 
     def set_policy(self, request: PolicyRequest | dict[str, Any]) -> Response[SelectionPolicy]:
-        """Store ``spec``, ``kodi`` or ``custom`` (with its extras)."""
+        """Store the selection policy that auto-selection uses unless a request names one.
+
+        Args:
+            request: a :class:`~curata.models.autoselect.PolicyRequest`: ``spec``, ``kodi``
+                or ``custom`` (with its extras: min_resolution, fallback_languages,
+                prefer_textless, prefer_original_language).
+
+        Raises:
+            InvalidRequest: an unknown policy or an extra out of bounds.
+        """
         return Response.ok(self._artwork.set_policy(parse_request(PolicyRequest, request)))
 
     def get_priorities(self, media_type: str | None = None) -> Response[PriorityTable]:
@@ -692,34 +721,25 @@ class Curata:
 
     # --- projects and selections ----------------------------------------------------
 
-    def create_project(
-        self,
-        name: str | ProjectCreateRequest | dict[str, Any],
-        description: str | None = None,
-        budget: Budget | dict[str, Any] | None = None,
-        project_id: str | None = None,
-    ) -> Response[Project]:
-        """A new project; its id is ``project_id`` or the slug of the name.
+    def create_project(self, request: ProjectCreateRequest | dict[str, Any]) -> Response[Project]:
+        """Create a project, the home of selections. Its id (every selection call's
+        ``project_id``) is ``project_id`` if given, else the slug of the name
+        ('Q4 Campaign' -> 'q4-campaign'); an id already in use is a conflict.
 
         Args:
-            name: the project's name, or a whole :class:`~curata.models.ProjectCreateRequest`.
-            description: free text.
-            budget: ``{"amount": 200, "currency": "USD"}``.
-            project_id: the id (a slug) instead of the name's slug.
+            request: a :class:`~curata.models.ProjectCreateRequest` or its dict: ``name``,
+                ``description`` (free text), ``budget`` (``{"amount": 200, "currency":
+                "USD"}``), ``project_id`` (the id, a slug, instead of the name's slug).
 
         Raises:
             Conflict: the id exists. InvalidRequest: an empty name, a bad id or budget.
         """
-        value = (
-            {"name": name, "description": description, "budget": budget, "project_id": project_id}
-            if isinstance(name, str)
-            else name
-        )
-        req = parse_request(ProjectCreateRequest, value)
+        req = parse_request(ProjectCreateRequest, request)
         return Response.ok(project_service.create_project(self.catalog, req), "project created")
 
     def list_projects(self, status: str | None = None) -> Response[list[Project]]:
-        """Projects with their spend.
+        """Projects with their ids, descriptions, budgets, spend (generation cost where
+        known), asset and selection counts; ``status`` (active or archived) filters them.
 
         Args:
             status: ``active`` or ``archived``; ``None``: all.
@@ -805,7 +825,8 @@ class Curata:
         return Response.ok(change, f"{req.action.value} done")
 
     def get_selection(self, project_id: str, selection_id: str) -> Response[Selection]:
-        """A selection with its items in sequence order, its groups and exports.
+        """A selection with every item in sequence order (asset hash, path, role, group,
+        position, reasons and notes), its groups and its exports.
 
         Args:
             project_id: the project's id.
@@ -822,7 +843,8 @@ class Curata:
         status: str | None = None,
         purpose: str | None = None,
     ) -> Response[list[SelectionSummary]]:
-        """Selection summaries, newest change first.
+        """Selection summaries (id, name, purpose, status, item count), newest change
+        first, optionally only those of one project, status or purpose.
 
         Args:
             project_id: only this project's; ``None``: of every project.
@@ -901,7 +923,7 @@ class Curata:
         self,
         project_id: str,
         selection_id: str,
-        threshold: int = 10,
+        threshold: int = DEFAULT_THRESHOLD,
         limit: int = 50,
         exclude_existing: bool = True,
     ) -> Response[SimilarToSelection]:

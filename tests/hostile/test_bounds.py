@@ -376,7 +376,7 @@ def test_huge_numbers_are_invalid_never_an_overflow(
 
 
 def test_history_limit_beyond_int64_over_http_is_422(cur: Curata, tmp_path: Path) -> None:
-    cur.create_project("Alpha")
+    cur.create_project({"name": "Alpha"})
     cur.create_selection({"project_id": "alpha", "name": "Picks"})
     path = "/projects/alpha/selections/picks/history"
     with LiveServer(create_app(cur, cache_dir=tmp_path / "cache")) as live:
@@ -407,7 +407,7 @@ BAD_TAGS = [
 @pytest.mark.parametrize(("tag", "reason"), BAD_TAGS, ids=[r for _, r in BAD_TAGS])
 def test_bad_tag_is_refused_at_its_index_everywhere(cur: Curata, tag: str, reason: str) -> None:
     hashes = list(add_assets(cur, {"one": {}}))
-    cur.create_project("Alpha")
+    cur.create_project({"name": "Alpha"})
     checks = [
         (lambda: cur.tag_assets({"assets": hashes, "tags": ["ok", "fine", "good", tag]}), "tags.3"),
         (lambda: cur.search_assets({"filters": {"any_tags": ["ok", tag]}}), "filters.any_tags.1"),
@@ -533,7 +533,7 @@ def test_unpaired_surrogates_are_invalid_in_python_but_paths_keep_theirs(cur: Cu
     # A path field names a file exactly: os.fsdecode's surrogates are its bytes.
     name = os.fsdecode(b"/no/such/caf\xe9.jpg")
     with pytest.raises(Exception) as missing:
-        cur.find_similar(name)
+        cur.find_similar({"target": name})
     assert not isinstance(missing.value, InvalidRequest) or missing.value.field != "target"
 
 

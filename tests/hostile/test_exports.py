@@ -60,7 +60,7 @@ def build(
     cur = Curata(database=db)
     scan = scan or library
     cur.scan(scan, workers=1)
-    cur.create_project("P")
+    cur.create_project({"name": "P"})
     sid = cur.create_selection({"project_id": PROJECT, "name": "Deck"}).data.id
     items = [{"asset_hash": cur.get_asset(str(scan / f.name)).data.content_hash} for f in files]
     cur.update_selection(

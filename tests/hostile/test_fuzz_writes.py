@@ -73,7 +73,7 @@ def test_folder_operations_write_only_under_the_export_root(
     monkeypatch.chdir(area.work)
     with Curata(database=area.catalog / "catalog.db") as cur:
         cur.scan([area.lib], project="fuzz", workers=1)
-        cur.create_project("P")
+        cur.create_project({"name": "P"})
         sid = cur.create_selection({"project_id": "p", "name": "Deck"}).data.id
         hashes = [a.content_hash for a in cur.search_assets({"limit": 5}).data.results]
         cur.update_selection(

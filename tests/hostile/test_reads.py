@@ -253,16 +253,16 @@ def test_a_confined_client_finds_similar_only_to_files_inside_its_roots(
     private = lib.parent / "outside" / "private.jpg"
     confined = cur.confined(Confinement.of([lib]))
     with pytest.raises(Forbidden) as refused:
-        confined.find_similar(str(private), threshold=64)
+        confined.find_similar({"target": str(private), "threshold": 64})
     assert refused.value.field == "target"
     # Through a link in the library, or spelled with "..": still outside once resolved.
     for spelled in (lib / "elsewhere" / "private.jpg", lib / ".." / "outside" / "private.jpg"):
         with pytest.raises(Forbidden):
-            confined.find_similar(str(spelled), threshold=64)
+            confined.find_similar({"target": str(spelled), "threshold": 64})
     # A file inside the roots, and a cataloged asset, are fine; the trusted caller reads any.
-    inside = confined.find_similar(str(lib / "photo.jpg"), threshold=64)
+    inside = confined.find_similar({"target": str(lib / "photo.jpg"), "threshold": 64})
     assert inside.data is not None
-    assert cur.find_similar(str(private), threshold=64).data is not None
+    assert cur.find_similar({"target": str(private), "threshold": 64}).data is not None
 
 
 def test_a_confined_client_turns_only_locations_inside_its_roots(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from curata import Curata
 from mcp import Client
-from tests.mcp.conftest import Scenario, ok
+from tests.mcp.conftest import Scenario, failed, ok
 
 
 def names(paths: list[str]) -> set[str]:
@@ -38,6 +38,12 @@ def test_search_and_similarity_tools(
             )
         )
         assert saved["name"] == "JPEGs"
+        taken = {"name": "JPEGs", "project": "photos", "request": {"filters": {}}}
+        assert failed(await client.call_tool("save_search", taken))["code"] == "conflict"
+        replaced = ok(
+            await client.call_tool("save_search", {**taken, "request": request, "replace": True})
+        )
+        assert replaced["created_at"] == saved["created_at"]
         rerun = ok(
             await client.call_tool(
                 "run_saved_search", {"name": "JPEGs", "project": "photos", "limit": 4}

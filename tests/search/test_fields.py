@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from curata import Curata
 from curata.cli.main import app
 from curata.errors import InvalidRequest
-from curata.mcp.search_tools import TOOLS
+from curata.mcp.server import all_tools
 from curata.models import fields
 from curata.models.paths import path_to_json
 from curata.models.search import SearchFilters
@@ -95,7 +95,7 @@ def test_the_docs_table_is_generated_from_the_registry() -> None:
 def test_every_surface_names_every_field() -> None:
     schema = json.dumps(SearchFilters.model_json_schema())
     help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=400).output
-    description = next(t.description for t in TOOLS if t.name == "search_assets")
+    description = next(t.description for t in all_tools() if t.name == "search_assets")
     for f in fields.FIELDS:
         assert f'"{f.name}"' in schema
         assert f.path in help_text, f.path

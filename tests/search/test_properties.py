@@ -112,7 +112,7 @@ def apply(cur: Curata, target: Record, action: str, data: st.DataObject) -> None
         cur.tag_assets(request)
         target.tags = sorted({*target.tags, tag})
     else:
-        cur.tag_assets(request, remove=True)
+        cur.untag_assets(request)
         target.tags = [t for t in target.tags if t != tag]
 
 

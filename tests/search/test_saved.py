@@ -54,6 +54,24 @@ def test_save_run_list_update_delete(build: Builder) -> None:
         cur.delete_saved_search("Top portraits", "film")
 
 
+def test_replace_keeps_one_saved_search_of_the_name(build: Builder) -> None:
+    cur, hashes = build(ASSETS)
+    first = cur.save_search({"name": "Top", "description": "d", "request": PORTRAITS}).data
+    best = {"filters": {"quality_rating": {"min": 5}}, "sort_by": "filename"}
+    with pytest.raises(Conflict):
+        cur.save_search({"name": "Top", "request": best})
+    replaced = cur.save_search({"name": "Top", "request": best, "replace": True}).data
+    assert replaced.description == "d" and replaced.created_at == first.created_at
+    assert sorted(names(cur.run_saved_search("Top").data, hashes)) == ["hero", "land"]
+    described = cur.save_search(
+        {"name": "Top", "description": "new", "request": best, "replace": True}
+    ).data
+    assert described.description == "new"
+    assert [s.name for s in cur.list_saved_searches().data] == ["Top"]
+    # Replacing a name that is not there saves it.
+    assert cur.save_search({"name": "Fresh", "request": best, "replace": True}).data.name == "Fresh"
+
+
 def test_a_saved_search_sees_the_catalog_as_it_is_now(build: Builder) -> None:
     cur, hashes = build(ASSETS)
     cur.save_search({"name": "Portraits", "request": PORTRAITS})

@@ -68,7 +68,7 @@ def build_library(root: Path, fixtures: Path) -> Library:
 def scan_into(db: Path, lib: Library) -> None:
     with Curata(database=db) as c:
         c.scan(lib.root, workers=1)
-        c.create_project("My Project", description="tests", budget={"amount": 1.0})
+        c.create_project({"name": "My Project", "description": "tests", "budget": {"amount": 1.0}})
 
 
 @pytest.fixture(scope="session")

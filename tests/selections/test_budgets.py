@@ -216,7 +216,7 @@ def test_a_catalog_of_revision_0002_is_migrated(tmp_path: Path) -> None:
     engine.dispose()
     with Curata(database=db) as cur:
         assert cur.get_selection("p", "hero").data.name == "Hero"
-        cur.create_project("Q")
+        cur.create_project({"name": "Q"})
         assert cur.create_selection({"project_id": "q", "name": "Hero"}).data.id == "hero"
         assert cur.create_selection({"project_id": "p", "name": "Hero"}).data.id == "hero-2"
         with cur.catalog.read() as conn:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres
 def test_selections_on_postgres(pg_database: str, lib: Library, tmp_path: Path) -> None:
     with Curata(database=pg_database) as cur:
         cur.scan(lib.root, workers=1)
-        cur.create_project("My Project", budget={"amount": 1})
+        cur.create_project({"name": "My Project", "budget": {"amount": 1}})
         sid = new_selection(cur, criteria={"mood": "bold"})
         add(cur, sid, *lib.costly, role="hero", group="Paid", create_groups=True)
         original = next(p for p in lib.near if p.stem == "ukbench00120")
@@ -49,7 +49,7 @@ def test_concurrent_adders_on_postgres_get_distinct_positions(
 ) -> None:
     with Curata(database=pg_database) as cur:
         cur.scan(lib.root / "renders", workers=1)
-        cur.create_project("My Project")
+        cur.create_project({"name": "My Project"})
         sid = new_selection(cur)
     halves = (lib.images[:6], lib.images[6:])
     errors: list[BaseException] = []
@@ -80,7 +80,7 @@ def test_issue_18_rules_on_postgres(pg_database: str, lib: Library, tmp_path: Pa
     with Curata(database=pg_database) as cur:
         cur.scan(lib.root / "paid", project="My Project", workers=1)
         cur.scan(lib.root / "renders", workers=1)
-        cur.create_project("Other")
+        cur.create_project({"name": "Other"})
         mine = new_selection(cur, budget={"amount": 1, "currency": "eur"})
         theirs = cur.create_selection({"project_id": "other", "name": "Hero Images Q4 2024"})
         assert mine == theirs.data.id == "hero-images-q4-2024"

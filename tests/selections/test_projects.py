@@ -10,21 +10,23 @@ from tests.selections.conftest import PROJECT, Library, add, new_selection
 
 
 def test_create_list_get(cur: Curata) -> None:
-    made = cur.create_project("Client: Ünïcode Launch!", budget={"amount": 250, "currency": "eur"})
+    made = cur.create_project(
+        {"name": "Client: Ünïcode Launch!", "budget": {"amount": 250, "currency": "eur"}}
+    )
     assert made.data.id == "client-unicode-launch"
     assert made.data.budget is not None and made.data.budget.currency == "EUR"
-    explicit = cur.create_project("Second", project_id="p2", description="d").data
+    explicit = cur.create_project({"name": "Second", "project_id": "p2", "description": "d"}).data
     assert explicit.id == "p2" and explicit.description == "d"
     assert [p.id for p in cur.list_projects().data] == [PROJECT, made.data.id, "p2"]
     with pytest.raises(Conflict):
-        cur.create_project("Second", project_id="p2")
+        cur.create_project({"name": "Second", "project_id": "p2"})
     with pytest.raises(NotFound):
         cur.get_project("nope")
     with pytest.raises(InvalidRequest) as exc:
-        cur.create_project("x", budget={"amount": -3})
+        cur.create_project({"name": "x", "budget": {"amount": -3}})
     assert exc.value.field == "budget.amount"
     with pytest.raises(InvalidRequest) as exc:
-        cur.create_project("x", project_id="Not A Slug")
+        cur.create_project({"name": "x", "project_id": "Not A Slug"})
     assert exc.value.field == "project_id"
 
 

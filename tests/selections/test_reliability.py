@@ -44,7 +44,7 @@ def thousand(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     db = base / "template.db"
     with Curata(database=db) as cur:
         assert cur.scan(base / "files").data.new == len(files)
-        cur.create_project("My Project")
+        cur.create_project({"name": "My Project"})
     hashes = [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
     assert len(set(hashes)) == 2 * PER_PROCESS
     return db, hashes

@@ -53,7 +53,7 @@ def test_unknown_project_or_selection_is_not_found(cur: Curata) -> None:
         cur.get_selection(PROJECT, "nope")
     assert exc.value.field == "selection_id"
     sid = new_selection(cur)
-    cur.create_project("Other")
+    cur.create_project({"name": "Other"})
     with pytest.raises(NotFound):
         cur.get_selection("other", sid)
 

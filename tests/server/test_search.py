@@ -79,6 +79,11 @@ def test_saved_searches(http: httpx.Client, scanned: Curata) -> None:
         "/saved-searches", json={"name": "JPEGs", "project": "fixtures", "request": request}
     )
     assert again.status_code == 409
+    replaced = http.post(
+        "/saved-searches",
+        json={"name": "JPEGs", "project": "fixtures", "request": request, "replace": True},
+    )
+    assert replaced.status_code == 200 and replaced.json()["data"]["name"] == "JPEGs"
     listed = http.get("/saved-searches", params={"project": "fixtures"}).json()["data"]
     assert [s["name"] for s in listed] == ["JPEGs"]
     ran = http.post(

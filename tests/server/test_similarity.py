@@ -24,7 +24,7 @@ def test_similar_finds_the_copies(http: httpx.Client, scanned: Curata, library_c
     assert "ukbench00120_hflip.jpg" not in found
     invariant = http.post("/similar", json={"target": digest, "invariant": True}).json()
     assert "ukbench00120_hflip.jpg" in names(invariant["data"]["results"])
-    same = scanned.find_similar(digest).model_dump(mode="json")["data"]
+    same = scanned.find_similar({"target": digest}).model_dump(mode="json")["data"]
     assert body["data"]["results"] == same["results"]
 
 
@@ -71,7 +71,34 @@ def test_duplicates(http: httpx.Client, scanned: Curata) -> None:
     ]
     assert "ukbench00120_gray.jpg" in {Path(m["path"]).name for m in ukbench["members"]}
     assert ukbench["members"][0]["keeper"] is True
-    expected = scanned.find_duplicates(10).model_dump(mode="json")["data"]
+    expected = scanned.find_duplicates({"threshold": 10}).model_dump(mode="json")["data"]
     assert body["data"] == expected
     exact = http.post("/duplicates", json={"exact": True}).json()["data"]
     assert all(g["kind"] == "exact" for g in exact["groups"])
+
+
+def test_resolve_and_undo_over_http(
+    http: httpx.Client, scanned: Curata, library_copy: Path
+) -> None:
+    folder = library_copy / "near-duplicates"
+    keeper, other = (
+        hash_of(scanned, folder / n) for n in ("ukbench00120.jpg", "ukbench00120_gray.jpg")
+    )
+    done = http.post("/duplicates/resolve", json={"keeper": keeper, "others": [other]})
+    assert done.status_code == 200, done.text
+    resolution = done.json()["data"]
+    assert resolution["keeper"] == keeper and resolution["others"] == [other]
+    assert f"duplicate-of:{keeper[:12]}" in scanned.get_asset(other).data.tags  # type: ignore[union-attr]
+    undone = http.post("/duplicates/undo", json={"resolution_id": resolution["resolution_id"]})
+    assert undone.status_code == 200
+    assert f"duplicate-of:{keeper[:12]}" not in scanned.get_asset(other).data.tags  # type: ignore[union-attr]
+    again = http.post("/duplicates/undo", json={"resolution_id": resolution["resolution_id"]})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    bad = http.post("/duplicates/resolve", json={"keeper": keeper, "others": []})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "others"
+
+
+def test_scan_roots_over_http(http: httpx.Client, scanned: Curata, library_copy: Path) -> None:
+    roots = http.get("/scan-roots").json()["data"]
+    assert roots == scanned.scan_roots().model_dump(mode="json")["data"]
+    assert str(library_copy.resolve()) in {r["path"] for r in roots}

@@ -18,15 +18,15 @@ def names(result: object) -> dict[str, tuple[int, str]]:
 def test_grayscale_and_resized_copies_are_found_at_the_default_threshold(
     scanned: Curata, photos: Path
 ) -> None:
-    found = names(scanned.find_similar(str(photos / ORIGINAL)).data)
+    found = names(scanned.find_similar({"target": str(photos / ORIGINAL)}).data)
     assert set(found) == set(COPIES.values())
     assert all(orientation == "original" for _d, orientation in found.values())
 
 
 def test_mirrored_copy_only_with_invariant(scanned: Curata, photos: Path) -> None:
-    plain = names(scanned.find_similar(str(photos / ORIGINAL)).data)
+    plain = names(scanned.find_similar({"target": str(photos / ORIGINAL)}).data)
     assert MIRRORED not in plain
-    turned = names(scanned.find_similar(str(photos / ORIGINAL), invariant=True).data)
+    turned = names(scanned.find_similar({"target": str(photos / ORIGINAL), "invariant": True}).data)
     assert set(turned) == {*COPIES.values(), MIRRORED}
     assert turned[MIRRORED][1] == "mirror"
     assert ROTATED not in turned  # turned by an arbitrary angle, not a multiple of 90
@@ -41,6 +41,8 @@ def test_unrelated_photos_are_never_grouped(scanned: Curata, photos: Path) -> No
         sorted([ORIGINAL, *COPIES.values()])
     ]
     for name in UNRELATED:
-        assert names(scanned.find_similar(str(photos / name)).data) == {}
-        mirrored = names(scanned.find_similar(str(photos / name), invariant=True).data)
+        assert names(scanned.find_similar({"target": str(photos / name)}).data) == {}
+        mirrored = names(
+            scanned.find_similar({"target": str(photos / name), "invariant": True}).data
+        )
         assert not set(mirrored) & set(UNRELATED)

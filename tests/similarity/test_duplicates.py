@@ -48,7 +48,7 @@ def test_groups_do_not_chain(cur: Curata, tmp_path: Path, fixtures: Path) -> Non
         w = k / 10
         Image.fromarray(((1 - w) * a + w * b).astype(np.uint8)).save(folder / f"step{k:02}.png")
     cur.scan(folder)
-    result = cur.find_duplicates(threshold=10).data
+    result = cur.find_duplicates({"threshold": 10}).data
     assert result is not None and result.groups
     members = [m for g in result.groups for m in g.members]
     assert len({m.content_hash for m in members}) == len(members)  # each in one group
@@ -78,7 +78,7 @@ def test_the_original_with_its_prompt_is_kept_over_its_upscale(
     assert Path(group.keeper.path).name == "render.png"
     assert group.reason == "generation" and "generation metadata" in group.explanation
     assert group.keeper.details is not None and group.keeper.details.generation
-    by_rule = cur.find_duplicates(keeper_order=["resolution"]).data.groups[0]  # type: ignore[union-attr]
+    by_rule = cur.find_duplicates({"keeper_order": ["resolution"]}).data.groups[0]  # type: ignore[union-attr]
     assert Path(by_rule.keeper.path).name == "render_4x.png" and by_rule.reason == "resolution"
 
 
@@ -127,7 +127,7 @@ def test_tiers_each_say_what_they_are(cur: Curata, tmp_path: Path, fixtures: Pat
             folder / f"fox_{seed}.png", pnginfo=a1111("a red fox in snow", seed)
         )
     cur.scan(folder)
-    result = cur.find_duplicates(tiers=["exact", "same-pixels", "near", "variant"]).data
+    result = cur.find_duplicates({"tiers": ["exact", "same-pixels", "near", "variant"]}).data
     assert result is not None
     kinds = {g.kind.value: g for g in result.groups}
     assert set(kinds) == {"exact", "near", "variant"}
@@ -141,7 +141,7 @@ def test_tiers_each_say_what_they_are(cur: Curata, tmp_path: Path, fixtures: Pat
     }
     assert "exact pixels" in near.explanation
     assert {Path(m.path).name for m in kinds["variant"].members} == {"fox_1.png", "fox_2.png"}
-    only_near = cur.find_duplicates(tiers=["near"]).data
+    only_near = cur.find_duplicates({"tiers": ["near"]}).data
     assert only_near is not None and {g.kind for g in only_near.groups} == {"near"}
     (shot_small,) = [m for m in near.members if Path(m.path).name == "shot_small.png"]
     shot_small.model_dump()  # a member carries its distances
@@ -157,15 +157,15 @@ def test_paging_and_compact_answers(cur: Curata, tmp_path: Path, fixtures: Path)
     cur.scan(folder)
     full = cur.find_duplicates().data
     assert full is not None and full.group_count == 3
-    page = cur.find_duplicates(limit=1, offset=1).data
+    page = cur.find_duplicates({"limit": 1, "offset": 1}).data
     assert page is not None and page.group_count == 3 and len(page.groups) == 1
     assert page.groups[0] == full.groups[1]
-    compact = cur.find_duplicates(compact=True).data
+    compact = cur.find_duplicates({"compact": True}).data
     assert compact is not None
     assert all(m.details is None for g in compact.groups for m in g.members)
     assert len(compact.model_dump_json()) < len(full.model_dump_json())
     with pytest.raises(Exception, match="limit"):
-        cur.find_duplicates(limit=5000)
+        cur.find_duplicates({"limit": 5000})
 
 
 def test_dupes_script_is_reviewable_and_deletes_nothing(
@@ -226,7 +226,7 @@ def test_resolve_merges_into_the_keeper_tags_others_and_undoes(
     assert holders == {sid}
     # nothing deleted, moved or rewritten
     assert {p.name: p.read_bytes() for p in sorted(folder.iterdir())} == before
-    undone = cur.undo_duplicate_resolution(done.resolution_id).data
+    undone = cur.undo_duplicate_resolution({"resolution_id": done.resolution_id}).data
     assert undone is not None and undone.undone
     keeper = cur.get_asset(keep).data
     assert keeper is not None and keeper.quality_rating == 2 and "hero" not in keeper.tags
@@ -234,6 +234,6 @@ def test_resolve_merges_into_the_keeper_tags_others_and_undoes(
     assert "hero" in cur.get_asset(small).data.tags  # type: ignore[union-attr]
     assert cur.selections_containing(keep).data == []
     with pytest.raises(Exception, match="already undone"):
-        cur.undo_duplicate_resolution(done.resolution_id)
+        cur.undo_duplicate_resolution({"resolution_id": done.resolution_id})
     with pytest.raises(Exception, match="also listed"):
         cur.resolve_duplicates({"keeper": keep, "others": [keep]})

@@ -16,10 +16,10 @@ from tests.similarity.test_service import paths
 def test_filters_restrict_the_candidates(scanned: Curata, photos: Path) -> None:
     scanned.rate_assets({"assets": [str(photos / COPIES["gray"])], "rating": 4})
     result = scanned.find_similar(
-        str(photos / ORIGINAL), filters={"quality_rating": {"min": 3}}
+        {"target": str(photos / ORIGINAL), "filters": {"quality_rating": {"min": 3}}}
     ).data
     assert result is not None and paths(result) == [COPIES["gray"]]
-    groups = scanned.find_duplicates(filters={"quality_rating": {"min": 3}}).data
+    groups = scanned.find_duplicates({"filters": {"quality_rating": {"min": 3}}}).data
     assert groups is not None and groups.groups == []
 
 
@@ -30,10 +30,14 @@ def test_project_filter_and_bad_filters(cur: Curata, photos: Path, tmp_path: Pat
     with Image.open(photos / COPIES["resize"]) as im:
         im.save(other / "copy.jpg", quality=95)
     cur.scan(other)
-    everything = cur.find_similar(str(photos / ORIGINAL), threshold=10).data
+    everything = cur.find_similar({"target": str(photos / ORIGINAL), "threshold": 10}).data
     assert everything is not None and "copy.jpg" in paths(everything)
-    in_project = cur.find_similar(str(photos / ORIGINAL), filters={"project": "shoot"}).data
+    in_project = cur.find_similar(
+        {"target": str(photos / ORIGINAL), "filters": {"project": "shoot"}}
+    ).data
     assert in_project is not None and sorted(paths(in_project)) == sorted(COPIES.values())
     with pytest.raises(InvalidRequest) as err:
-        cur.find_similar(str(photos / ORIGINAL), filters={"quality_rating": {"min": 9, "max": 1}})
+        cur.find_similar(
+            {"target": str(photos / ORIGINAL), "filters": {"quality_rating": {"min": 9, "max": 1}}}
+        )
     assert (err.value.field or "").startswith("filters")

@@ -18,19 +18,24 @@ def paths(result: object) -> list[str]:
 
 
 def test_target_by_hash_prefix_and_raw_hash_agree(scanned: Curata, photos: Path) -> None:
-    by_path = scanned.find_similar(str(photos / ORIGINAL)).data
+    by_path = scanned.find_similar({"target": str(photos / ORIGINAL)}).data
     assert by_path is not None and by_path.target.kind == "asset"
-    by_prefix = scanned.find_similar(by_path.target.content_hash[:10]).data  # type: ignore[index]
+    by_prefix = scanned.find_similar({"target": by_path.target.content_hash[:10]}).data  # type: ignore[index]
     assert by_prefix is not None and paths(by_prefix) == paths(by_path)
-    raw = scanned.find_similar(f"phash:{by_path.target.phash}").data
+    raw = scanned.find_similar({"target": f"phash:{by_path.target.phash}"}).data
     assert raw is not None and raw.target.kind == "hash"
     # a raw hash is no asset: the original itself is among the results
     assert sorted(paths(raw)) == sorted([ORIGINAL, *COPIES.values()])
-    assert scanned.find_similar(by_path.target.content_hash, threshold=10).data.total == 2  # type: ignore[union-attr, arg-type]
+    assert (
+        scanned.find_similar({"target": by_path.target.content_hash, "threshold": 10}).data.total
+        == 2
+    )  # type: ignore[union-attr, arg-type]
 
 
 def test_results_carry_distance_similarity_and_asset(scanned: Curata, photos: Path) -> None:
-    result = scanned.find_similar(str(photos / ORIGINAL), threshold=64, limit=3).data
+    result = scanned.find_similar(
+        {"target": str(photos / ORIGINAL), "threshold": 64, "limit": 3}
+    ).data
     assert result is not None
     assert result.total == 8 and len(result.results) == 3
     distances = [m.distance for m in result.results]
@@ -53,12 +58,12 @@ def test_external_image_file_and_copy_of_a_cataloged_file(
     smaller = outside / "small.png"
     with Image.open(photos / ORIGINAL) as im:
         im.resize((200, 150)).save(smaller)
-    result = scanned.find_similar(str(smaller)).data
+    result = scanned.find_similar({"target": str(smaller)}).data
     assert result is not None and result.target.kind == "file"
     assert sorted(paths(result)) == sorted([ORIGINAL, *COPIES.values()])
     same_bytes = outside / "same.jpg"
     shutil.copyfile(photos / MIRRORED, same_bytes)
-    again = scanned.find_similar(str(same_bytes), invariant=True).data
+    again = scanned.find_similar({"target": str(same_bytes), "invariant": True}).data
     assert again is not None and again.target.kind == "asset"
     assert MIRRORED not in paths(again) and ORIGINAL in paths(again)
 
@@ -71,8 +76,8 @@ def test_rotated_by_90_degrees_found_only_with_invariant(
     with Image.open(photos / ORIGINAL) as im:
         im.transpose(Image.Transpose.ROTATE_90).save(extra / "turned.jpg", quality=90)
     scanned.scan(extra)
-    assert "turned.jpg" not in paths(scanned.find_similar(str(photos / ORIGINAL)).data)
-    turned = scanned.find_similar(str(photos / ORIGINAL), invariant=True).data
+    assert "turned.jpg" not in paths(scanned.find_similar({"target": str(photos / ORIGINAL)}).data)
+    turned = scanned.find_similar({"target": str(photos / ORIGINAL), "invariant": True}).data
     assert turned is not None
     match = next(m for m in turned.results if m.asset.file_path.endswith("turned.jpg"))
     assert match.orientation.value == "rotate_90"
@@ -81,13 +86,13 @@ def test_rotated_by_90_degrees_found_only_with_invariant(
 def test_index_follows_new_scans_without_reopening(
     scanned: Curata, photos: Path, tmp_path: Path
 ) -> None:
-    assert len(paths(scanned.find_similar(str(photos / ORIGINAL)).data)) == 2
+    assert len(paths(scanned.find_similar({"target": str(photos / ORIGINAL)}).data)) == 2
     later = tmp_path / "later"
     later.mkdir()
     with Image.open(photos / ORIGINAL) as im:
         im.convert("L").resize((320, 240)).save(later / "later.png")
     scanned.scan(later)
-    assert "later.png" in paths(scanned.find_similar(str(photos / ORIGINAL)).data)
+    assert "later.png" in paths(scanned.find_similar({"target": str(photos / ORIGINAL)}).data)
 
 
 @pytest.mark.parametrize(
@@ -105,22 +110,22 @@ def test_index_follows_new_scans_without_reopening(
 )
 def test_bad_requests_name_the_field(scanned: Curata, request_value: dict, field: str) -> None:
     with pytest.raises(InvalidRequest) as err:
-        scanned.find_similar(request_value)
+        scanned.find_similar({**request_value})
     assert err.value.field == field
 
 
 def test_unknown_target_and_non_image_file(scanned: Curata, tmp_path: Path) -> None:
     with pytest.raises(NotFound) as err:
-        scanned.find_similar(str(tmp_path / "nothing.jpg"))
+        scanned.find_similar({"target": str(tmp_path / "nothing.jpg")})
     assert err.value.field == "target"
     text = tmp_path / "notes.txt"
     text.write_text("not a picture")
     with pytest.raises(InvalidRequest, match="not an image"):
-        scanned.find_similar(str(text))
+        scanned.find_similar({"target": str(text)})
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
     with pytest.raises(InvalidRequest) as err:
-        scanned.find_similar(str(broken))
+        scanned.find_similar({"target": str(broken)})
     assert err.value.field == "target"
 
 
@@ -130,7 +135,7 @@ def test_asset_without_a_perceptual_hash_is_refused(cur: Curata, tmp_path: Path)
     (folder / "readme.txt").write_text("plain text, cataloged without a pHash\n" * 20)
     cur.scan(folder)
     with pytest.raises(InvalidRequest, match="no perceptual hash"):
-        cur.find_similar(str(folder / "readme.txt"))
+        cur.find_similar({"target": str(folder / "readme.txt")})
 
 
 def test_exact_copies_are_grouped_and_missing_copies_are_not(
@@ -141,7 +146,7 @@ def test_exact_copies_are_grouped_and_missing_copies_are_not(
     shutil.copyfile(photos / "ukbench09060.jpg", copies / "a.jpg")
     shutil.copyfile(photos / "ukbench09060.jpg", copies / "b.jpg")
     scanned.scan(copies)
-    result = scanned.find_duplicates(exact=True).data
+    result = scanned.find_duplicates({"exact": True}).data
     assert result is not None and result.tiers == ["exact"]
     assert [g.kind for g in result.groups] == ["exact"]
     group = result.groups[0]
@@ -153,7 +158,7 @@ def test_exact_copies_are_grouped_and_missing_copies_are_not(
     (copies / "a.jpg").unlink()
     (copies / "b.jpg").unlink()
     scanned.scan(copies)
-    assert scanned.find_duplicates(exact=True).data.groups == []  # type: ignore[union-attr]
+    assert scanned.find_duplicates({"exact": True}).data.groups == []  # type: ignore[union-attr]
 
 
 def test_near_group_keeper_follows_the_documented_rule(scanned: Curata, photos: Path) -> None:
@@ -169,7 +174,7 @@ def test_near_group_keeper_follows_the_documented_rule(scanned: Curata, photos: 
 
 
 def test_threshold_zero_groups_identical_hashes_only(scanned: Curata) -> None:
-    result = scanned.find_duplicates(threshold=0).data
+    result = scanned.find_duplicates({"threshold": 0}).data
     assert result is not None and result.threshold == 0
     assert [g.size for g in result.groups] == [3]
     assert all(m.distance == 0 for m in result.groups[0].members)

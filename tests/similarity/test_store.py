@@ -78,7 +78,7 @@ def test_a_rewritten_hash_replaces_the_old_one(scanned: Curata) -> None:
 def test_postgres_catalog_finds_the_same_neighbours(pg_database: str, photos: Path) -> None:
     with Curata(database=pg_database) as cur:
         cur.scan(photos)
-        found = cur.find_similar(str(photos / ORIGINAL), invariant=True).data
+        found = cur.find_similar({"target": str(photos / ORIGINAL), "invariant": True}).data
         assert found is not None
         assert sorted(Path(m.asset.file_path).name for m in found.results) == [
             "ukbench00120_gray.jpg",

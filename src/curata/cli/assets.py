@@ -138,7 +138,7 @@ def tag_remove(
 ) -> None:
     """Remove tags from assets (the same arguments as `curata tag add`)."""
     assets, tags = _tag_args(items, tag)
-    result = open_curata(ctx).tag_assets({"assets": assets, "tags": tags}, remove=True)
+    result = open_curata(ctx).untag_assets({"assets": assets, "tags": tags})
     emit(result.data, as_json, _render_tags)
 
 

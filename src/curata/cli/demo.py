@@ -80,7 +80,7 @@ def _width(member: DuplicateMember) -> int:
 
 
 def _duplicates(cur: Curata) -> None:
-    result = cur.find_duplicates(threshold=10).data
+    result = cur.find_duplicates({"threshold": 10}).data
     assert result is not None
     # The largest near group of photos (the generated files are 1x1-pixel crops).
     group = next((g for g in result.groups if g.kind == "near" and _width(g.keeper) >= 64), None)
@@ -114,7 +114,7 @@ def _verify(export_path: Path, items: list[Any]) -> int:
 
 def _selection(cur: Curata, export_to: Path) -> None:
     with contextlib.suppress(Conflict):  # a second run on the same catalog
-        cur.create_project("Demo", project_id=PROJECT)
+        cur.create_project({"name": "Demo", "project_id": PROJECT})
     number = len(cur.list_selections(PROJECT).data or []) + 1
     name = "Hero images" if number == 1 else f"Hero images {number}"
     sel = cur.create_selection({"project_id": PROJECT, "name": name, "purpose": "presentation"})

@@ -110,7 +110,7 @@ def create(
     """Create a project: `curata project create "Client Launch" --budget 200`."""
     money = None if budget is None else {"amount": budget, "currency": currency}
     result = open_curata(ctx).create_project(
-        name, description=description, budget=money, project_id=project_id
+        {"name": name, "description": description, "budget": money, "project_id": project_id}
     )
     emit(result.data, as_json, _render_one)
 

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from curata.cli.app import JSON_OPTION, app, console, emit, handle_errors, open_curata
 from curata.cli.render import asset_table
-from curata.errors import Conflict, InvalidRequest
+from curata.errors import InvalidRequest
 from curata.models.fields import FIELDS, Dates, Flag, OneOf, SearchField, Under
 from curata.models.search import SavedSearch, SearchResponse
 
@@ -288,17 +288,15 @@ def save(
     """Save the search given by the flags before `save`: `curata search --tag x save NAME`."""
     cur = open_curata(ctx)
     request = ctx.meta.get(_REQUEST_KEY, {})
-    try:
-        result = cur.save_search(
-            {"name": name, "project": project, "description": description, "request": request}
-        )
-    except Conflict:
-        if not replace:
-            raise
-        change = {"name": name, "project": project, "request": request}
-        if description is not None:
-            change["description"] = description
-        result = cur.update_saved_search(change)
+    result = cur.save_search(
+        {
+            "name": name,
+            "project": project,
+            "description": description,
+            "request": request,
+            "replace": replace,
+        }
+    )
     emit(result.data, as_json, lambda s: console.print(f"saved search {s.name!r}"))
 
 

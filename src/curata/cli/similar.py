@@ -69,7 +69,7 @@ def similar(
 ) -> None:
     """Find assets that look like TARGET (pHash within the threshold), nearest first."""
     result = open_curata(ctx).find_similar(
-        target, threshold=threshold, limit=limit, invariant=invariant
+        {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
     )
     emit(result.data, as_json, _render_similar)
 
@@ -173,10 +173,11 @@ def dupes(
     """Groups of duplicates, largest first, each with its keeper and why. Deletes nothing."""
     if report is not None and report.suffix.lower() not in REPORT_SUFFIXES:
         raise InvalidRequest(f"{report}: the report must end in .json, .csv or .sh", field="report")
-    result = open_curata(ctx).find_duplicates(
-        threshold=threshold, exact=exact, tiers=tier, keeper_order=keep_by, limit=limit,
-        offset=offset, compact=compact,
-    ).data  # fmt: skip
+    request = {
+        "threshold": threshold, "exact": exact, "tiers": tier, "keeper_order": keep_by,
+        "limit": limit, "offset": offset, "compact": compact,
+    }  # fmt: skip
+    result = open_curata(ctx).find_duplicates(request).data
     assert result is not None
     if report is not None:
         write_report(result, report, move_to)

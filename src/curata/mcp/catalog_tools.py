@@ -1,4 +1,5 @@
-"""Tools over the catalog itself: assets, tags, ratings, statistics, scanning."""
+"""The tools written by hand (every other tool is an operation of :mod:`curata.operations`):
+``tag_assets`` adds or, with ``remove``, removes tags; ``scan`` reports its progress."""
 
 from __future__ import annotations
 
@@ -7,30 +8,22 @@ from pydantic import Field
 from curata.interface import Curata
 from curata.mcp.tools import CurataTool, Report, Throttled
 from curata.models import (
-    AssetDetail,
-    CatalogStats,
-    RateRequest,
     Response,
     ScanProgress,
     ScanRequest,
     ScanSummary,
-    StrictModel,
     TagRequest,
     TagUpdateResult,
 )
-from curata.models.transport import AssetRef
 
 
 class TagArguments(TagRequest):
     remove: bool = Field(False, description="Remove these tags instead of adding them.")
 
 
-class NoArguments(StrictModel):
-    pass
-
-
 def _tag(cur: Curata, args: TagArguments, _report: Report) -> Response[TagUpdateResult]:
-    return cur.tag_assets(args.model_dump(exclude={"remove"}), remove=args.remove)
+    request = TagRequest(assets=args.assets, tags=args.tags)
+    return cur.untag_assets(request) if args.remove else cur.tag_assets(request)
 
 
 def _scan(cur: Curata, args: ScanRequest, report: Report) -> Response[ScanSummary]:
@@ -48,19 +41,6 @@ def _scan(cur: Curata, args: ScanRequest, report: Report) -> Response[ScanSummar
 
 TOOLS = (
     CurataTool(
-        name="get_asset",
-        title="Get one asset",
-        description=(
-            "Everything the catalog knows about one asset: path and every location of the "
-            "file, media type, format, size, dimensions, tags, quality rating, AI source, "
-            "generation metadata (prompt, model, seed, ...) and perceptual hashes. Use it "
-            "after a search to inspect a result in detail."
-        ),
-        arguments=AssetRef,
-        result=AssetDetail,
-        run=lambda cur, args, _r: cur.get_asset(args.asset),
-    ),
-    CurataTool(
         name="tag_assets",
         title="Tag assets",
         description=(
@@ -73,31 +53,6 @@ TOOLS = (
         result=TagUpdateResult,
         run=_tag,
         read_only=False,
-    ),
-    CurataTool(
-        name="rate_assets",
-        title="Rate assets",
-        description=(
-            "Set the quality rating (0-5, 5 best) of one or more assets. Returns their "
-            "content hashes. Searches can then filter and sort on quality_rating."
-        ),
-        arguments=RateRequest,
-        result=list[str],
-        run=lambda cur, args, _r: cur.rate_assets(args),
-        read_only=False,
-    ),
-    CurataTool(
-        name="catalog_stats",
-        title="Catalog statistics",
-        description=(
-            "An overview of the whole catalog: number of assets and bytes, counts by media "
-            "type, file format, AI source, model and project, the most used tags, and how "
-            "many files could not be read. Call it first to learn what tags, sources and "
-            "projects exist before building a search."
-        ),
-        arguments=NoArguments,
-        result=CatalogStats,
-        run=lambda cur, _args, _r: cur.stats(),
     ),
     CurataTool(
         name="scan",

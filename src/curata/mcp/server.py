@@ -25,16 +25,11 @@ from mcp_types.jsonrpc import INVALID_PARAMS
 from curata import __version__
 from curata.errors import CurataError, NotFound
 from curata.interface import Curata
-from curata.mcp import (
-    artwork_tools,
-    catalog_tools,
-    search_tools,
-    selection_tools,
-    similarity_tools,
-)
+from curata.mcp import catalog_tools
 from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
-from curata.mcp.tools import CurataTool, error_result
+from curata.mcp.tools import CurataTool, error_result, operation_tool
 from curata.mcp.wire import CheckedBodies, claimed_stdio, stdio_transport
+from curata.operations import OPERATIONS
 from curata.roots import Confinement
 
 INSTRUCTIONS = """\
@@ -46,17 +41,10 @@ pair. Results and errors are envelopes {success, message, data, error}; an error
 the offending field. Start with catalog_stats to learn the tags, sources and projects.
 """
 
-TOOL_MODULES = (
-    search_tools,
-    catalog_tools,
-    similarity_tools,
-    selection_tools,
-    artwork_tools,
-)
-
 
 def all_tools() -> list[CurataTool]:
-    return [tool for module in TOOL_MODULES for tool in module.TOOLS]
+    """The registry's operations that are tools, then the tools written by hand."""
+    return [operation_tool(op) for op in OPERATIONS if op.tool] + list(catalog_tools.TOOLS)
 
 
 def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> Server[Any]:

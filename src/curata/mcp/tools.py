@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter
 from curata.errors import CurataError
 from curata.interface import Curata, parse_request
 from curata.models import Response
+from curata.operations import Operation
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,23 @@ class CurataTool:
             content=[types.TextContent(type="text", text=json.dumps(body, ensure_ascii=False))],
             structured_content=body,
         )
+
+
+def operation_tool(op: Operation) -> CurataTool:
+    """The tool of a registry operation: its request model (or ``tool_request``) is the
+    input schema, the method's docstring the description."""
+    assert op.tool is not None
+    return CurataTool(
+        name=op.tool,
+        title=op.summary,
+        description=op.description,
+        arguments=op.tool_request or op.request,
+        result=op.result,
+        run=lambda cur, request, _report: op.call(cur, request),
+        read_only=op.read_only,
+        destructive=op.destructive,
+        idempotent=op.idempotent,
+    )
 
 
 def error_result(error: dict[str, Any], message: str) -> types.CallToolResult:

@@ -379,6 +379,11 @@ class SavedSearchRequest(StrictModel):
     project: str | None = Field(None, description="project id or name; none means global")
     description: str | None = None
     request: SearchRequest
+    replace: bool = Field(
+        False,
+        description="replace the request (and the description, if given) of a saved search "
+        "of that name instead of refusing it",
+    )
 
     @field_validator("name")
     @classmethod

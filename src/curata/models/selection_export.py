@@ -12,6 +12,7 @@ from curata.models.assets import Asset
 from curata.models.base import Record
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
+from curata.models.similarity import DEFAULT_THRESHOLD, MAX_DISTANCE, MAX_LIMIT
 
 
 class ExportMode(StrEnum):
@@ -117,11 +118,18 @@ class SimilarToSelectionResult(Record):
 
 
 class SimilarToSelectionRequest(StrictModel):
-    project_id: str = Field(min_length=1)
-    selection_id: str = Field(min_length=1)
-    threshold: int = Field(10, ge=0, le=64)
-    limit: int = Field(50, ge=1, le=1000)
-    exclude_existing: bool = True
+    """Assets that look like a selection's items (``Curata.find_similar_to_selection``)."""
+
+    project_id: str = Field(min_length=1, description="the project's id")
+    selection_id: str = Field(min_length=1, description="the selection's id")
+    threshold: int = Field(
+        DEFAULT_THRESHOLD,
+        ge=0,
+        le=MAX_DISTANCE,
+        description="the largest pHash Hamming distance to an item that counts (inclusive)",
+    )
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="at most this many results")
+    exclude_existing: bool = Field(True, description="leave out assets already in it")
 
 
 class SimilarToSelection(Record):

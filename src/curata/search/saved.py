@@ -66,15 +66,22 @@ def _get(conn: Connection, project_id: str, name: str) -> store.SavedRow:
 
 
 def save(catalog: Catalog, req: SavedSearchRequest) -> SavedSearch:
-    """Store a new saved search; a name already used in that project is a Conflict."""
+    """Store a new saved search; a name already used in that project is a Conflict, unless
+    ``req.replace``: then that saved search gets the new request (and description)."""
     now = datetime.now(UTC)
     try:
         with catalog.write() as conn:
             project_id = _project_id(conn, req.project)
-            if store.get_saved(conn, project_id, req.name) is not None:
-                raise Conflict(f"a saved search named {req.name!r} exists", field="name")
             request = req.request.model_dump(mode="json")
-            store.insert_saved(conn, project_id, req.name, req.description, request, now)
+            if store.get_saved(conn, project_id, req.name) is None:
+                store.insert_saved(conn, project_id, req.name, req.description, request, now)
+            elif req.replace:
+                values = {"request": request}
+                if req.description is not None:
+                    values["description"] = req.description
+                store.update_saved(conn, project_id, req.name, values, now)
+            else:
+                raise Conflict(f"a saved search named {req.name!r} exists", field="name")
             return _model(_get(conn, project_id, req.name))
     except IntegrityError:
         raise Conflict(f"a saved search named {req.name!r} exists", field="name") from None

@@ -1,5 +1,9 @@
 """The FastAPI application: every endpoint is one ``Curata`` call.
 
+The operations' endpoints are generated from :data:`curata.operations.OPERATIONS`
+(:mod:`curata.server.routes.operations`); the others are written by hand (files,
+thumbnails, scan jobs, event streams, bulk actions).
+
 ``create_app(curata)`` builds the app around an open :class:`curata.Curata` (the caller
 keeps ownership and closes it). With ``token`` set, every API request needs
 ``Authorization: Bearer <token>``; the web page's static files and the API description
@@ -35,20 +39,7 @@ from curata.server.events import EventHub
 from curata.server.files import Thumbnails
 from curata.server.guard import MAX_BODY, RequestGuard
 from curata.server.jobs import ScanJobs, ThumbnailWarmer, Watcher, warm_search
-from curata.server.routes import (
-    artwork,
-    assets,
-    bulk,
-    catalog,
-    events,
-    exports,
-    folders,
-    projects,
-    scans,
-    search,
-    selections,
-    similarity,
-)
+from curata.server.routes import assets, bulk, events, exports, folders, operations, scans
 
 STATIC = Path(__file__).with_name("static")
 #: Swagger UI and ReDoc, shipped by the fastapi-offline package: /docs needs no network.
@@ -82,14 +73,9 @@ files are served only from cataloged locations that still resolve inside a scan 
 """
 
 ROUTERS = (
-    search.router,
+    operations.router,
     folders.router,
     assets.router,
-    similarity.router,
-    projects.router,
-    selections.router,
-    artwork.router,
-    catalog.router,
     scans.router,
     events.router,
     bulk.router,

@@ -91,7 +91,7 @@ class BulkActions:
                 if changed:
                     undo_kind = BulkKind.UNTAG if adding else BulkKind.TAG
                     inverse.append(BulkStep(action=undo_kind, assets=changed, tags=[tag]))
-            cur.tag_assets({"assets": hashes, "tags": step.tags}, remove=not adding)
+            (cur.tag_assets if adding else cur.untag_assets)({"assets": hashes, "tags": step.tags})
             return hashes, inverse
         return self._selection_step(step, hashes)
 

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field, model_validator
 from curata.models import ScanProgress, ScanSummary
 from curata.models.common import AssetRefs, StrictModel, TagList
 from curata.models.paths import FsPath
-from curata.models.transport import SimilarQuery
 
 
 class FieldProblem(BaseModel):
@@ -62,18 +61,6 @@ class ScanJob(BaseModel):
     events: int = Field(description="number of progress events so far")
     summary: ScanSummary | None = None
     error: ErrorInfo | None = None
-
-
-class SimilarHttpQuery(SimilarQuery):
-    """``POST /similar``: over HTTP the target is a cataloged asset or a raw pHash, never a
-    file path on the server (only cataloged files are read through the API)."""
-
-    target: str = Field(
-        pattern=r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
-        description="a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
-        "as 'phash:' and 16 hex digits",
-        examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
-    )
 
 
 class BulkKind(StrEnum):

@@ -1,4 +1,4 @@
-"""Assets: details, tags, ratings, the file itself and its thumbnail."""
+"""An asset's file and its thumbnail (its details, tags and ratings: the operations)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse
 from fastapi.responses import Response as PlainResponse
 
-from curata.models import AssetDetail, RateRequest, Response, TagRequest, TagUpdateResult
 from curata.models.paths import display
 from curata.server.deps import (
     AssetHash,
     CurataDep,
-    EnvelopeResponse,
     RootsDep,
     ThumbnailsDep,
-    envelope,
 )
 from curata.server.errors import error_responses
 from curata.server.files import (
@@ -32,49 +29,6 @@ router = APIRouter(tags=["assets"])
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _IMMUTABLE = "private, max-age=31536000, immutable"
-
-
-@router.get(
-    "/assets/{hash}",
-    response_model=Response[AssetDetail],
-    responses=error_responses(404, 422),
-    summary="Everything known about one asset",
-)
-def get_asset(hash: AssetHash, curata: CurataDep) -> EnvelopeResponse:
-    """Tags, rating, generation metadata, every location and the perceptual hashes."""
-    return envelope(curata.get_asset(hash))
-
-
-@router.post(
-    "/assets/tags",
-    response_model=Response[TagUpdateResult],
-    responses=error_responses(404, 422),
-    summary="Add tags to assets",
-)
-def add_tags(request: TagRequest, curata: CurataDep) -> EnvelopeResponse:
-    """Add tags (``portrait`` or ``style:cyberpunk`` pairs) to every asset named, or none."""
-    return envelope(curata.tag_assets(request))
-
-
-@router.post(
-    "/assets/tags/remove",
-    response_model=Response[TagUpdateResult],
-    responses=error_responses(404, 422),
-    summary="Remove tags from assets",
-)
-def remove_tags(request: TagRequest, curata: CurataDep) -> EnvelopeResponse:
-    return envelope(curata.tag_assets(request, remove=True))
-
-
-@router.post(
-    "/assets/rating",
-    response_model=Response[list[str]],
-    responses=error_responses(404, 422),
-    summary="Set the quality rating (0-5) of assets",
-)
-def rate_assets(request: RateRequest, curata: CurataDep) -> EnvelopeResponse:
-    """Returns the content hashes of the rated assets."""
-    return envelope(curata.rate_assets(request))
 
 
 @router.get(
