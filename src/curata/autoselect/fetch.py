@@ -29,8 +29,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
+from curata import imaging
 from curata.autoselect.kodi import existing_art, target_name
 from curata.autoselect.policy import named, with_overrides
 from curata.autoselect.priorities import ProviderPriorities
@@ -221,10 +220,10 @@ def _download(client: ProviderClient, pick: Pick, folder: Path, media: ArtMediaT
     try:
         client.download(pick.url, tmp)
         try:
-            with Image.open(tmp) as im:
+            with imaging.opened(tmp) as im:
                 image_format = im.format or "JPEG"
                 im.verify()
-        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        except imaging.UnreadableImage as exc:
             raise ProviderError(
                 f"{pick.provider}: {pick.url} is not a readable image: {exc}"
             ) from None
