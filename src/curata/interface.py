@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -24,7 +25,7 @@ from curata.catalog import assets as asset_store
 from curata.catalog import roots as root_store
 from curata.catalog import tags as tag_store
 from curata.catalog.stats import catalog_stats
-from curata.config import resolve_database_url, sqlite_file
+from curata.config import Settings, resolve_database_url, sqlite_file
 from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest import watch as watch_service
 from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
@@ -124,7 +125,8 @@ def parse_request(model: type[M], value: M | dict[str, Any], field: str = "") ->
 
 class Curata:
     """A curata catalog. ``Curata()`` opens the default one (``$CURATA_DATABASE`` or
-    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other.
+    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other. The
+    environment and ``config.toml`` are read once, here (:class:`~curata.config.Settings`).
 
     Every method takes its request as a pydantic model or a plain dict of the same
     shape, and returns a :class:`~curata.models.Response` whose ``data`` is a pydantic
@@ -141,18 +143,26 @@ class Curata:
         *,
         confinement: Confinement | None = None,
         create: bool = True,
+        settings: Settings | None = None,
     ) -> None:
         """Open (and migrate) the catalog ``database``: an SQLAlchemy URL or an SQLite
         file path. ``create=False`` refuses an SQLite file that does not exist
         (``NotFound``, field ``database``) instead of creating it; ``confinement``
-        limits what the caller may scan, read and export (the servers' clients)."""
-        url = resolve_database_url(database)
+        limits what the caller may scan, read and export (the servers' clients);
+        ``settings`` replaces those read from the environment (``Settings.load()``)."""
+        if settings is None:
+            settings = Settings.load(database=database)
+        elif database is not None:
+            settings = replace(settings, database=resolve_database_url(database, settings.home))
+        #: Paths, cache, provider settings: read once, passed down to the services.
+        self.settings = settings
+        url = settings.database
         path = sqlite_file(url)
         if not create and path is not None and not path.is_file():
             raise NotFound(
                 f"no catalog at {path}; run `curata scan` to create one", field="database"
             )
-        self.catalog = Catalog(url)
+        self.catalog = Catalog(url, cache_dir=settings.cache_dir)
         #: None for a trusted caller (Python, the CLI); the servers' clients get one.
         self.confinement = confinement
         export_intent.recover(self.catalog)  # settle an export a dead process left pending
@@ -652,6 +662,7 @@ class Curata:
         result = fetch_service.fetch_artwork(
             req,
             self._artwork.priorities(),
+            settings=self.settings,
             confinement=self.confinement,
             policy=self._artwork.effective_policy(req.policy, req),
         )

@@ -28,6 +28,8 @@ from curata.interface import Curata
 from curata.mcp import (
     artwork_tools,
     catalog_tools,
+    images,
+    prompts,
     search_tools,
     selection_tools,
     similarity_tools,
@@ -65,7 +67,7 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
     ``curata.confined(Confinement.of())``: no scans, exports only under the default
     export root."""
     if curata.confinement is None:
-        curata = curata.confined(Confinement.of())
+        curata = curata.confined(Confinement.of((), [curata.settings.export_root]))
     registry = {tool.name: tool for tool in (all_tools() if tools is None else tools)}
 
     async def list_tools(
@@ -118,7 +120,7 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
             ]
         )
 
-    return Server(
+    server = Server(
         "curata",
         version=__version__,
         title="curata",
@@ -129,6 +131,9 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
         on_list_resource_templates=list_templates,
         on_read_resource=read,
     )
+    images.register(server, curata)
+    prompts.register(server)
+    return server
 
 
 async def serve_stdio(curata: Curata) -> None:
