@@ -42,7 +42,8 @@ def _wanted(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the catalog, cache and exports live and how to reach the artwork providers."""
+    """Where the catalog, cache and exports live and how to reach the artwork providers
+    (whose keys its ``repr`` leaves out)."""
 
     home: Path
     database: str
@@ -50,9 +51,9 @@ class Settings:
     export_root: Path
     config_file: Path
     #: The ``[providers.<name>]`` tables of ``config.toml``.
-    providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     #: Provider settings given as the ``providers=`` argument (they win over the others).
-    provider_arguments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    provider_arguments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     #: The environment variables curata uses, as they were when the settings were made.
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     #: Why ``config.toml`` could not be read (raised when provider settings are needed).

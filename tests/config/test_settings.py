@@ -113,7 +113,9 @@ def test_provider_settings_argument_then_environment_then_file_then_default(
     )
     assert config.api_key == source
     assert config.base_url == (f"http://{source}/3" if source else "https://api.themoviedb.org/3")
-    assert "UNRELATED" not in Settings.load(environ=env).environ
+    settings = Settings.load(providers=given_args, environ=env)
+    assert "UNRELATED" not in settings.environ
+    assert "api_key" not in repr(settings) and "TMDB" not in repr(settings)  # no keys in logs
 
 
 def test_settings_are_read_once_when_curata_opens(
