@@ -37,7 +37,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from curata.catalog import Catalog
-from curata.config import resolve_database_url
+from curata.config import Settings
 from curata.ingest.metadata import parse_metadata
 from curata.ingest.metadata.dispatch import GENERATORS
 from curata.ingest.probe import probe_file
@@ -263,7 +263,7 @@ def build_folder(pngs: int, comfy: int, jpegs: int, new: int) -> Path:
 def scan_seconds(folder: Path, work: Path, metadata: bool, workers: int | None) -> Timing:
     """A full scan of ``folder`` into a fresh catalog: wall seconds, CPU seconds of this
     process (all the work when ``workers`` is 1: probing then runs in-process), files."""
-    catalog = Catalog(resolve_database_url(work / f"scan-{time.monotonic_ns()}.db"))
+    catalog = Catalog(Settings.load(database=work / f"scan-{time.monotonic_ns()}.db").database)
     try:
         wall, cpu = time.perf_counter(), time.process_time()
         summary = Scanner(catalog, metadata=metadata, workers=workers).scan([str(folder)])

@@ -12,6 +12,7 @@ import copy
 import os
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from curata import assets as asset_service
 from curata.autoselect import fetch as fetch_service
 from curata.autoselect.service import AutoSelectService
 from curata.catalog import Catalog
-from curata.config import resolve_database_url, sqlite_file
+from curata.config import Settings, resolve_database_url, sqlite_file
 from curata.errors import Forbidden, NotFound, invalid_from_pydantic
 from curata.ingest import watch as watch_service
 from curata.ingest.scanner import BATCH_SIZE, ChangeCallback, ProgressCallback, Scanner
@@ -120,7 +121,8 @@ def parse_request(model: type[M], value: M | dict[str, Any], field: str = "") ->
 
 class Curata:
     """A curata catalog. ``Curata()`` opens the default one (``$CURATA_DATABASE`` or
-    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other.
+    ``$CURATA_HOME/catalog.db``); ``Curata(database=URL_OR_PATH)`` any other. The
+    environment and ``config.toml`` are read once, here (:class:`~curata.config.Settings`).
 
     Every method takes its request as a pydantic model or a plain dict of the same
     shape, and returns a :class:`~curata.models.Response` whose ``data`` is a pydantic
@@ -137,18 +139,26 @@ class Curata:
         *,
         confinement: Confinement | None = None,
         create: bool = True,
+        settings: Settings | None = None,
     ) -> None:
         """Open (and migrate) the catalog ``database``: an SQLAlchemy URL or an SQLite
         file path. ``create=False`` refuses an SQLite file that does not exist
         (``NotFound``, field ``database``) instead of creating it; ``confinement``
-        limits what the caller may scan, read and export (the servers' clients)."""
-        url = resolve_database_url(database)
+        limits what the caller may scan, read and export (the servers' clients);
+        ``settings`` replaces those read from the environment (``Settings.load()``)."""
+        if settings is None:
+            settings = Settings.load(database=database)
+        elif database is not None:
+            settings = replace(settings, database=resolve_database_url(database, settings.home))
+        #: Paths, cache, provider settings: read once, passed down to the services.
+        self.settings = settings
+        url = settings.database
         path = sqlite_file(url)
         if not create and path is not None and not path.is_file():
             raise NotFound(
                 f"no catalog at {path}; run `curata scan` to create one", field="database"
             )
-        self.catalog = Catalog(url)
+        self.catalog = Catalog(url, cache_dir=settings.cache_dir)
         #: None for a trusted caller (Python, the CLI); the servers' clients get one.
         self.confinement = confinement
         export_intent.recover(self.catalog)  # settle an export a dead process left pending
@@ -700,6 +710,7 @@ class Curata:
         result = fetch_service.fetch_artwork(
             req,
             self._artwork.priorities(),
+            settings=self.settings,
             confinement=self.confinement,
             policy=self._artwork.effective_policy(req.policy, req),
         )

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from curata.config import curata_home
 from curata.errors import Forbidden
 
 PathLike = str | os.PathLike[str]
@@ -61,11 +60,6 @@ class ServedRoot:
         return self.follow_links and (lexical == self.path or self.path in lexical.parents)
 
 
-def default_export_root() -> Path:
-    """Where a server's exports go when it was given no ``--export-root``."""
-    return curata_home() / "exports"
-
-
 @dataclass(frozen=True)
 class Confinement:
     """The folders a server's clients may reach, resolved once when the server starts."""
@@ -75,11 +69,11 @@ class Confinement:
 
     @classmethod
     def of(
-        cls, scan_roots: Iterable[PathLike] = (), export_roots: Iterable[PathLike] | None = None
+        cls, scan_roots: Iterable[PathLike] = (), export_roots: Iterable[PathLike] = ()
     ) -> Confinement:
-        """Resolve the roots; no ``export_roots`` means :func:`default_export_root`."""
-        exports = [default_export_root()] if export_roots is None else list(export_roots)
-        return cls(tuple(real(r) for r in scan_roots), tuple(real(r) for r in exports))
+        """Resolve the roots (the servers' default export root is their
+        :class:`~curata.config.Settings`' ``export_root``)."""
+        return cls(tuple(real(r) for r in scan_roots), tuple(real(r) for r in export_roots))
 
     def check_scan(self, path: PathLike, field: str = "paths") -> Path:
         """``path`` resolved, if it lies in a scan root; otherwise :class:`Forbidden`."""

@@ -21,6 +21,7 @@ from curata.autoselect.priorities import balanced_order
 from curata.autoselect.providers.coverartarchive import caa_candidates
 from curata.autoselect.providers.http import provider_config
 from curata.cli.main import app
+from curata.config import Settings
 from curata.errors import InvalidRequest, NotFound, ProviderError
 from curata.models.autoselect import FetchRequest
 from tests.autoselect.provider_server import CAA_RELEASE_GROUP, ProviderServer
@@ -32,7 +33,7 @@ def test_the_table_holds_every_builtin_provider() -> None:
     names = set(table.providers())
     assert names == {"tmdb", "fanart_tv", "tvdb", "theaudiodb", "musicbrainz"}
     for provider in table.providers().values():
-        assert provider_config(provider.name).name == provider.name
+        assert provider_config(provider.name, Settings.load()).name == provider.name
     # the spec's music order names musicbrainz: now a real provider with album art
     assert balanced_order("music", "albumcover") == ("theaudiodb", "musicbrainz", "local")
     assert balanced_order("music", "artistthumb") == ("theaudiodb", "local")
@@ -150,12 +151,13 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_a_plugin_provider_is_one_module(
     plugin: None,
     providers: ProviderServer,
-    cur: Curata,
+    db_path: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert "bannerhub" in table.providers()
     monkeypatch.setenv("CURATA_BANNERHUB_URL", f"{providers.base}/bannerhub")
+    cur = Curata(database=db_path)  # reads the environment as it opens
     art = f"{providers.base}/bannerhub/img"
     providers.script_json(
         "/bannerhub/banners/tt0137523",
@@ -172,6 +174,7 @@ def test_a_plugin_provider_is_one_module(
         assert im.size == (1000, 185)
     # A custom order can put it anywhere; unlisted it ranks after the listed providers.
     assert result.selection.results["banner"].provider_order == ["fanart_tv", "local"]
+    cur.close()
 
 
 def test_a_plugin_cannot_take_a_builtin_name(

@@ -18,16 +18,17 @@ from curata.autoselect.providers.http import (
 from curata.autoselect.providers.theaudiodb import AudioDBClient
 from curata.autoselect.providers.tmdb import TMDBClient, tmdb_candidates
 from curata.autoselect.providers.tvdb import TVDBClient, language_2
+from curata.config import Settings
 from curata.errors import NotFound
 from tests.autoselect.provider_server import ProviderServer, Scripted
 
 
 def _client(kind: type[ProviderClient], name: str, sleeps: list[float], **overrides):
-    return kind(provider_config(name, **overrides), sleep=sleeps.append)
+    return kind(provider_config(name, Settings.load(), **overrides), sleep=sleeps.append)
 
 
 def test_tmdb_images_become_candidates(providers: ProviderServer) -> None:
-    with TMDBClient(provider_config("tmdb")) as tmdb:
+    with TMDBClient(provider_config("tmdb", Settings.load())) as tmdb:
         found = tmdb.images(550, "movie", ["de", "en"])
     (seen,) = providers.hits("/3/movie/550/images")
     assert seen.query["include_image_language"] == ["de,en,null"]
@@ -46,7 +47,7 @@ def test_tmdb_images_become_candidates(providers: ProviderServer) -> None:
 
 
 def test_fanart_tv_movie_art_with_nominal_sizes(providers: ProviderServer) -> None:
-    with FanartClient(provider_config("fanart_tv")) as fanart:
+    with FanartClient(provider_config("fanart_tv", Settings.load())) as fanart:
         found = fanart.artwork(550, "movie")
     types = sorted(c.asset_type for c in found)
     assert types == ["clearart", "clearlogo", "clearlogo", "discart", "discart", "fanart",
@@ -64,7 +65,7 @@ def test_fanart_tv_movie_art_with_nominal_sizes(providers: ProviderServer) -> No
 def test_fanart_tv_disc_size_is_read(providers: ProviderServer) -> None:
     # Issue 15: fanart.tv's ``size`` of a disc was ignored (every disc was 1000x1000), so a
     # 450 px disc passed a 500x500 minimum.
-    with FanartClient(provider_config("fanart_tv")) as fanart:
+    with FanartClient(provider_config("fanart_tv", Settings.load())) as fanart:
         found = fanart.artwork(550, "movie")
     discs = {c.url.rsplit("/", 1)[1]: c for c in found if c.asset_type == "discart"}
     small = discs["disc-450x450.png"]
@@ -91,7 +92,7 @@ def test_fanart_music_albums() -> None:
 
 
 def test_tvdb_login_and_artworks(providers: ProviderServer) -> None:
-    with TVDBClient(provider_config("tvdb")) as tvdb:
+    with TVDBClient(provider_config("tvdb", Settings.load())) as tvdb:
         found = tvdb.artworks(121361, "tv")
         tvdb.artworks(121361, "tv")
     assert len(providers.hits("/v4/login")) == 1  # the token is reused
@@ -106,7 +107,7 @@ def test_tvdb_login_and_artworks(providers: ProviderServer) -> None:
 
 
 def test_theaudiodb_artist(providers: ProviderServer) -> None:
-    with AudioDBClient(provider_config("theaudiodb")) as adb:
+    with AudioDBClient(provider_config("theaudiodb", Settings.load())) as adb:
         found = adb.artist(111239)
         with pytest.raises(NotFound):
             adb.artist(1)
@@ -118,8 +119,8 @@ def test_theaudiodb_artist(providers: ProviderServer) -> None:
 
 def test_real_world_data_selects_across_providers(providers: ProviderServer) -> None:
     with (
-        TMDBClient(provider_config("tmdb")) as tmdb,
-        FanartClient(provider_config("fanart_tv")) as fanart,
+        TMDBClient(provider_config("tmdb", Settings.load())) as tmdb,
+        FanartClient(provider_config("fanart_tv", Settings.load())) as fanart,
     ):
         results = {"tmdb": tmdb.images(550, "movie"), "fanart_tv": fanart.artwork(550, "movie")}
     outcome = select_best_assets(results, "movie", "en")
@@ -143,7 +144,8 @@ def test_real_world_data_selects_across_providers(providers: ProviderServer) -> 
 
 def test_bad_key_is_a_clear_error(providers: ProviderServer, monkeypatch) -> None:
     monkeypatch.setenv("TMDB_API_KEY", "wrong")
-    with TMDBClient(provider_config("tmdb")) as tmdb, pytest.raises(ProviderError) as err:
+    config = provider_config("tmdb", Settings.load())
+    with TMDBClient(config) as tmdb, pytest.raises(ProviderError) as err:
         tmdb.images(550, "movie")
     assert "tmdb rejected the API key (401): Invalid API key" in str(err.value)
     assert "$TMDB_API_KEY" in str(err.value)
@@ -152,14 +154,16 @@ def test_bad_key_is_a_clear_error(providers: ProviderServer, monkeypatch) -> Non
 
 def test_missing_key_names_where_to_set_it(providers: ProviderServer, monkeypatch) -> None:
     monkeypatch.delenv("FANART_TV_API_KEY")
-    with FanartClient(provider_config("fanart_tv")) as fanart, pytest.raises(ProviderError) as e:
+    config = provider_config("fanart_tv", Settings.load())
+    with FanartClient(config) as fanart, pytest.raises(ProviderError) as e:
         fanart.artwork(550, "movie")
     assert "$FANART_TV_API_KEY" in str(e.value) and "config.toml" in str(e.value)
     assert providers.hits("/v3/") == []
 
 
 def test_unknown_item_is_not_found(providers: ProviderServer) -> None:
-    with TMDBClient(provider_config("tmdb")) as tmdb, pytest.raises(NotFound) as err:
+    config = provider_config("tmdb", Settings.load())
+    with TMDBClient(config) as tmdb, pytest.raises(NotFound) as err:
         tmdb.images(999999, "movie")
     assert "could not be found" in str(err.value)
 
@@ -208,7 +212,7 @@ def test_timeouts_are_retried_then_reported(providers: ProviderServer) -> None:
 def test_unreachable_server(monkeypatch) -> None:
     monkeypatch.setenv("TMDB_API_KEY", "k")
     sleeps: list[float] = []
-    config = provider_config("tmdb", base_url="http://127.0.0.1:9/3", retries=1)
+    config = provider_config("tmdb", Settings.load(), base_url="http://127.0.0.1:9/3", retries=1)
     with TMDBClient(config, sleep=sleeps.append) as tmdb, pytest.raises(ProviderError) as err:
         tmdb.images(1, "movie")
     assert "cannot reach" in str(err.value)
@@ -242,15 +246,15 @@ def test_configuration_sources(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("TMDB_API_KEY", raising=False)
     monkeypatch.delenv("CURATA_TMDB_API_KEY", raising=False)
     monkeypatch.delenv("CURATA_FANART_TV_URL", raising=False)
-    config = provider_config("tmdb")
+    config = provider_config("tmdb", Settings.load())
     assert (config.api_key, config.retries, config.rate_per_second) == ("from-file", 5, 2.0)
     monkeypatch.setenv("TMDB_API_KEY", "from-env")
-    assert provider_config("tmdb").api_key == "from-env"
-    assert provider_config("tmdb", api_key="explicit").api_key == "explicit"
-    assert provider_config("fanart_tv").base_url == "http://fanart.local/v3"
+    assert provider_config("tmdb", Settings.load()).api_key == "from-env"
+    assert provider_config("tmdb", Settings.load(), api_key="explicit").api_key == "explicit"
+    assert provider_config("fanart_tv", Settings.load()).base_url == "http://fanart.local/v3"
     (home / "config.toml").write_text("[providers\n")
     with pytest.raises(ProviderError, match="cannot read"):
-        provider_config("tmdb")
+        provider_config("tmdb", Settings.load())
 
 
 def test_bad_provider_data_names_the_entry() -> None:
@@ -260,7 +264,7 @@ def test_bad_provider_data_names_the_entry() -> None:
 
 
 def test_transport_is_httpx(providers: ProviderServer) -> None:
-    with ProviderClient(provider_config("tmdb")) as client:
+    with ProviderClient(provider_config("tmdb", Settings.load())) as client:
         assert isinstance(client.http, httpx.Client)
         response = client.request("GET", f"{providers.base}/img/x-10x10.png")
     assert response.headers["content-type"] == "image/png"

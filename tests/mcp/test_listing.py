@@ -15,12 +15,12 @@ ISSUE_TOOLS = {
     "find_duplicates", "create_project", "list_projects", "create_selection",
     "update_selection", "get_selection", "list_selections", "find_similar_to_selection",
     "export_selection", "save_search", "run_saved_search", "select_best_artwork",
-    "catalog_stats", "scan",
+    "catalog_stats", "scan", "view_assets",
 }  # fmt: skip
 READ_ONLY = {
     "search_assets", "get_asset", "find_similar", "find_duplicates", "list_projects",
     "get_selection", "list_selections", "find_similar_to_selection", "run_saved_search",
-    "select_best_artwork", "catalog_stats",
+    "select_best_artwork", "catalog_stats", "view_assets",
 }  # fmt: skip
 
 

@@ -6,14 +6,33 @@ JSON and real images), so nothing leaves the machine.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 
 from curata import Curata
+from curata.roots import Confinement
+from curata.server import create_app
 from tests.autoselect.conftest import providers, worked_example  # noqa: F401 (fixtures)
 from tests.autoselect.provider_server import ProviderServer
+from tests.server.conftest import LiveServer
+
+
+@pytest.fixture
+def fetching(
+    providers: ProviderServer,  # noqa: F811
+    db_path: Path,
+    tmp_path: Path,
+) -> Iterator[httpx.Client]:
+    """A server opened once the provider settings are in the environment (a server
+    reads its settings when its catalog opens)."""
+    with Curata(database=db_path) as cur:
+        app = create_app(cur.confined(Confinement.of((), [tmp_path])), cache_dir=tmp_path / "c")
+        with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+            yield client
 
 
 def test_select_is_the_interface_result(
@@ -66,11 +85,8 @@ def test_strategy_and_priorities(http: httpx.Client) -> None:
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "media_type"
 
 
-def test_fetch_and_locks(
-    http: httpx.Client,
-    providers: ProviderServer,  # noqa: F811
-    tmp_path: Path,
-) -> None:
+def test_fetch_and_locks(fetching: httpx.Client, tmp_path: Path) -> None:
+    http = fetching
     folder = tmp_path / "Fight Club (1999)"
     missing = http.post("/artwork/locks", json={"folder": str(folder), "asset_types": ["fanart"]})
     assert missing.status_code == 404
@@ -90,14 +106,18 @@ def test_fetch_and_locks(
 
 
 def test_fetch_without_a_provider_key_is_a_gateway_error(
-    http: httpx.Client,
     providers: ProviderServer,  # noqa: F811
+    db_path: Path,
     tmp_path: Path,
-    monkeypatch,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("TMDB_API_KEY")
-    response = http.post(
-        "/artwork/fetch", json={"into": str(tmp_path / "m"), "tmdb_id": 550, "dry_run": True}
-    )
+    with Curata(database=db_path) as cur:
+        app = create_app(cur.confined(Confinement.of((), [tmp_path])), cache_dir=tmp_path / "c")
+        with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as http:
+            response = http.post(
+                "/artwork/fetch",
+                json={"into": str(tmp_path / "m"), "tmdb_id": 550, "dry_run": True},
+            )
     assert response.status_code == 502
     assert response.json()["error"]["field"] == "providers.tmdb.api_key"

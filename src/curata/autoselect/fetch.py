@@ -29,8 +29,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
+from curata import imaging
 from curata.autoselect.kodi import existing_art, target_name
 from curata.autoselect.policy import named, with_overrides
 from curata.autoselect.priorities import ProviderPriorities
@@ -39,6 +38,7 @@ from curata.autoselect.providers.http import ProviderClient, ProviderError, prov
 from curata.autoselect.providers.local import local_candidates
 from curata.autoselect.select import Pick, select_best_assets
 from curata.autoselect.service import to_result
+from curata.config import Settings
 from curata.errors import CurataError, Forbidden, InvalidRequest, NotFound
 from curata.models.autoselect import (
     ArtMediaType,
@@ -145,12 +145,9 @@ def set_locks(request: LockRequest, confinement: Confinement | None = None) -> L
     return LockState(folder=str(folder), locked=sorted(manifest.locked))
 
 
-ClientFactory = Callable[[str], ProviderClient]
-
-
-def default_client(name: str) -> ProviderClient:
-    """The client of provider ``name`` of the table, with its configuration."""
-    return provider(name).client(provider_config(name))
+def client_of(settings: Settings, name: str) -> ProviderClient:
+    """The client of provider ``name`` of the table, configured by ``settings``."""
+    return provider(name).client(provider_config(name, settings))
 
 
 def item_of(request: FetchRequest) -> Item:
@@ -221,10 +218,10 @@ def _download(client: ProviderClient, pick: Pick, folder: Path, media: ArtMediaT
     try:
         client.download(pick.url, tmp)
         try:
-            with Image.open(tmp) as im:
+            with imaging.opened(tmp) as im:
                 image_format = im.format or "JPEG"
                 im.verify()
-        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        except imaging.UnreadableImage as exc:
             raise ProviderError(
                 f"{pick.provider}: {pick.url} is not a readable image: {exc}"
             ) from None
@@ -238,7 +235,8 @@ def _download(client: ProviderClient, pick: Pick, folder: Path, media: ArtMediaT
 def fetch_artwork(
     request: FetchRequest,
     priorities: ProviderPriorities | None = None,
-    client_factory: ClientFactory = default_client,
+    *,
+    settings: Settings,
     confinement: Confinement | None = None,
     policy: SelectionPolicy | None = None,
 ) -> FetchResult:
@@ -255,7 +253,7 @@ def fetch_artwork(
 
         def client(name: str) -> Any:
             if name not in clients:
-                clients[name] = stack.enter_context(client_factory(name))
+                clients[name] = stack.enter_context(client_of(settings, name))
             return clients[name]
 
         results: dict[str, Any] = _gather(request, client, notes)

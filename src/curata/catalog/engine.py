@@ -74,10 +74,13 @@ def disk_full(exc: SQLAlchemyError) -> bool:
 
 
 class Catalog:
-    """A catalog database. ``Catalog(url)`` opens it and applies pending migrations."""
+    """A catalog database. ``Catalog(url)`` opens it and applies pending migrations;
+    ``cache_dir`` is where files derived from it that can always be rebuilt are kept
+    (None: none are)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, cache_dir: Path | None = None) -> None:
         self.url = make_url(url)
+        self.cache_dir = cache_dir
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)

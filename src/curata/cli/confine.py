@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from curata.config import Settings
 from curata.roots import Confinement
 
 ROOTS_OPTION = typer.Option(
@@ -27,6 +28,9 @@ EXPORT_ROOTS_OPTION = typer.Option(
 )
 
 
-def confinement(roots: list[Path] | None, export_roots: list[Path] | None) -> Confinement:
-    """The server's confinement from its options."""
-    return Confinement.of(roots or (), export_roots or None)
+def confinement(
+    roots: list[Path] | None, export_roots: list[Path] | None, settings: Settings
+) -> Confinement:
+    """The server's confinement from its options (exports by default under the
+    settings' ``export_root``)."""
+    return Confinement.of(roots or (), export_roots or [settings.export_root])

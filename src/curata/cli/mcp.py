@@ -66,7 +66,8 @@ def mcp_command(
             field="host",
         )
     use_database(ctx, database)
-    curata = open_curata(ctx).confined(confinement(roots, export_roots))
+    trusted = open_curata(ctx)
+    curata = trusted.confined(confinement(roots, export_roots, trusted.settings))
     if http:
         err_console.print(f"curata MCP server at http://{host}:{port}/mcp", highlight=False)
         run_http(curata, host, port)

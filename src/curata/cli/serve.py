@@ -93,8 +93,9 @@ def serve(
         if missing:
             raise InvalidRequest(f"no such folder to watch: {missing[0]}", field="watch")
     watched = [str(p) for p in watch or ()]
-    curata = open_curata(ctx, create=True).confined(
-        confinement([*(roots or ()), *(watch or ())], export_roots)
+    trusted = open_curata(ctx, create=True)
+    curata = trusted.confined(
+        confinement([*(roots or ()), *(watch or ())], export_roots, trusted.settings)
     )
     application = create_app(
         curata,

@@ -14,8 +14,8 @@ from typing import Any
 
 import mutagen
 from mutagen.flac import Picture
-from PIL import Image
 
+from curata import imaging
 from curata.ingest.hashing import perceptual_hashes
 from curata.models.probe import ProbeResult
 
@@ -107,12 +107,12 @@ def _cover_hashes(result: ProbeResult, audio: Any) -> None:
     if data is None:
         return
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with imaging.opened(io.BytesIO(data)) as im:
             im.draft("RGB", (256, 256))
             im.load()
             result.facts["cover"] = f"{im.width}x{im.height}"
             result.phash, result.dhash = perceptual_hashes(im.convert("RGB"))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except imaging.UnreadableImage:
         result.notes.append("embedded cover art is not a readable image")
 
 

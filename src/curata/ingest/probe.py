@@ -11,13 +11,13 @@ import errno
 import hashlib
 import io
 import os
-import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from curata import imaging
 from curata.ingest.audio import probe_audio
 from curata.ingest.blocks import read_blocks
 from curata.ingest.documents import probe_document
@@ -41,14 +41,6 @@ _MAX_EXTENTS = 4096
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
 _OFFSET_TIME_ORIGINAL = 36881
-_ORIENTATION = 0x0112
-
-try:  # HEIC/AVIF support when the optional plugin is importable
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
-    pass
 
 
 class ProbeError(Exception):
@@ -79,8 +71,7 @@ def reduced_for_hashing(im: Image.Image) -> Image.Image:
     """Decode no more pixels than hashing needs: JPEG draft (DCT scaling), else reduce()."""
     if im.format == "JPEG":
         im.draft("RGB" if im.mode not in ("L", "1") else "L", (HASH_DECODE_SIZE, HASH_DECODE_SIZE))
-    im = ImageOps.exif_transpose(im) or im
-    im.load()
+    im = imaging.upright(im)
     factor = min(im.size) // HASH_DECODE_SIZE
     if factor >= 2 and im.mode not in ("P", "1"):
         im = im.reduce(factor)
@@ -88,29 +79,20 @@ def reduced_for_hashing(im: Image.Image) -> Image.Image:
 
 
 def probe_image(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            im = Image.open(source)
-        except UnidentifiedImageError as exc:
-            raise ProbeError(f"not a readable {result.file_format} image") from exc
-        except Image.DecompressionBombWarning as exc:
-            raise ProbeError(f"refused as a decompression bomb: {exc}") from exc
-        with im:
-            width, height = im.size
-            exif = im.getexif()
-            if exif.get(_ORIENTATION) in (5, 6, 7, 8):
-                width, height = height, width
-            result.width, result.height = width, height
+    try:
+        with imaging.opened(source) as im:
+            result.width, result.height = imaging.oriented_size(im)
             result.facts["mode"] = im.mode
             if getattr(im, "n_frames", 1) > 1:
                 result.facts["frames"] = im.n_frames
-            result.created_at = _exif_created(exif)
+            result.created_at = _exif_created(im.getexif())
             reduced = reduced_for_hashing(im)
             result.phash, result.dhash = perceptual_hashes(reduced)
             result.blocks = read_blocks(im)
             if metadata:
                 result.blocks.update(embedded_blocks(im, source))
+    except imaging.UnreadableImage as exc:
+        raise ProbeError(str(exc)) from exc
 
 
 def _note_extension(result: ProbeResult, suffix: str) -> None:

@@ -1,11 +1,11 @@
 """Thumbnails: JPEGs of image assets in the cache folder, keyed by content hash and size.
 
 Each image gets two standard sizes (:data:`STANDARD_SIZES`: a grid card and a preview),
-made from one decode of the file, with its EXIF orientation applied. They are made in
-the background after a scan (:func:`warm`, in worker processes, see
-:mod:`curata.ingest.workers`) and on first request otherwise; a file is opened only when
-it is still the cataloged one (size and mtime) and resolves inside a root
-(:func:`servable`). A moved or copied file shares its thumbnails, and since the bytes of
+made from one decode of the file by :mod:`curata.imaging` (bounded, EXIF orientation
+applied). They are made in the background after a scan (:func:`warm`, in worker
+processes, see :mod:`curata.ingest.workers`) and on first request otherwise; a file is
+opened only when it is still the cataloged one (size and mtime) and resolves inside a
+root (:func:`servable`). A moved or copied file shares its thumbnails, and since the bytes of
 an asset never change, neither do they.
 """
 
@@ -18,8 +18,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
+from curata import imaging
 from curata.catalog import Catalog
 from curata.catalog.thumbnails import image_sources
 from curata.ingest.workers import run_parallel
@@ -29,7 +30,6 @@ from curata.roots import ServedRoot, real
 STANDARD_SIZES = (256, 1024)
 #: Part of every ETag: bump it when thumbnails are rendered differently.
 RENDER_VERSION = "1"
-QUALITY = 85
 _BATCH = 64  # thumbnails per worker call: fewer round trips for small images
 
 
@@ -69,27 +69,20 @@ def servable(path: str, size: int, mtime: float, roots: Sequence[ServedRoot]) ->
 
 def render(source: Path, targets: dict[int, Path]) -> None:
     """Write a JPEG of ``source`` fitted into ``size`` x ``size`` for each ``size: target``
-    (one decode, largest first; each written atomically by a rename)."""
-    with Image.open(source) as opened:
-        largest = max(targets)
-        opened.draft("RGB", (largest, largest))
-        image = ImageOps.exif_transpose(opened) or opened
-        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-            rgba = image.convert("RGBA")
-            image = Image.new("RGB", rgba.size, (255, 255, 255))
-            image.paste(rgba, mask=rgba.getchannel("A"))
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        for size in sorted(targets, reverse=True):
-            image.thumbnail((size, size))
-            _save(image, targets[size])
+    (one decode, largest first; each written atomically by a rename). Raises
+    :class:`~curata.imaging.UnreadableImage`."""
+    with imaging.opened(source) as im:
+        image = imaging.fitted(im, max(targets))
+    for size in sorted(targets, reverse=True):
+        image.thumbnail((size, size))
+        _save(image, targets[size])
 
 
 def _save(image: Image.Image, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        image.save(temp, "JPEG", quality=QUALITY)
+        image.save(temp, "JPEG", quality=imaging.QUALITY)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
@@ -113,8 +106,10 @@ def make_thumbnails(
             render(resolved, {s: cache.path_for(content_hash, s) for s in STANDARD_SIZES})
         except PermissionError:
             out.append("outside the roots")
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        except imaging.UnreadableImage as exc:
             out.append(f"cannot read the image: {exc}")
+        except OSError as exc:
+            out.append(f"cannot write the thumbnail: {exc}")
         else:
             out.append(None)
     return out

@@ -25,7 +25,7 @@ from mcp_types.jsonrpc import INVALID_PARAMS
 from curata import __version__
 from curata.errors import CurataError, NotFound
 from curata.interface import Curata
-from curata.mcp import catalog_tools
+from curata.mcp import catalog_tools, images, prompts
 from curata.mcp.resources import RESOURCES, TEMPLATES, read_resource
 from curata.mcp.tools import CurataTool, error_result, operation_tool
 from curata.mcp.wire import CheckedBodies, claimed_stdio, stdio_transport
@@ -53,7 +53,7 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
     ``curata.confined(Confinement.of())``: no scans, exports only under the default
     export root."""
     if curata.confinement is None:
-        curata = curata.confined(Confinement.of())
+        curata = curata.confined(Confinement.of((), [curata.settings.export_root]))
     registry = {tool.name: tool for tool in (all_tools() if tools is None else tools)}
 
     async def list_tools(
@@ -106,7 +106,7 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
             ]
         )
 
-    return Server(
+    server = Server(
         "curata",
         version=__version__,
         title="curata",
@@ -117,6 +117,9 @@ def build_server(curata: Curata, tools: Iterable[CurataTool] | None = None) -> S
         on_list_resource_templates=list_templates,
         on_read_resource=read,
     )
+    images.register(server, curata)
+    prompts.register(server)
+    return server
 
 
 async def serve_stdio(curata: Curata) -> None:

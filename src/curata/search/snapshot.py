@@ -3,7 +3,8 @@
 Loading a million assets from the catalog takes tens of seconds; reading the arrays
 back takes well under one. A snapshot is written after the index was loaded in full
 or gained a prompt-word, file-name or metadata-key index, for catalogs of at least
-:data:`MIN_ASSETS` assets, to ``$CURATA_HOME/cache/search/<catalog>.npz`` (atomically:
+:data:`MIN_ASSETS` assets, to ``<cache>/search/<catalog>.npz`` (the catalog's
+``cache_dir``, from :class:`~curata.config.Settings`) (atomically:
 a temporary file renamed into place).
 
 A snapshot is used only for the catalog that wrote it (the random identity kept in
@@ -26,7 +27,6 @@ from sqlalchemy import Connection
 
 from curata.catalog import Catalog
 from curata.catalog import search as store
-from curata.config import cache_dir
 from curata.models.fields import registry_hash
 from curata.search.index import CODED_COLUMNS, SearchIndex, TermIndex
 from curata.search.relation import Relation, Vocabulary
@@ -39,12 +39,15 @@ _SEP = "\0"
 
 
 def snapshot_path(catalog: Catalog) -> Path | None:
-    """Where the index of ``catalog`` is saved (None for an in-memory database)."""
+    """Where the index of ``catalog`` is saved (None for an in-memory database, or a
+    catalog without a cache folder)."""
+    if catalog.cache_dir is None:
+        return None
     if catalog.is_sqlite and catalog.url.database in (None, "", ":memory:"):
         return None
     url = catalog.url.render_as_string(hide_password=True)
     key = hashlib.sha256(url.encode()).hexdigest()[:24]
-    return cache_dir() / "search" / f"{key}.npz"
+    return catalog.cache_dir / "search" / f"{key}.npz"
 
 
 def _postings(relation: Relation) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response as StarletteResponse
 
 from curata import __version__
-from curata.config import cache_dir as default_cache_dir
 from curata.interface import Curata
 from curata.roots import Confinement
 from curata.server import errors
@@ -93,12 +92,13 @@ def create_app(
     watch: Sequence[str | os.PathLike[str]] = (),
     event_clients: int | None = None,
 ) -> FastAPI:
-    """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir``.
+    """The HTTP API over ``curata``; thumbnails are cached below ``cache_dir`` (default:
+    the settings' ``cache_dir``).
 
     The app always runs confined: a ``curata`` without a confinement (a trusted Python
     or CLI facade) is served as ``curata.confined(Confinement.of())``, that is with no
     scan roots (every ``POST /scans`` is refused; files are served from the catalog's
-    recorded scan roots) and exports only below the default export root
+    recorded scan roots) and exports only below the settings' ``export_root``
     (``$CURATA_HOME/exports``). Pass ``curata.confined(Confinement.of(roots, exports))``
     to allow more. ``hosts`` are the ``Host`` names answered besides loopback (``curata
     serve --allow-host`` and its ``--host``); bodies over ``max_body`` bytes are 413.
@@ -106,9 +106,9 @@ def create_app(
     (:meth:`Curata.watch`); ``GET /events`` streams to at most ``event_clients`` clients.
     """
     if curata.confinement is None:
-        curata = curata.confined(Confinement.of())
+        curata = curata.confined(Confinement.of((), [curata.settings.export_root]))
     hub = EventHub() if event_clients is None else EventHub(max_clients=event_clients)
-    thumbnails = Thumbnails(Path(cache_dir) if cache_dir else default_cache_dir())
+    thumbnails = Thumbnails(Path(cache_dir) if cache_dir else curata.settings.cache_dir)
     warmer = ThumbnailWarmer(curata, thumbnails.cache, hub)
     jobs = ScanJobs(curata, hub, warmer)
     watcher = Watcher(curata, [os.fspath(p) for p in watch], hub, warmer) if watch else None

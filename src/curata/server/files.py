@@ -15,9 +15,8 @@ import mimetypes
 from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import Image
-
 from curata.errors import Forbidden, NotFound
+from curata.imaging import UnreadableImage
 from curata.ingest.thumbnails import (
     RENDER_VERSION,
     STANDARD_SIZES,
@@ -125,7 +124,7 @@ class Thumbnails:
         sizes = STANDARD_SIZES if size in STANDARD_SIZES else (size,)
         try:
             render(source, {s: self.path_for(asset.content_hash, s) for s in sizes})
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        except (OSError, UnreadableImage) as exc:
             raise NotFound(
                 f"cannot make a thumbnail of asset {asset.content_hash[:12]}: {exc}", field="hash"
             ) from None

@@ -14,11 +14,11 @@ so the identity orientation's hash equals the one stored in the catalog.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from curata.imaging import opened
 from curata.ingest.probe import perceptual_hashes, reduced_for_hashing
 from curata.models.similarity import Orientation
 
@@ -35,21 +35,11 @@ TRANSPOSES: dict[Orientation, Image.Transpose | None] = {
 }
 
 
-class UnreadableImage(Exception):
-    """The file cannot be decoded as an image; the message says why."""
-
-
 def load_for_hashing(path: str | Path) -> Image.Image:
-    """The image at ``path``, oriented by its EXIF tag and reduced as the scanner does."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as im:
-                return reduced_for_hashing(im).copy()
-        except (UnidentifiedImageError, Image.DecompressionBombWarning) as exc:
-            raise UnreadableImage(f"not a readable image: {exc}") from exc
-        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
-            raise UnreadableImage(f"cannot decode: {exc}") from exc
+    """The image at ``path``, oriented by its EXIF tag and reduced as the scanner does.
+    Raises :class:`~curata.imaging.UnreadableImage`."""
+    with opened(path) as im:
+        return reduced_for_hashing(im)
 
 
 def orientation_hashes(im: Image.Image) -> dict[Orientation, int]:

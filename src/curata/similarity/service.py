@@ -25,6 +25,7 @@ from curata.catalog import roots as root_store
 from curata.catalog import similarity as hash_store
 from curata.catalog.codec import to_unsigned64
 from curata.errors import Forbidden, InvalidRequest, NotFound
+from curata.imaging import UnreadableImage
 from curata.ingest.probe import probe_file
 from curata.models.search import SearchFilters
 from curata.models.similarity import (
@@ -36,7 +37,7 @@ from curata.models.similarity import (
 )
 from curata.roots import Confinement, containing_root
 from curata.search import matching_ids
-from curata.similarity.orientation import UnreadableImage, load_for_hashing, orientation_hashes
+from curata.similarity.orientation import load_for_hashing, orientation_hashes
 from curata.similarity.store import index_for
 
 RAW_PREFIXES = ("phash:", "0x")

@@ -11,15 +11,14 @@ Configuration, first match wins: explicit arguments; environment variables
 ``FANART_TV_API_KEY``, ``TVDB_API_KEY``, ``THEAUDIODB_API_KEY``),
 ``CURATA_<NAME>_URL``; then the ``[providers.<name>]`` table of
 ``$CURATA_HOME/config.toml`` (keys ``api_key``, ``pin``, ``base_url``, ``image_base_url``,
-``timeout``, ``retries``, ``rate_per_second``).
+``timeout``, ``retries``, ``rate_per_second``). Both the environment and the file are
+those of the :class:`~curata.config.Settings` given, read when ``Curata`` opened.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from curata.config import curata_home
+from curata.config import Settings
 from curata.errors import NotFound, ProviderError
 
 __all__ = ["ProviderClient", "ProviderConfig", "ProviderError", "RateLimiter", "provider_config"]
@@ -46,13 +45,14 @@ class ProviderConfig:
     max_retry_after: float = 60.0
     rate_per_second: float | None = None
     env_names: tuple[str, ...] = field(default=(), compare=False)
+    config_file: str = field(default="config.toml", compare=False)
 
     def require_key(self) -> str:
         if not self.api_key:
             names = " or ".join(f"${n}" for n in self.env_names) or "an API key"
             raise ProviderError(
                 f"{self.name}: no API key; set {names} or api_key in "
-                f"[providers.{self.name}] of {curata_home() / 'config.toml'}",
+                f"[providers.{self.name}] of {self.config_file}",
                 field=f"providers.{self.name}.api_key",
             )
         return self.api_key
@@ -61,44 +61,34 @@ class ProviderConfig:
 _FLOATS = ("timeout", "backoff", "max_retry_after", "rate_per_second")
 
 
-def _config_file() -> dict[str, Any]:
-    path = curata_home() / "config.toml"
-    if not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ProviderError(f"cannot read {path}: {exc}", field="config.toml") from None
-    providers = data.get("providers", {})
-    return providers if isinstance(providers, dict) else {}
-
-
-def provider_config(name: str, **overrides: Any) -> ProviderConfig:
-    """The configuration of provider ``name`` (see the module docstring for sources),
-    starting from the provider's own ``defaults``."""
+def provider_config(name: str, settings: Settings, **overrides: Any) -> ProviderConfig:
+    """The configuration of provider ``name`` from ``settings`` (see the module docstring
+    for the order), starting from the provider's own ``defaults``."""
     from curata.autoselect.providers import provider
 
-    config = provider(name).defaults
+    if settings.config_error:
+        raise ProviderError(settings.config_error, field="config.toml")
+    config = replace(provider(name).defaults, config_file=str(settings.config_file))
     values: dict[str, Any] = {}
-    table = _config_file().get(name, {})
-    if isinstance(table, dict):
-        for key in ("api_key", "pin", "base_url", "image_base_url", "retries", *_FLOATS):
-            if key in table:
-                values[key] = table[key]
+    table = settings.providers.get(name, {})
+    for key in ("api_key", "pin", "base_url", "image_base_url", "retries", *_FLOATS):
+        if key in table:
+            values[key] = table[key]
     upper = name.upper()
+    environ = settings.environ
     for env in config.env_names:
-        if os.environ.get(env):
-            values["api_key"] = os.environ[env]
+        if environ.get(env):
+            values["api_key"] = environ[env]
             break
     for key, env in (
         ("base_url", f"CURATA_{upper}_URL"),
         ("image_base_url", f"CURATA_{upper}_IMAGE_URL"),
         ("pin", f"CURATA_{upper}_PIN"),
     ):
-        if os.environ.get(env):
-            values[key] = os.environ[env]
-    values.update({k: v for k, v in overrides.items() if v is not None})
+        if environ.get(env):
+            values[key] = environ[env]
+    given = {**settings.provider_arguments.get(name, {}), **overrides}
+    values.update({k: v for k, v in given.items() if v is not None})
     for key in _FLOATS:
         if key in values and values[key] is not None:
             values[key] = float(values[key])

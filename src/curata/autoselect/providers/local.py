@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
+from curata import imaging
 from curata.autoselect.kodi import existing_art
 from curata.ingest.hashing import phash_of
 from curata.models.autoselect import ArtMediaType, AssetCandidate
@@ -16,12 +15,12 @@ NAME = "local"
 def measure(path: Path, asset_type: str) -> AssetCandidate | None:
     """A candidate for one file: its size, file size and pHash; None if not an image."""
     try:
-        with Image.open(path) as im:
-            oriented = ImageOps.exif_transpose(im)
+        with imaging.opened(path) as im:
+            oriented = imaging.upright(im)
             width, height = oriented.size
             oriented.thumbnail((256, 256))
             phash = phash_of(oriented)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+    except imaging.UnreadableImage:
         return None
     return AssetCandidate(
         provider=NAME,

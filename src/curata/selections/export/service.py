@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from curata import imaging
 from curata.catalog import Catalog
 from curata.catalog import assets as asset_store
 from curata.catalog import projects as project_store
@@ -48,7 +49,6 @@ from curata.selections.actors import actor_or_default, utcnow
 from curata.selections.export import documents, intent, marker, plan, targets
 from curata.selections.export.oserrors import NO_SPACE, export_error
 from curata.selections.export.staging import ExportPaths, Staging, crash_point, remove_stale
-from curata.selections.export.thumbnails import thumbnail_jpeg
 from curata.selections.rules import check_exportable
 
 log = logging.getLogger(__name__)
@@ -226,9 +226,11 @@ class Exporter:
             data = documents.sidecar(entry.asset, entry.item, entry.record())
             self.staging.write_bytes(entry.relative + ".json", data)
         if self.req.contact_sheet and entry.asset.media_type.value == "image":
-            thumb = thumbnail_jpeg(entry.source, self.req.thumbnail_size)
-            if thumb is not None:
-                self.staging.write_bytes(self._thumb_path(entry.relative), thumb)
+            try:
+                thumb = imaging.thumbnail_jpeg(entry.source, self.req.thumbnail_size)
+            except imaging.UnreadableImage:
+                return  # the contact sheet shows the item without a picture
+            self.staging.write_bytes(self._thumb_path(entry.relative), thumb)
 
     @staticmethod
     def _thumb_path(relative: str) -> str:
