@@ -118,6 +118,7 @@ CROSS_FIELD_RULES = (
     r"min \(.*\) is greater than max \(",
     r"start .* is after end ",
     r"a path cannot (contain NUL|be empty)",  # the decoded bytes of a path object
+    r"is not an absolute folder path|a folder path is at most",  # likewise
     r"a perceptual hash integer must be in 0 \.\. 2\*\*64-1",  # JSON numbers lose digits
     r"a raw hash has no pixels to turn",
     r"give a budget or clear_budget, not both",

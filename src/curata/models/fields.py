@@ -31,13 +31,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     create_model,
     field_validator,
     model_validator,
 )
 
 from curata.models.common import StrictModel, one_of_given
-from curata.models.paths import FsPath
+from curata.models.paths import PATH_OBJECT_SCHEMA, FsPath
 
 MAX_EXACT_VALUES = 1000
 # Integers beyond this are not exact as the index's float64 values.
@@ -188,7 +189,23 @@ def folder_path(value: str) -> str:
 
 
 #: A folder path: a string or the path object of a name that is not UTF-8.
-FolderPath = Annotated[FsPath, AfterValidator(folder_path)]
+FolderPath = Annotated[
+    FsPath,
+    AfterValidator(folder_path),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": "^/[^\\u0000]*$",
+                    "maxLength": MAX_FOLDER_LENGTH,
+                    "description": "an absolute folder",
+                },
+                PATH_OBJECT_SCHEMA,
+            ]
+        }
+    ),
+]
 
 
 def under(path: str, folder: str) -> bool:

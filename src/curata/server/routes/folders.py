@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from curata.errors import InvalidRequest
 from curata.models import Response
+from curata.models.fields import MAX_FOLDER_LENGTH
 from curata.models.search import MAX_FOLDER_CHILDREN, FolderListing
 from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
@@ -39,7 +40,7 @@ def folders(
     path: Annotated[
         str | None,
         Query(
-            max_length=20_000,
+            max_length=MAX_FOLDER_LENGTH,
             description="an absolute folder, or the JSON path object of a name that is not "
             "UTF-8; omit for the folders the catalog scanned",
         ),
