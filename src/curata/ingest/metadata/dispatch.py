@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from curata.ingest.metadata import (
     automatic1111,
+    base_models,
     comfyui,
     diffusers,
     drawthings,
@@ -166,15 +167,24 @@ def _keep_unparsed(blocks: Blocks, result: ParsedMetadata, warnings: list[str]) 
 
 
 def derived_tags(result: ParsedMetadata) -> list[str]:
-    """The facts that become facetable pairs: generator, model and sampler."""
+    """The facts that become facetable pairs: generator, model, its base-model family,
+    sampler, scheduler and each LoRA (its weight stays in ``params.loras``)."""
     params = result.generation_params
     pairs = []
     if result.ai_source:
         pairs.append(f"generator:{result.ai_source}")
     if isinstance(params.get("model"), str):
         pairs.append(f"model:{model_tag_name(params['model'])}")
-    if isinstance(params.get("sampler"), str):
-        pairs.append(f"sampler:{params['sampler']}")
+    family = base_models.base_model(params)
+    if family is not None:
+        pairs.append(f"base_model:{family}")
+    for key in ("sampler", "scheduler"):
+        if isinstance(params.get(key), str):
+            pairs.append(f"{key}:{params[key]}")
+    loras = params.get("loras")
+    for lora in loras if isinstance(loras, list) else ():
+        if isinstance(lora, dict) and isinstance(lora.get("name"), str):
+            pairs.append(f"lora:{model_tag_name(lora['name'])}")
     return pairs
 
 
