@@ -166,6 +166,16 @@ def _keep_unparsed(blocks: Blocks, result: ParsedMetadata, warnings: list[str]) 
             result.source = result.source or key
 
 
+#: The keys of the pairs :func:`derived_tags` makes.
+DERIVED_KEYS = frozenset({"generator", "model", "base_model", "sampler", "scheduler", "lora"})
+
+
+def derived_pair(tag: str) -> bool:
+    """Whether ``tag`` is one of the pairs derived from generation metadata."""
+    key, colon, _value = tag.partition(":")
+    return bool(colon) and key in DERIVED_KEYS
+
+
 def derived_tags(result: ParsedMetadata) -> list[str]:
     """The facts that become facetable pairs: generator, model, its base-model family,
     sampler, scheduler and each LoRA (its weight stays in ``params.loras``)."""
