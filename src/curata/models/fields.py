@@ -294,6 +294,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
     IndexColumn("gen_denoise", (*_GEN, "denoise"), facet=True),
     IndexColumn("gen_width", (*_GEN, "width"), facet=True),
     IndexColumn("gen_height", (*_GEN, "height"), facet=True),
+    IndexColumn("variant", ("variant_key",), "code"),
 )
 
 FIELDS: tuple[SearchField, ...] = (

@@ -13,6 +13,7 @@ generation metadata but that no parser understood are named in a warning each.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -198,6 +199,17 @@ def derived_tags(result: ParsedMetadata) -> list[str]:
     return pairs
 
 
+def variant_key(prompt: str | None, model: object) -> str | None:
+    """The key of a variant group: files of one prompt (whitespace and case aside) and
+    one model (by its faceted name; none counts as one), whatever their seed and other
+    parameters. 16 hex digits of a SHA-256; ``None`` without a prompt."""
+    text = " ".join((prompt or "").split()).casefold()
+    if not text:
+        return None
+    name = model_tag_name(model).casefold() if isinstance(model, str) else ""
+    return hashlib.sha256(f"{text}\x00{name}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def normalize_tags(tags: list[str], warnings: list[str]) -> list[str]:
     """Tags in catalog form, without duplicates; invalid ones become warnings."""
     out = []
@@ -237,5 +249,6 @@ def parse_metadata(blocks: Blocks, path: str | None = None) -> ParsedMetadata:
     if caption and "sidecar:txt" not in result.raw and not result.description:
         result.description = caption.strip()[:_DESCRIPTION_LIMIT] or None
     result.tags = normalize_tags(result.tags + derived_tags(result), warnings)
+    result.variant_key = variant_key(result.prompt, result.generation_params.get("model"))
     result.warnings = warnings + result.warnings
     return result
