@@ -244,3 +244,24 @@ def test_hostile_bytes_strip_or_raise_strip_error(
     except StripError:
         return
     assert len(out) <= len(damaged) + 64  # at most the orientation block is added
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"progressive": True}, {"restart_marker_blocks": 4}, {"subsampling": 0, "quality": 95}],
+)
+def test_jpeg_scans_survive_stripping(options: dict[str, Any]) -> None:
+    """Progressive scans (markers between scans) and restart markers inside a scan."""
+    buf = io.BytesIO()
+    noise(7).save(buf, "JPEG", exif=exif_with_comment(1), comment=b"note", **options)
+    out = strip(buf.getvalue(), "jpeg")
+    assert b"lighthouse" not in out and b"note" not in out
+    with Image.open(io.BytesIO(out)) as stripped, Image.open(buf) as original:
+        assert stripped.tobytes() == original.tobytes()
+
+
+def test_real_photos_strip_to_the_same_pixels(fixtures: Path) -> None:
+    for path in sorted((fixtures / "near-duplicates").glob("*.jpg"))[:4]:
+        out = strip(path.read_bytes(), "jpeg")
+        with Image.open(io.BytesIO(out)) as stripped, Image.open(path) as original:
+            assert stripped.tobytes() == original.tobytes()
