@@ -21,6 +21,7 @@ from curata.ingest.metadata.base_models import (
     from_hash,
     from_name,
 )
+from curata.ingest.metadata.dispatch import MAX_LORA_TAGS
 
 NAMES = [
     ("v1-5-pruned-emaonly.safetensors", "sd15"),
@@ -151,3 +152,9 @@ def test_lora_pairs_through_the_python_api(tmp_path: Path) -> None:
         assert {"name": "add_detail", "weight": 0.6} in loras
         both = cur.search_assets({"filters": {"tags": ["lora:film_grain", "base_model:sdxl"]}})
         assert both.data.total_count == 2
+
+
+def test_lora_pairs_are_bounded() -> None:
+    prompt = "a cat, " + ", ".join(f"<lora:style_{i}:0.5>" for i in range(500))
+    parsed = parse_metadata({"png:parameters": prompt + "\nSteps: 20, Seed: 1"})
+    assert len([t for t in parsed.tags if t.startswith("lora:")]) == MAX_LORA_TAGS

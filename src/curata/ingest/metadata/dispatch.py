@@ -248,6 +248,8 @@ def _keep_unparsed(blocks: Blocks, result: ParsedMetadata, warnings: list[str]) 
             result.source = result.source or key
 
 
+#: At most this many ``lora:`` pairs per file (a hostile prompt may name thousands).
+MAX_LORA_TAGS = 64
 #: The keys of the pairs :func:`derived_tags` makes.
 DERIVED_KEYS = frozenset({"generator", "model", "base_model", "sampler", "scheduler", "lora"})
 
@@ -274,7 +276,7 @@ def derived_tags(result: ParsedMetadata) -> list[str]:
         if isinstance(params.get(key), str):
             pairs.append(f"{key}:{params[key]}")
     loras = params.get("loras")
-    for lora in loras if isinstance(loras, list) else ():
+    for lora in loras[:MAX_LORA_TAGS] if isinstance(loras, list) else ():
         if isinstance(lora, dict) and isinstance(lora.get("name"), str):
             pairs.append(f"lora:{model_tag_name(lora['name'])}")
     return pairs
