@@ -9,7 +9,8 @@ beside a quarter of the PNGs, and ``--new`` files of each kind issue 14 added (1
 SwarmUI, RuinedFooocus, Diffusers JSON, Easy Diffusion chunks, Stability Matrix,
 Tensor.Art (with its graph), Draw Things XMP PNGs; ComfyUI graphs in JPEG
 ``UserComment`` and in WebP ``Make``/``ImageDescription``; a ComfyUI graph whose values
-pass through switch/primitive/pipe nodes; M4A audio with cover art. The peer is the
+pass through switch/primitive/pipe nodes; M4A audio with cover art, FLAC with two
+artists and a picture, AIFF, Opus, Matroska and WebM video. The peer is the
 same scanner with ``metadata=False``: the target is that parsing adds at most 10% to
 the full scan. The pure parsers' cost is also given per parser of the generator table.
 
@@ -154,40 +155,86 @@ def _new_chunks(kind: str, i: int) -> dict[str, str]:
 
 NEW_PNG_KINDS = ("swarmui", "ruinedfooocus", "diffusers", "easydiffusion", "stability-matrix",
                  "tensorart", "drawthings", "comfy-control")  # fmt: skip
-NEW_KINDS = (*NEW_PNG_KINDS, "comfy-jpeg", "comfy-webp", "m4a-cover")
+# Media kinds of issue 14: (codec, container, sample format) of the audio ones.
+AUDIO_KINDS = {
+    "m4a-cover": ("aac", "mp4", "fltp"),
+    "flac-multi": ("flac", "flac", "s16"),
+    "aiff": ("pcm_s16be", "aiff", "s16"),
+    "opus": ("libopus", "ogg", "s16"),
+}
+VIDEO_KINDS = {"mkv-video": ("mpeg4", "matroska"), "webm-video": ("libvpx", "webm")}
+NEW_KINDS = (*NEW_PNG_KINDS, "comfy-jpeg", "comfy-webp", *AUDIO_KINDS, *VIDEO_KINDS)
 
 
-def _m4a(dest: Path, i: int) -> None:
-    """AAC in an MP4 container with an iTunes cover (ffmpeg shows it as a picture stream)."""
+def _audio(kind: str, dest: Path, i: int) -> None:
+    """Two seconds of a tone; M4A with an iTunes cover (ffmpeg shows it as a picture
+    stream) and two artists, FLAC with two ARTIST entries and a picture."""
     import av
-    from mutagen.mp4 import MP4, MP4Cover
 
-    with av.open(str(dest), "w", format="mp4") as out:
-        stream = out.add_stream("aac", rate=44100)
+    codec, container, fmt = AUDIO_KINDS[kind]
+    rate = 48000 if codec == "libopus" else 44100
+    with av.open(str(dest), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate)
         stream.layout = "stereo"
-        t = np.arange(44100 * 2) / 44100
+        t = np.arange(rate * 2) / rate
         tone = (0.3 * np.sin(2 * np.pi * (220 + i) * t)).astype(np.float32)
         samples = np.stack([tone, tone])
-        for start in range(0, samples.shape[1], 1024):
-            frame = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(samples[:, start : start + 1024]), format="fltp",
-                layout="stereo")  # fmt: skip
-            frame.sample_rate, frame.pts = 44100, start
+        size = stream.codec_context.frame_size or 1024
+        for start in range(0, samples.shape[1], size):
+            chunk = samples[:, start : start + size]
+            if fmt == "s16":
+                chunk = (chunk * 32767).astype(np.int16).T.reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format=fmt,
+                                               layout="stereo")  # fmt: skip
+            frame.sample_rate, frame.pts = rate, start
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode():
             out.mux(packet)
     cover = io.BytesIO()
     _picture(i, (600, 600)).save(cover, "JPEG", quality=85)
-    tags = MP4(str(dest))
-    tags["covr"] = [MP4Cover(cover.getvalue(), MP4Cover.FORMAT_JPEG)]
-    tags["\xa9ART"] = ["Ana", "Bo"]
-    tags.save()
+    if kind == "m4a-cover":
+        from mutagen.mp4 import MP4, MP4Cover
+
+        tags = MP4(str(dest))
+        tags["covr"] = [MP4Cover(cover.getvalue(), MP4Cover.FORMAT_JPEG)]
+        tags["\xa9ART"] = ["Ana", "Bo"]
+        tags.save()
+    elif kind == "flac-multi":
+        from mutagen.flac import FLAC, Picture
+
+        flac = FLAC(str(dest))
+        flac["ARTIST"] = ["Simon", "Garfunkel"]
+        picture = Picture()
+        picture.type, picture.mime, picture.data = 3, "image/jpeg", cover.getvalue()
+        flac.add_picture(picture)
+        flac.save()
+
+
+def _video(kind: str, dest: Path, i: int) -> None:
+    """Three seconds of a moving 320x240 pattern at 10 fps."""
+    import av
+
+    codec, container = VIDEO_KINDS[kind]
+    with av.open(str(dest), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=10)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        yy, xx = np.mgrid[0:240, 0:320]
+        for n in range(30):
+            gray = (127 + 100 * np.sin(xx / 9 + yy / 13 + n / 3 + i)).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(np.stack([gray, gray, 255 - gray], -1), "rgb24")
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
 
 
 def _make_new(kind: str, dest: Path, i: int) -> None:
-    if kind == "m4a-cover":
-        _m4a(dest, i)
+    if kind in AUDIO_KINDS:
+        _audio(kind, dest, i)
+        return
+    if kind in VIDEO_KINDS:
+        _video(kind, dest, i)
         return
     picture = _picture(20_000 + i, (1024, 1024))
     if kind in ("comfy-jpeg", "comfy-webp"):
@@ -209,7 +256,10 @@ def _make_new(kind: str, dest: Path, i: int) -> None:
 
 
 def _suffix(kind: str) -> str:
-    return {"comfy-jpeg": ".jpg", "comfy-webp": ".webp", "m4a-cover": ".m4a"}.get(kind, ".png")
+    suffixes = {"comfy-jpeg": ".jpg", "comfy-webp": ".webp", "m4a-cover": ".m4a",
+                "flac-multi": ".flac", "aiff": ".aiff", "opus": ".opus", "mkv-video": ".mkv",
+                "webm-video": ".webm"}  # fmt: skip
+    return suffixes.get(kind, ".png")
 
 
 def _make(job: tuple[str, Path, int]) -> None:
@@ -292,13 +342,13 @@ def per_parser(blocks: list[tuple[dict[str, str], str]], repeat: int = 3) -> dic
     """Microseconds per file of each parser of the generator table, called on every
     file's blocks (as the dispatcher does until one recognizes its format)."""
     out = {}
-    for name, parser, _ in GENERATORS:
+    for generator in GENERATORS:
         start = time.perf_counter()
         for _ in range(repeat):
             for b, _path in blocks:
                 with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
-                    parser(b)
-        out[name] = (time.perf_counter() - start) / len(blocks) / repeat * 1e6
+                    generator.parse(b)
+        out[generator.name] = (time.perf_counter() - start) / len(blocks) / repeat * 1e6
     return out
 
 

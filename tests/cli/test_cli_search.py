@@ -137,3 +137,15 @@ def test_the_installed_command(generated: Path) -> None:
         check=True,
     )
     assert json.loads(result.stdout)["results"][0]["ai_source"] == "fooocus"
+
+
+def test_derived_generation_pairs(generated: Path) -> None:
+    """``base_model:`` and ``scheduler:`` pairs derived from the files' metadata."""
+    db = generated
+    assert sorted(found(db, "--tag-value", "base_model=sdxl")) == [
+        "fooocus.png",
+        "invokeai_metadata.png",
+    ]
+    assert sorted(
+        found(db, "--tag-value", "scheduler=normal", "--tag-value", "base_model=sd15")
+    ) == ["comfyui_img2img.png"]

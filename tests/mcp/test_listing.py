@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from curata.models import RateRequest, SelectionUpdateRequest
+from curata.models import RateRequest, SelectionExportRequest, SelectionUpdateRequest
 from curata.models.search import SearchRequest
 from mcp import Client
 from tests.mcp.conftest import Scenario, failed
@@ -38,6 +38,8 @@ def test_tools_resources_and_errors(session: Callable[[Scenario], None]) -> None
         assert tools["search_assets"].input_schema == SearchRequest.model_json_schema()
         assert tools["rate_assets"].input_schema == RateRequest.model_json_schema()
         assert tools["update_selection"].input_schema == SelectionUpdateRequest.model_json_schema()
+        assert tools["export_selection"].input_schema == SelectionExportRequest.model_json_schema()
+        assert "metadata" in tools["export_selection"].input_schema["properties"]
         assert set(tools["search_assets"].input_schema["properties"]) >= {
             "filters", "sort_by", "order", "limit", "offset",
         }  # fmt: skip

@@ -72,3 +72,25 @@ def test_search_and_similarity_tools(
         assert all(m["details"] is None for g in dupes["groups"] for m in g["members"])
 
     session(scenario)
+
+
+def test_derived_generation_pairs(
+    session: Callable[[Scenario], None], catalog: Path, library: Path
+) -> None:
+    """``base_model:`` pairs derived from the files' metadata, through the search tool."""
+    with Curata(database=catalog) as cur:
+        cur.scan([library / "generators"], workers=1)
+
+    async def scenario(client: Client) -> None:
+        request = {
+            "filters": {"tag_values": {"base_model": "sdxl"}},
+            "sort_by": "filename",
+            "order": "asc",
+        }
+        found = ok(await client.call_tool("search_assets", request))
+        assert names([a["file_path"] for a in found["results"]]) == {
+            "fooocus.png",
+            "invokeai_metadata.png",
+        }
+
+    session(scenario)

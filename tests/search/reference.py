@@ -202,11 +202,35 @@ def ordered(records: list[Record], request: SearchRequest) -> list[Record]:
     return present + missing
 
 
+def variant_of(a: Record) -> Any:
+    """The record's variant key, read where the registry's ``variant`` column says."""
+    value: Any = a.meta
+    for key in COLUMN_BY_NAME["variant"].source or ():
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def collapsed(found: list[Record]) -> tuple[list[Record], dict[str, int]]:
+    """The first record of each variant key (in order) and every kept record's group
+    size; a record without a key is a group of its own."""
+    sizes = Counter(variant_of(a) for a in found)
+    kept, seen = [], set()
+    for a in found:
+        key = variant_of(a)
+        if key is None or key not in seen:
+            kept.append(a)
+            seen.add(key)
+    return kept, {a.content_hash: sizes[variant_of(a)] if variant_of(a) else 1 for a in kept}
+
+
 def run(
     records: list[Record], request: SearchRequest, projects: dict[str, str] | None = None
 ) -> tuple[list[Record], list[str]]:
-    """``(all matching records in order, hashes of the requested page)``."""
+    """``(all matching records in order, hashes of the requested page)``; with
+    ``collapse``, the matching records are the first of each variant group."""
     found = ordered([a for a in records if matches(a, request, projects or {})], request)
+    if request.collapse is not None:
+        found = collapsed(found)[0]
     page = found[request.offset : request.offset + request.limit]
     return found, [a.content_hash for a in page]
 

@@ -47,6 +47,10 @@ def records(draw: st.DrawFn, n: int) -> Record:
     timed = media_type in ("video", "audio") and draw(st.booleans())
     prompt = draw(st.one_of(st.none(), st.lists(st.sampled_from(WORDS), max_size=4)))
     created = BASE + draw(st.integers(0, 6)) * DAY
+    meta: dict[str, Any] = {"generation_params": params} if params else {}
+    variant = draw(st.sampled_from([None, None, "0a1b2c3d4e5f6071", "ffee", "v3"]))
+    if variant is not None:
+        meta["variant_key"] = variant
     return Record(
         content_hash=hashlib.sha256(f"{n}-{i}".encode()).hexdigest(),
         media_type=media_type,
@@ -62,7 +66,7 @@ def records(draw: st.DrawFn, n: int) -> Record:
         modified_at=created + draw(st.integers(0, 3)) * DAY,
         discovered_at=created,
         prompt=None if prompt is None else " ".join(prompt).capitalize(),
-        meta={"generation_params": params} if params else {},
+        meta=meta,
         tags=sorted(draw(st.sets(st.sampled_from(TAGS), max_size=5))),
         paths=[f"/lib/{draw(st.sampled_from(FOLDERS))}/{n}/{draw(st.sampled_from(NAMES))}"],
     )
@@ -215,4 +219,5 @@ def requests(draw: st.DrawFn, hashes: list[str]) -> dict[str, Any]:
         "order": draw(st.sampled_from(["asc", "desc"])),
         "limit": draw(st.integers(0, 8)),
         "offset": draw(st.integers(0, 6)),
+        "collapse": draw(st.sampled_from([None, None, "variants"])),
     }

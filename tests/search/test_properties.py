@@ -55,14 +55,18 @@ def facet_lists(f: SearchFacets) -> dict[str, list[tuple[Any, int]]]:
 def check(cur: Curata, records: list[Record], request: dict[str, Any]) -> None:
     model = SearchRequest.model_validate(request)
     found, page = reference.run(records, model)
+    matching = reference.ordered([r for r in records if reference.matches(r, model, {})], model)
+    sizes = reference.collapsed(matching)[1]
     for _ in range(BUILD_AFTER):  # large results: partitioned first, then a cached order
         response = cur.search_assets(request).data
         assert response.total_count == len(found), request
         assert [a.content_hash for a in response.results] == page, request
+        counts = [a.variant_count for a in response.results]
+        assert counts == ([sizes[h] for h in page] if model.collapse else [None] * len(page))
     assert response.facets is not None
     assert facet_lists(response.facets) == reference.facets(found), request
     ids = matching_ids(cur.catalog, request["filters"])
-    assert len(ids) == len(found)
+    assert len(ids) == len(matching)  # filters only: never collapsed
 
 
 def matches_reference(cur: Curata, records: list[Record], data: st.DataObject) -> None:

@@ -102,3 +102,20 @@ def test_saved_searches(http: httpx.Client, scanned: Curata) -> None:
     missing = http.post("/saved-searches/run", json={"name": "Photos", "project": "fixtures"})
     assert missing.status_code == 404
     assert http.delete("/saved-searches", params={"name": "Photos"}).status_code == 404
+
+
+def test_derived_generation_pairs(http: httpx.Client, scanned: Curata, library_copy: Path) -> None:
+    """``base_model:<family>`` and ``scheduler:`` pairs are plain tag filters and facets."""
+    request = {
+        "filters": {"tag_values": {"base_model": ["sdxl"]}},
+        "sort_by": "filename",
+        "order": "asc",
+    }
+    body = http.post("/search", json=request).json()
+    assert [Path(a["file_path"]).name for a in body["data"]["results"]] == [
+        "fooocus.png",
+        "invokeai_metadata.png",
+    ]
+    assert {"tag": "base_model:sdxl", "count": 2} in body["data"]["facets"]["tags"]
+    body = http.post("/search", json={"filters": {"tags": ["scheduler:karras"]}}).json()
+    assert [Path(a["file_path"]).name for a in body["data"]["results"]] == ["fooocus.png"]

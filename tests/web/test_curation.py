@@ -209,6 +209,7 @@ def test_export_a_selection_and_open_its_manifest(
     page.click("#export-open")
     dialog = page.locator("#export-dialog")
     dialog.locator("input[name=export_path]").fill(str(exports_root / "final"))
+    dialog.locator("select[name=metadata]").select_option("strip")
     dialog.locator("button[type=submit]").click()
     dialog.locator("[role=status]", has_text="Exported 2 of 2").wait_for()
     with page.context.expect_page() as opened:
@@ -217,6 +218,8 @@ def test_export_a_selection_and_open_its_manifest(
     manifest_page.wait_for_load_state()
     manifest = json.loads(manifest_page.locator("body").inner_text())
     assert sorted(i["asset_hash"] for i in manifest["items"]) == sorted(hashes)
+    assert manifest["settings"]["metadata"] == "strip"
+    assert {i["metadata"] for i in manifest["items"]} == {"stripped"}
     manifest_page.close()
     sheet = dialog.get_by_role("link", name="contact sheet").get_attribute("href")
     assert api.get(sheet).status_code == 200

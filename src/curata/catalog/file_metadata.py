@@ -22,6 +22,7 @@ _META_KEYS = {
     "generation_params": "generation_params",
     "description": "description",
     "source": "generation_source",
+    "variant_key": "variant_key",
 }
 
 

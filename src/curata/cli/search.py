@@ -168,7 +168,7 @@ def build_request(options: dict[str, Any]) -> dict[str, Any]:
         holder = filters if declared.group is None else filters.setdefault(declared.group, {})
         holder[declared.name] = value
     request["filters"] = filters
-    for flag in ("sort_by", "limit", "offset"):
+    for flag in ("sort_by", "limit", "offset", "collapse"):
         if options[flag] is not None:
             request[flag] = options[flag]
     if options["desc"] is not None:
@@ -248,6 +248,9 @@ def search(
     desc: bool | None = typer.Option(None, "--desc/--asc", help="Order (default: descending)."),
     limit: int | None = typer.Option(None, "--limit", "-n", help="At most 1000 (default 50)."),
     offset: int | None = typer.Option(None, "--offset"),
+    collapse: str | None = typer.Option(
+        None, "--collapse", help="variants: one result per prompt + model (any seed)."
+    ),
     request: str | None = typer.Option(
         None, "--request", "-r", help="A SearchRequest JSON file ('-': stdin); flags add to it."
     ),

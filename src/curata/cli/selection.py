@@ -398,6 +398,11 @@ def export(
     no_contact_sheet: bool = typer.Option(
         False, "--no-contact-sheet", help="No thumbnails and contact sheet."
     ),
+    metadata: str = typer.Option(
+        "keep",
+        "--metadata",
+        help="keep, strip (embedded metadata out of the copies and sidecars) or sidecar-only.",
+    ),
     actor: str | None = ACTOR_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -416,6 +421,7 @@ def export(
         "allow_missing": allow_missing,
         "sidecars": not no_sidecars,
         "contact_sheet": not no_contact_sheet,
+        "metadata": metadata,
         "actor": actor,
     }
     cur = open_curata(ctx)

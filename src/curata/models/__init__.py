@@ -41,6 +41,7 @@ from curata.models.search import (
 from curata.models.selection_export import (
     ExportedItem,
     ExportLayout,
+    ExportMetadata,
     ExportMode,
     SelectionExportRequest,
     SelectionExportResult,
@@ -88,6 +89,7 @@ __all__ = [
     "DimensionFilter",
     "Dimensions",
     "ExportLayout",
+    "ExportMetadata",
     "ExportMode",
     "ExportRecord",
     "ExportedItem",

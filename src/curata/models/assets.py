@@ -45,6 +45,11 @@ class Asset(Record):
     missing: bool = Field(
         False, description="every location of the asset is missing (its files are gone)"
     )
+    variant_count: int | None = Field(
+        None,
+        description="with collapse variants: how many matching assets its variant group has "
+        "(1 for an asset without variants)",
+    )
 
 
 class AssetLocation(Record):

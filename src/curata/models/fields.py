@@ -383,6 +383,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
     IndexColumn("gen_denoise", (*_GEN, "denoise"), facet=True),
     IndexColumn("gen_width", (*_GEN, "width"), facet=True),
     IndexColumn("gen_height", (*_GEN, "height"), facet=True),
+    IndexColumn("variant", ("variant_key",), "code"),
 )
 
 FIELDS: tuple[SearchField, ...] = (
@@ -539,10 +540,16 @@ def markdown_table() -> str:
     )
 
 
+def replace_marked(text: str, start_marker: str, end_marker: str, block: str) -> str:
+    """``text`` with everything from ``start_marker`` to ``end_marker`` (both included)
+    replaced by ``block``: how the generated tables of the docs are kept current."""
+    start, end = text.index(start_marker), text.index(end_marker) + len(end_marker)
+    return text[:start] + block + text[end:]
+
+
 def rewrite_doc(text: str) -> str:
     """``text`` with the generated table between its markers replaced."""
-    start, end = text.index(DOC_START), text.index(DOC_END) + len(DOC_END)
-    return text[:start] + markdown_table() + text[end:]
+    return replace_marked(text, DOC_START, DOC_END, markdown_table())
 
 
 if __name__ == "__main__":

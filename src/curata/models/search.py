@@ -90,6 +90,12 @@ class SortOrder(StrEnum):
     DESC = "desc"
 
 
+class Collapse(StrEnum):
+    """Results folded into one per group: ``variants``, one per prompt + model."""
+
+    VARIANTS = "variants"
+
+
 def _listed(value: Any) -> Any:
     """A single tag value stands for a list of one."""
     return [value] if isinstance(value, str) else value
@@ -281,6 +287,12 @@ class SearchRequest(StrictModel):
     limit: int = Field(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     facets: bool = Field(True, description="compute facets of the result set")
+    collapse: Collapse | None = Field(
+        None,
+        description="variants: one result per variant group (same prompt and model, any "
+        "seed or other parameters), the first in the requested order, with the group's "
+        "size in variant_count; total_count and facets count these results",
+    )
 
 
 class TagCount(Record):

@@ -27,6 +27,14 @@ class ExportLayout(StrEnum):
     FLAT = "flat"
 
 
+class ExportMetadata(StrEnum):
+    """What the exported copies carry of their embedded metadata."""
+
+    KEEP = "keep"
+    STRIP = "strip"
+    SIDECAR_ONLY = "sidecar-only"
+
+
 class SelectionExportRequest(StrictModel):
     """Write a selection's files and documents to ``export_path``.
 
@@ -37,7 +45,11 @@ class SelectionExportRequest(StrictModel):
     only if it is an earlier curata export (its ``.curata-export.json`` marker proves
     it); a source file that cannot be found fails the export unless ``allow_missing``
     (the missing items are then listed in the manifest). ``zip`` also writes
-    ``<export_path>.zip``.
+    ``<export_path>.zip``. ``metadata``: ``keep`` the files as they are; ``strip``
+    their embedded generation text and EXIF/XMP/IPTC/C2PA (PNG, JPEG, WebP; the
+    originals are never touched) and leave the generation facts out of the sidecars;
+    ``sidecar-only``: strip the files, keep the facts in the sidecars. Stripping needs
+    ``mode: copy``.
     """
 
     project_id: str = Field(min_length=1)
@@ -51,6 +63,7 @@ class SelectionExportRequest(StrictModel):
     sidecars: bool = True
     contact_sheet: bool = True
     thumbnail_size: int = Field(256, ge=32, le=1024)
+    metadata: ExportMetadata = ExportMetadata.KEEP
     actor: str | None = None
 
     @field_validator("export_path")
@@ -74,8 +87,11 @@ class ExportedItem(Record):
     tags: list[str] = Field(default_factory=list)
     source_path: FsPath | None = None
     exported_path: FsPath | None = Field(None, description="relative to the export folder")
-    bytes: int | None = None
-    sha256: str | None = None
+    bytes: int | None = Field(None, description="the size of what was written")
+    sha256: str | None = Field(None, description="the SHA-256 of what was written")
+    metadata: str | None = Field(
+        None, description="kept: the original's bytes; stripped: its metadata removed"
+    )
     missing: bool = False
 
 
@@ -86,6 +102,7 @@ class SelectionExportResult(Record):
     zip_path: FsPath | None = None
     mode: ExportMode
     layout: ExportLayout
+    metadata: ExportMetadata = ExportMetadata.KEEP
     exported_at: datetime
     item_count: int
     exported_count: int

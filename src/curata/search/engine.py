@@ -13,13 +13,13 @@ from curata.catalog import Catalog
 from curata.catalog import search as store
 from curata.catalog.assets import load_assets
 from curata.errors import invalid_from_pydantic
-from curata.models.search import SearchFilters, SearchRequest, SearchResponse
+from curata.models.search import Collapse, SearchFilters, SearchRequest, SearchResponse
 from curata.search import snapshot
 from curata.search.evaluate import evaluate
 from curata.search.facets import facets
 from curata.search.index import SearchIndex, index_for
 from curata.search.query import Query, compile_filters
-from curata.search.ranking import page
+from curata.search.ranking import collapse_variants, page
 from curata.search.regexes import regex_slot
 
 
@@ -49,11 +49,17 @@ def search(catalog: Catalog, request: SearchRequest) -> SearchResponse:
     with regex_slot(query), catalog.read() as conn:
         index, rows = _evaluated(catalog, conn, query)
         with index.lock:
+            sizes = None
+            if request.collapse is Collapse.VARIANTS:
+                rows, sizes = collapse_variants(index, conn, rows, request.sort_by, request.order)
             ids = page(
                 index, conn, rows, request.sort_by, request.order, request.offset, request.limit
             )
             found = facets(index, rows) if request.facets else None
         results = load_assets(conn, ids)
+    if sizes is not None:
+        for asset_id, asset in zip(ids, results, strict=True):
+            asset.variant_count = sizes[asset_id]
     snapshot.persist(index, catalog, snapshot.snapshot_path(catalog))
     return SearchResponse(
         total_count=len(rows),

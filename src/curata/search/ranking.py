@@ -121,3 +121,25 @@ def page(
             return kernels.first_in_mask(ranked, mask, k)[offset:].tolist()
     top = _top(rows, as_keys(values[rows], order), index.columns.hkey[rows], k)
     return top[offset:].tolist()
+
+
+def collapse_variants(
+    index: SearchIndex, conn: Connection, rows: np.ndarray, field: SortField, order: SortOrder
+) -> tuple[np.ndarray, dict[int, int]]:
+    """``rows`` (sorted ids) with each variant group (assets of one variant key) folded
+    into its first asset in the requested order, and the size of every kept asset's group
+    by id (1 for an asset without a key)."""
+    codes = index.columns.codes["variant"][rows]
+    keyed = codes >= 0
+    alone = rows[~keyed]
+    sizes = dict.fromkeys(alone.tolist(), 1)
+    if not keyed.any():
+        return rows, sizes
+    grouped = rows[keyed]
+    ordered = np.asarray(page(index, conn, grouped, field, order, 0, len(grouped)), rows.dtype)
+    _keys, first, counts = np.unique(
+        index.columns.codes["variant"][ordered], return_index=True, return_counts=True
+    )
+    kept = ordered[first]
+    sizes.update(zip(kept.tolist(), counts.tolist(), strict=True))
+    return np.sort(np.concatenate([alone, kept])), sizes

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from curata.ingest.metadata import AI_SOURCES, parse_metadata
+from curata.ingest.metadata.dispatch import DOC_END, DOC_START, GENERATORS, formats_table
 from curata.ingest.metadata.xmp import hierarchical_tag, parse_packet, rating
 from curata.ingest.probe import probe_file
+from curata.models.fields import replace_marked
 
 BlocksOf = Callable[[Path], dict[str, str]]
 
@@ -188,3 +190,15 @@ def test_parse_metadata_never_raises_and_tags_are_normalized(blocks: dict[str, s
     assert all(t == t.lower().strip() and t for t in parsed.tags)
     assert parsed.rating is None or 0 <= parsed.rating <= 5
     assert all(isinstance(w, str) for w in parsed.warnings)
+
+
+def test_the_formats_table_of_the_docs_is_the_generator_table() -> None:
+    """docs/metadata.md lists every generator of the table, in the order they are tried."""
+    doc = Path(__file__).resolve().parents[3] / "docs" / "metadata.md"
+    text = doc.read_text(encoding="utf-8")
+    assert replace_marked(text, DOC_START, DOC_END, formats_table()) == text, (
+        "run: python -m curata.ingest.metadata.dispatch docs/metadata.md"
+    )
+    table = formats_table()
+    positions = [table.index(f"| {g.writer} |") for g in GENERATORS]
+    assert positions == sorted(positions)

@@ -32,6 +32,8 @@ class ParsedMetadata:
     ``model_hash``, ``seed``, ``steps``, ``sampler``, ``scheduler``, ``cfg_scale``,
     ``width``, ``height``, ``denoise``, ``loras``, ``vae``, ``clip_skip``) and keeps
     everything else the format carries under its own (snake_case) name.
+    ``variant_key`` is the same for files of one prompt and model (see
+    :func:`curata.ingest.metadata.dispatch.variant_key`).
     """
 
     ai_source: str | None = None
@@ -43,6 +45,7 @@ class ParsedMetadata:
     description: str | None = None
     guess: bool = False
     source: str | None = None
+    variant_key: str | None = None
     warnings: list[str] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from curata.ingest.metadata.dispatch import derived_pair
 from curata.models.assets import Asset
 from curata.models.paths import json_safe
 from curata.models.selection_export import ExportedItem
@@ -33,6 +34,7 @@ CSV_COLUMNS = (
     "exported_path",
     "bytes",
     "sha256",
+    "metadata",
     "missing",
 )
 
@@ -95,39 +97,49 @@ def manifest_csv(facts: ExportFacts) -> bytes:
     return out.getvalue().encode("utf-8", "surrogateescape")  # names as their exact bytes
 
 
-def sidecar(asset: Asset, item: SelectionItem, exported: ExportedItem) -> bytes:
-    """Per-asset metadata: generation facts from the catalog and the selection's notes."""
+#: Keys of the sidecar that say how a file was made (left out with ``generation=False``).
+GENERATION_KEYS = ("ai_source", "prompt", "negative_prompt", "generation_params")
+
+
+def sidecar(
+    asset: Asset, item: SelectionItem, exported: ExportedItem, generation: bool = True
+) -> bytes:
+    """Per-asset metadata: generation facts from the catalog (unless ``generation`` is
+    False: then neither they nor the pairs derived from them, such as ``model:``) and
+    the selection's notes."""
     meta = asset.metadata
-    return _json(
-        {
-            "asset_hash": asset.content_hash,
-            "source_path": exported.source_path,
-            "media_type": asset.media_type.value,
-            "file_format": asset.file_format,
-            "file_size": asset.file_size,
-            "dimensions": meta.get("dimensions"),
-            "duration": meta.get("duration"),
-            "ai_source": asset.ai_source,
-            "prompt": meta.get("prompt"),
-            "negative_prompt": meta.get("negative_prompt"),
-            "generation_params": meta.get("generation_params", {}),
-            "tags": asset.tags,
-            "rating": asset.quality_rating,
-            "created_at": asset.created_at.isoformat() if asset.created_at else None,
-            "selection": {
-                "position": exported.position,
-                "role": item.role,
-                "group": item.group,
-                "selection_reason": item.selection_reason,
-                "quality_notes": item.quality_notes,
-                "usage_notes": item.usage_notes,
-                "tags": item.tags,
-                "custom_metadata": item.custom_metadata,
-                "added_at": item.added_at.isoformat(),
-                "added_by": item.added_by,
-            },
-        }
-    )
+    tags = asset.tags if generation else [t for t in asset.tags if not derived_pair(t)]
+    facts: dict[str, Any] = {
+        "asset_hash": asset.content_hash,
+        "source_path": exported.source_path,
+        "media_type": asset.media_type.value,
+        "file_format": asset.file_format,
+        "file_size": asset.file_size,
+        "dimensions": meta.get("dimensions"),
+        "duration": meta.get("duration"),
+        "ai_source": asset.ai_source,
+        "prompt": meta.get("prompt"),
+        "negative_prompt": meta.get("negative_prompt"),
+        "generation_params": meta.get("generation_params", {}),
+        "tags": tags,
+        "rating": asset.quality_rating,
+        "created_at": asset.created_at.isoformat() if asset.created_at else None,
+        "selection": {
+            "position": exported.position,
+            "role": item.role,
+            "group": item.group,
+            "selection_reason": item.selection_reason,
+            "quality_notes": item.quality_notes,
+            "usage_notes": item.usage_notes,
+            "tags": item.tags,
+            "custom_metadata": item.custom_metadata,
+            "added_at": item.added_at.isoformat(),
+            "added_by": item.added_by,
+        },
+    }
+    if not generation:
+        facts = {k: v for k, v in facts.items() if k not in GENERATION_KEYS}
+    return _json(facts)
 
 
 def _cell(value: object) -> str:
@@ -139,8 +151,21 @@ def _counts_line(counter: Counter[str]) -> str:
     return ", ".join(f"{name}: {n}" for name, n in sorted(counter.items(), key=lambda kv: -kv[1]))
 
 
+_METADATA_TEXT = {
+    "keep": "kept (the files are the originals' bytes)",
+    "strip": "stripped from PNG, JPEG and WebP copies; not in the sidecars either",
+    "sidecar-only": "stripped from PNG, JPEG and WebP copies; in the sidecars only",
+}
+_SIDECAR_TEXT = {
+    "keep": "its generation metadata and selection notes.",
+    "strip": "its file facts and selection notes (no generation metadata).",
+    "sidecar-only": "its generation metadata and selection notes.",
+}
+
+
 def readme(facts: ExportFacts) -> bytes:
     sel = facts.selection
+    metadata = str(facts.settings.get("metadata", "keep"))
     lines = [
         f"# {sel.name}",
         "",
@@ -149,6 +174,7 @@ def readme(facts: ExportFacts) -> bytes:
         f"- **Purpose:** {sel.purpose.value.replace('_', ' ')}",
         f"- **Exported:** {facts.exported_at.strftime('%Y-%m-%d %H:%M UTC')}",
         f"- **Mode / layout:** {facts.settings.get('mode')} / {facts.settings.get('layout')}",
+        f"- **Embedded metadata:** {_METADATA_TEXT[metadata]}",
     ]
     if sel.tags:
         lines.append(f"- **Tags:** {', '.join(sel.tags)}")
@@ -187,7 +213,7 @@ def readme(facts: ExportFacts) -> bytes:
         "",
         "- `manifest.json`, `manifest.csv`: every item with its hash, role, group, reasons,",
         "  notes, source path, exported path, size and SHA-256.",
-        "- `<file>.json` beside each file: its generation metadata and selection notes.",
+        f"- `<file>.json` beside each file: {_SIDECAR_TEXT[metadata]}",
         "- `contact_sheet.html`: thumbnails of the images.",
         "- `checksums.sha256`: check the delivery with `sha256sum -c checksums.sha256`.",
         "",

@@ -21,6 +21,7 @@ A full disk is ``InsufficientStorage``; any other refusal of the operating syste
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -39,6 +40,7 @@ from curata.errors import Interrupted, InvalidRequest, NotFound, VerificationErr
 from curata.models.assets import Asset
 from curata.models.selection_export import (
     ExportedItem,
+    ExportMetadata,
     ExportMode,
     SelectionExportRequest,
     SelectionExportResult,
@@ -46,7 +48,7 @@ from curata.models.selection_export import (
 from curata.models.selections import SelectionItem, SelectionStatus, SelectionSummary
 from curata.roots import Confinement
 from curata.selections.actors import actor_or_default, utcnow
-from curata.selections.export import documents, intent, marker, plan, targets
+from curata.selections.export import documents, intent, marker, plan, strip, targets
 from curata.selections.export.oserrors import NO_SPACE, export_error
 from curata.selections.export.staging import ExportPaths, Staging, crash_point, remove_stale
 from curata.selections.rules import check_exportable
@@ -55,6 +57,8 @@ log = logging.getLogger(__name__)
 ExportProgress = Callable[[int, int], None]
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 TEXT_SUFFIXES = (".json", ".csv", ".md", ".html", ".sha256")
+#: The largest file whose metadata is stripped (it is read whole).
+MAX_STRIP_BYTES = 512 << 20
 
 
 @dataclass
@@ -67,6 +71,9 @@ class Entry:
     position: int
     source: str | None = None
     relative: str | None = None
+    sha256: str | None = None  # of what was written
+    size: int | None = None
+    metadata: str | None = None
 
     def record(self) -> ExportedItem:
         return ExportedItem(
@@ -80,8 +87,9 @@ class Entry:
             tags=self.item.tags,
             source_path=self.source or (self.candidates[0] if self.candidates else None),
             exported_path=self.relative,
-            bytes=self.asset.file_size if self.relative else None,
-            sha256=self.item.asset_hash if self.relative else None,
+            bytes=self.size,
+            sha256=self.sha256,
+            metadata=self.metadata,
             missing=self.relative is None,
         )
 
@@ -200,11 +208,15 @@ class Exporter:
 
     def _place(self, entry: Entry, relative: str) -> bool:
         digest = entry.item.asset_hash
+        stripping = self.req.metadata is not ExportMetadata.KEEP
+        stripped = stripping and strip.strippable(entry.asset.file_format)
         for source in entry.candidates:
             if not os.path.isfile(source):
                 continue
             try:
-                if self.req.mode is ExportMode.COPY:
+                if stripped:
+                    ok = self._copy_stripped(entry, source, relative)
+                elif self.req.mode is ExportMode.COPY:
                     ok = self.staging.copy(source, relative, digest)
                 else:
                     symbolic = self.req.mode is ExportMode.SYMLINK
@@ -217,13 +229,42 @@ class Exporter:
                 ) from None
             if ok:
                 entry.source, entry.relative = source, relative
+                if not stripped:
+                    entry.sha256, entry.size, entry.metadata = digest, entry.asset.file_size, "kept"
                 return True
         return False
+
+    def _copy_stripped(self, entry: Entry, source: str, relative: str) -> bool:
+        """Write ``source`` without its embedded metadata: False when the source no longer
+        has the asset's hash; a file that cannot be stripped fails the export (it must
+        not be delivered as stripped)."""
+        fmt = entry.asset.file_format or ""
+        if os.path.getsize(source) > MAX_STRIP_BYTES:
+            raise InvalidRequest(
+                f"{source}: larger than {MAX_STRIP_BYTES >> 20} MiB, its metadata is not "
+                "stripped (use metadata: keep)",
+                field="metadata",
+            )
+        with open(source, "rb") as fh:
+            data = fh.read()
+        if hashlib.sha256(data).hexdigest() != entry.item.asset_hash:
+            return False
+        try:
+            out = strip.strip(data, fmt)
+        except strip.StripError as exc:
+            raise InvalidRequest(
+                f"{source}: cannot strip its metadata ({exc}); use metadata: keep",
+                field="metadata",
+            ) from None
+        entry.sha256 = self.staging.write_bytes(relative, out)
+        entry.size, entry.metadata = len(out), "stripped"
+        return True
 
     def _extras(self, entry: Entry) -> None:
         assert entry.relative is not None and entry.source is not None
         if self.req.sidecars:
-            data = documents.sidecar(entry.asset, entry.item, entry.record())
+            generation = self.req.metadata is not ExportMetadata.STRIP
+            data = documents.sidecar(entry.asset, entry.item, entry.record(), generation)
             self.staging.write_bytes(entry.relative + ".json", data)
         if self.req.contact_sheet and entry.asset.media_type.value == "image":
             try:
@@ -288,6 +329,22 @@ def export_selection(
         raise export_error(exc) from None
 
 
+def _check_metadata(req: SelectionExportRequest) -> None:
+    if req.metadata is ExportMetadata.KEEP:
+        return
+    if req.mode is not ExportMode.COPY:
+        raise InvalidRequest(
+            f"metadata {req.metadata.value} writes new copies: it needs mode copy, not "
+            f"{req.mode.value}",
+            field="metadata",
+        )
+    if req.metadata is ExportMetadata.SIDECAR_ONLY and not req.sidecars:
+        raise InvalidRequest(
+            "metadata sidecar-only keeps the metadata in the sidecars: it needs sidecars",
+            field="metadata",
+        )
+
+
 def _export(
     catalog: Catalog,
     req: SelectionExportRequest,
@@ -295,6 +352,7 @@ def _export(
     stop: threading.Event | None,
     confinement: Confinement | None,
 ) -> SelectionExportResult:
+    _check_metadata(req)
     intent.recover(catalog)
     target = targets.resolve(catalog, req, confinement)
     snap = _snapshot(catalog, req)
@@ -309,6 +367,7 @@ def _export(
         "allow_missing": req.allow_missing,
         "sidecars": req.sidecars,
         "contact_sheet": req.contact_sheet,
+        "metadata": req.metadata.value,
     }
     paths = ExportPaths.new(target.folder, zip=req.zip)
     staging = Staging(paths)
@@ -377,6 +436,7 @@ def _export(
         zip_path=str(paths.zip_target) if req.zip else None,
         mode=req.mode,
         layout=req.layout,
+        metadata=req.metadata,
         exported_at=exported_at,
         item_count=len(records),
         exported_count=len(facts.exported),

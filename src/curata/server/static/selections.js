@@ -208,7 +208,7 @@ export class Board {
       try {
         const result = await api("POST", "/selections/export", {
           project_id: sel.project_id, selection_id: sel.id, export_path: f.export_path.value.trim(),
-          layout: f.layout.value, mode: f.mode.value, zip: f.zip.checked, contact_sheet: f.contact_sheet.checked, sidecars: f.sidecars.checked, overwrite: f.overwrite.checked,
+          layout: f.layout.value, mode: f.mode.value, metadata: f.metadata.value, zip: f.zip.checked, contact_sheet: f.contact_sheet.checked, sidecars: f.sidecars.checked, overwrite: f.overwrite.checked,
         });
         const fresh = await api("GET", `/projects/${enc(sel.project_id)}/selections/${enc(sel.id)}`);
         const record = fresh.exports.at(-1);
@@ -223,6 +223,7 @@ export class Board {
       el("label", {}, "Folder on the server ", el("input", { name: "export_path", required: true, placeholder: "/exports/hero-q4" })),
       el("label", {}, "Layout ", el("select", { name: "layout" }, ["by_group", "by_role", "flat"].map((v) => el("option", { text: v })))),
       el("label", {}, "Mode ", el("select", { name: "mode" }, ["copy", "hardlink", "symlink"].map((v) => el("option", { text: v })))),
+      el("label", {}, "Embedded metadata ", el("select", { name: "metadata" }, ["keep", "strip", "sidecar-only"].map((v) => el("option", { text: v })))),
       el("label", {}, el("input", { type: "checkbox", name: "zip" }), " zip"),
       el("label", {}, el("input", { type: "checkbox", name: "contact_sheet", checked: true }), " contact sheet"),
       el("label", {}, el("input", { type: "checkbox", name: "sidecars", checked: true }), " metadata sidecars"),
