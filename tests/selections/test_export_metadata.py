@@ -80,7 +80,7 @@ def delivery(tmp_path: Path) -> tuple[Curata, str, dict[str, Path]]:
     files = write_library(tmp_path / "library")
     cur = Curata(database=tmp_path / "c.db")
     cur.scan([tmp_path / "library"], workers=1)
-    cur.create_project("My Project")
+    cur.create_project({"name": "My Project"})
     sid = new_selection(cur)
     add(cur, sid, *files.values())
     yield cur, sid, files
