@@ -142,3 +142,43 @@ def test_a_stopped_warm_makes_nothing_more(cur: Curata, lib: Path, tmp_path: Pat
     cache = ThumbnailCache.under(tmp_path / "cache")
     summary = warm(cur.catalog, cache, [ServedRoot(lib.resolve())], workers=2, stop=stop)
     assert summary.made == 0 and not cache.root.exists()
+
+
+def test_videos_and_audio_covers_have_thumbnails(cur: Curata, tmp_path: Path) -> None:
+    """A video's thumbnail is a still of it, an audio file's its cover art (in the
+    background after a scan and on request); audio without a cover has none (404)."""
+    from mutagen.flac import FLAC, Picture
+
+    from tests.ingest.test_media_probers import write_audio, write_clip
+
+    lib = tmp_path / "media"
+    lib.mkdir()
+    write_clip(lib / "clip.mp4")
+    write_clip(lib / "clip.webm", codec="libvpx")
+    covered = write_audio(lib / "song.flac", "flac")
+    tags = FLAC(str(covered))
+    cover = io.BytesIO()
+    Image.new("RGB", (120, 120), (20, 160, 40)).save(cover, "JPEG")
+    picture = Picture()
+    picture.type, picture.mime, picture.data = 3, "image/jpeg", cover.getvalue()
+    tags.add_picture(picture)
+    tags.save()
+    write_audio(lib / "bare.flac", "flac", seconds=1.0)
+    cache = tmp_path / "cache"
+    app = create_app(cur.confined(Confinement.of([lib])), cache_dir=cache)
+    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=EVENTUAL) as http:
+        finished = scanned_with_thumbnails(http, lib)
+        assert (finished["made"], finished["failed"]) == (3, 1)  # the bare song: no cover
+        thumbs = ThumbnailCache.under(cache)
+        for name in ("clip.mp4", "clip.webm"):
+            digest = cur.get_asset(str(lib / name)).data.content_hash  # type: ignore[union-attr]
+            assert thumbs.complete(digest), name
+            with Image.open(io.BytesIO(http.get(f"/assets/{digest}/thumbnail").content)) as im:
+                assert im.format == "JPEG" and im.size == (160, 120)  # the clip's frame
+        song = cur.get_asset(str(covered)).data.content_hash  # type: ignore[union-attr]
+        with Image.open(io.BytesIO(http.get(f"/assets/{song}/thumbnail").content)) as im:
+            red, green, blue = im.convert("RGB").getpixel((60, 60))
+            assert green > 120 and red < 60 and blue < 80  # the green cover
+        bare = cur.get_asset(str(lib / "bare.flac")).data.content_hash  # type: ignore[union-attr]
+        answer = http.get(f"/assets/{bare}/thumbnail")
+        assert answer.status_code == 404 and "cover" in answer.json()["error"]["message"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import os
 import re
 from typing import Any
 
@@ -114,6 +115,16 @@ def _cover_hashes(result: ProbeResult, audio: Any) -> None:
             result.phash, result.dhash = perceptual_hashes(im.convert("RGB"))
     except imaging.UnreadableImage:
         result.notes.append("embedded cover art is not a readable image")
+
+
+def cover(path: str | os.PathLike[str]) -> bytes | None:
+    """The embedded cover art of the audio file at ``path`` (the picture its thumbnail
+    shows), or None."""
+    try:
+        audio = mutagen.File(os.fspath(path))
+    except (mutagen.MutagenError, OSError, ValueError):
+        return None
+    return None if audio is None else _cover_bytes(audio)
 
 
 def probe_audio(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:

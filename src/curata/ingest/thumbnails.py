@@ -1,20 +1,24 @@
-"""Thumbnails: JPEGs of image assets in the cache folder, keyed by content hash and size.
+"""Thumbnails: JPEGs of assets in the cache folder, keyed by content hash and size.
 
-Each image gets two standard sizes (:data:`STANDARD_SIZES`: a grid card and a preview),
-made from one decode of the file by :mod:`curata.imaging` (bounded, EXIF orientation
-applied). They are made in the background after a scan (:func:`warm`, in worker
-processes, see :mod:`curata.ingest.workers`) and on first request otherwise; a file is
-opened only when it is still the cataloged one (size and mtime) and resolves inside a
-root (:func:`servable`). A moved or copied file shares its thumbnails, and since the bytes of
+What a thumbnail shows (:func:`picture`): an image itself, a video's still (a frame
+near its start), an audio file's embedded cover art. Each asset gets two standard sizes
+(:data:`STANDARD_SIZES`: a grid card and a preview), made from one decode of the picture
+by :mod:`curata.imaging` (bounded, EXIF orientation applied). They are made in the
+background after a scan (:func:`warm`, in worker processes, see
+:mod:`curata.ingest.workers`) and on first request otherwise; a file is opened only when
+it is still the cataloged one (size and mtime) and resolves inside a root
+(:func:`servable`). A moved or copied file shares its thumbnails, and since the bytes of
 an asset never change, neither do they.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import threading
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +26,10 @@ from PIL import Image
 
 from curata import imaging
 from curata.catalog import Catalog
-from curata.catalog.thumbnails import image_sources
+from curata.catalog.thumbnails import thumbnail_sources
+from curata.ingest import audio, video
 from curata.ingest.workers import run_parallel
+from curata.models.assets import MediaType
 from curata.roots import ServedRoot, real
 
 #: The sizes made for every image (longest side, pixels): the grid's and the preview's.
@@ -67,11 +73,28 @@ def servable(path: str, size: int, mtime: float, roots: Sequence[ServedRoot]) ->
     raise PermissionError(path)
 
 
-def render(source: Path, targets: dict[int, Path]) -> None:
-    """Write a JPEG of ``source`` fitted into ``size`` x ``size`` for each ``size: target``
-    (one decode, largest first; each written atomically by a rename). Raises
-    :class:`~curata.imaging.UnreadableImage`."""
-    with imaging.opened(source) as im:
+@contextlib.contextmanager
+def picture(source: Path, media_type: str) -> Iterator[Image.Image]:
+    """The picture the thumbnail of a ``media_type`` file shows. Raises
+    :class:`~curata.imaging.UnreadableImage` (an audio file without cover art too)."""
+    if media_type == MediaType.VIDEO.value:
+        yield video.still(source)
+        return
+    opened: Path | io.BytesIO = source
+    if media_type == MediaType.AUDIO.value:
+        data = audio.cover(source)
+        if data is None:
+            raise imaging.UnreadableImage("no embedded cover art")
+        opened = io.BytesIO(data)
+    with imaging.opened(opened) as im:
+        yield im
+
+
+def render(source: Path, targets: dict[int, Path], media_type: str = MediaType.IMAGE.value) -> None:
+    """Write a JPEG of the picture of ``source`` fitted into ``size`` x ``size`` for each
+    ``size: target`` (one decode, largest first; each written atomically by a rename).
+    Raises :class:`~curata.imaging.UnreadableImage`."""
+    with picture(source, media_type) as im:
         image = imaging.fitted(im, max(targets))
     for size in sorted(targets, reverse=True):
         image.thumbnail((size, size))
@@ -88,7 +111,7 @@ def _save(image: Image.Image, target: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
-Source = tuple[str, str, int, float]  # content hash, path, size, mtime
+Source = tuple[str, str, int, float, str]  # content hash, path, size, mtime, media type
 
 
 def make_thumbnails(
@@ -97,17 +120,18 @@ def make_thumbnails(
     """The standard thumbnails of each source (the task of a worker process): per
     source, None when made, else why not."""
     out: list[str | None] = []
-    for content_hash, path, size, mtime in sources:
+    for content_hash, path, size, mtime, media_type in sources:
         try:
             resolved = servable(path, size, mtime, roots)
             if resolved is None:
                 out.append("changed or gone since the scan")
                 continue
-            render(resolved, {s: cache.path_for(content_hash, s) for s in STANDARD_SIZES})
+            targets = {s: cache.path_for(content_hash, s) for s in STANDARD_SIZES}
+            render(resolved, targets, media_type)
         except PermissionError:
             out.append("outside the roots")
         except imaging.UnreadableImage as exc:
-            out.append(f"cannot read the image: {exc}")
+            out.append(f"cannot read the picture: {exc}")
         except OSError as exc:
             out.append(f"cannot write the thumbnail: {exc}")
         else:
@@ -132,12 +156,12 @@ def warm(
     stop: threading.Event | None = None,
     progress: Callable[[WarmSummary], None] | None = None,
 ) -> WarmSummary:
-    """Make the missing standard thumbnails of the image assets named by ``hashes``
-    (None: every image asset), newest first, in ``workers`` processes."""
+    """Make the missing standard thumbnails of the assets named by ``hashes`` (None:
+    every image, video and audio asset), newest first, in ``workers`` processes."""
     stop = stop or threading.Event()
     summary = WarmSummary()
     with catalog.read() as conn:
-        sources = image_sources(conn, hashes)
+        sources = thumbnail_sources(conn, hashes)
     todo = []
     for source in sources:
         if cache.complete(source[0]):

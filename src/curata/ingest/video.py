@@ -12,6 +12,7 @@ black fade-in) stands for the video: its pHash and dHash are the asset's.
 from __future__ import annotations
 
 import io
+import os
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -20,6 +21,7 @@ import av
 import numpy as np
 from PIL import Image
 
+from curata import imaging
 from curata.ingest.audio import probe_audio
 from curata.ingest.hashing import perceptual_hashes, phash_of
 from curata.models.assets import MediaType
@@ -119,6 +121,35 @@ def cover_image(container: av.container.InputContainer) -> Image.Image | None:
         except av.FFmpegError:
             return None
     return None
+
+
+def still(path: str | os.PathLike[str]) -> Image.Image:
+    """The picture a video's thumbnail shows: the frame at the first of
+    :data:`FRAME_POSITIONS` (the first frame when the duration is unknown), full size.
+    Raises :class:`~curata.imaging.UnreadableImage`."""
+    try:
+        with av.open(os.fspath(path)) as container:
+            moving = [s for s in container.streams.video if not _is_picture(s)]
+            if not moving:
+                raise imaging.UnreadableImage("no video stream")
+            stream = moving[0]
+            duration = (
+                container.duration / av.time_base
+                if container.duration
+                else _seconds(stream.duration, stream.time_base)
+            )
+            frame = (
+                _frame_at(container, stream, FRAME_POSITIONS[0] * duration)
+                if duration
+                else _first_frame(container, stream)
+            )
+            if frame is None:
+                raise imaging.UnreadableImage("no decodable video frame")
+            if frame.width * frame.height > imaging.MAX_PIXELS:
+                raise imaging.UnreadableImage(f"a {frame.width}x{frame.height} frame is too large")
+            return frame.to_image()
+    except av.FFmpegError as exc:
+        raise imaging.UnreadableImage(f"not a readable video ({exc})") from exc
 
 
 def probe_video(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:

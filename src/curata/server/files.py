@@ -15,6 +15,7 @@ import mimetypes
 from collections.abc import Sequence
 from pathlib import Path
 
+from curata.catalog.thumbnails import PICTURED
 from curata.errors import Forbidden, NotFound
 from curata.imaging import UnreadableImage
 from curata.ingest.thumbnails import (
@@ -111,10 +112,10 @@ class Thumbnails:
         """The cached thumbnail of ``asset`` at most ``size`` pixels wide and high; only
         while its file may be served (see :func:`cataloged_file`). A standard size is
         made together with the other one."""
-        if asset.media_type != MediaType.IMAGE:
+        if asset.media_type.value not in PICTURED:
             raise NotFound(
                 f"asset {asset.content_hash[:12]} is {asset.media_type.value}; "
-                "thumbnails are made for images",
+                "thumbnails are made for images, videos and audio with cover art",
                 field="hash",
             )
         source = cataloged_file(asset, roots)
@@ -123,7 +124,8 @@ class Thumbnails:
             return target
         sizes = STANDARD_SIZES if size in STANDARD_SIZES else (size,)
         try:
-            render(source, {s: self.path_for(asset.content_hash, s) for s in sizes})
+            targets = {s: self.path_for(asset.content_hash, s) for s in sizes}
+            render(source, targets, asset.media_type.value)
         except (OSError, UnreadableImage) as exc:
             raise NotFound(
                 f"cannot make a thumbnail of asset {asset.content_hash[:12]}: {exc}", field="hash"

@@ -42,11 +42,18 @@ function renderCard(card, asset, index) {
   card.dataset.hash = asset.content_hash;
   card.dataset.rating = asset.quality_rating ?? "";
   const img = el("img", { alt: baseName(asset.file_path), loading: "lazy", decoding: "async" });
-  if (asset.media_type === "image") {
-    mediaUrl(thumbPath(asset.content_hash, 256)).then((src) => { if (card.dataset.hash === asset.content_hash && src) img.src = src; });
-  } else img.alt = asset.media_type;
+  const kind = () => el("span", { className: "kind", text: asset.media_type });
+  const pictured = ["image", "video", "audio"].includes(asset.media_type);  // a still, a cover
+  const thumb = el("div", { className: "thumb" }, pictured ? img : kind());
+  if (pictured) {
+    img.addEventListener("error", () => thumb.replaceChildren(kind()), { once: true });
+    mediaUrl(thumbPath(asset.content_hash, 256)).then((src) => {
+      if (card.dataset.hash !== asset.content_hash) return;
+      if (src) img.src = src; else thumb.replaceChildren(kind());
+    });
+  }
   card.replaceChildren(...[
-    el("div", { className: "thumb" }, asset.media_type === "image" ? img : el("span", { className: "kind", text: asset.media_type })),
+    thumb,
     el("figcaption", { text: caption(asset), title: baseName(asset.file_path) }),
     el("span", { className: "badge", text: asset.quality_rating ? "★" + asset.quality_rating : "" }),
     rejected ? el("span", { className: "reject", text: "rejected" }) : null,
