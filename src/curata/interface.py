@@ -93,6 +93,8 @@ from curata.models.similarity import (
     ResolveResult,
     SimilarRequest,
     SimilarResult,
+    SimilarVideosRequest,
+    SimilarVideosResult,
     UndoResolveRequest,
 )
 from curata.models.transport import AssetRef
@@ -108,6 +110,7 @@ from curata.selections.export import service as export_service
 from curata.similarity import duplicates as duplicates_service
 from curata.similarity import resolve as resolve_service
 from curata.similarity import service as similarity_service
+from curata.similarity import videos as video_service
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -484,6 +487,39 @@ class Curata:
         req = parse_request(SimilarRequest, value)
         result = similarity_service.find_similar(self.catalog, req, filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
+
+    def find_similar_videos(
+        self,
+        target: str | SimilarVideosRequest | dict[str, Any],
+        threshold: int = DEFAULT_THRESHOLD,
+        min_share: float = 0.6,
+        limit: int = 50,
+    ) -> Response[SimilarVideosResult]:
+        """Videos like the target, from their sampled frames' pHashes.
+
+        Args:
+            target: a video (an asset or a video file): its re-encodes, resizes and trims,
+                by the share of frames that match in order; or an image (an asset, an
+                image file, ``phash:HEX``): the videos with a frame like it. Or a whole
+                :class:`~curata.models.similarity.SimilarVideosRequest`.
+            threshold: the largest Hamming distance between two frames that match, 0-64.
+            min_share: video targets: the share (0-1) of the shorter video's frames that
+                must match in order.
+            limit: at most this many results, 1-1000.
+
+        Raises:
+            InvalidRequest: an option out of range, an unreadable file, a flat target.
+            NotFound: an unknown asset.
+            Forbidden: a confined client's file target outside its scan roots.
+        """
+        value = (
+            {"target": target, "threshold": threshold, "min_share": min_share, "limit": limit}
+            if isinstance(target, str)
+            else target
+        )
+        req = parse_request(SimilarVideosRequest, value)
+        result = video_service.find_similar_videos(self.catalog, req, self.confinement)
+        return Response.ok(result, f"{result.total} similar video(s)")
 
     def find_duplicates(
         self,

@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "curata.cli.similar",
         "Find assets that look like TARGET (pHash within the threshold), nearest first.",
     ),
+    "similar-videos": (
+        "curata.cli.similar",
+        "Videos that are copies (re-encodes, resizes, trims) of TARGET, or contain an image.",
+    ),
     "dupes": (
         "curata.cli.similar",
         "Groups of duplicates, largest first, each with its keeper and why. Deletes nothing.",

@@ -21,6 +21,7 @@ from curata.models.similarity import (
     DuplicateTier,
     KeeperCriterion,
     SimilarResult,
+    SimilarVideosResult,
 )
 
 THRESHOLD_OPTION = typer.Option(
@@ -72,6 +73,54 @@ def similar(
         target, threshold=threshold, limit=limit, invariant=invariant
     )
     emit(result.data, as_json, _render_similar)
+
+
+def _render_videos(result: SimilarVideosResult) -> None:
+    target = result.target
+    name = target.path or target.content_hash or f"phash:{target.phash}"
+    what = (
+        f"sharing {result.min_share:.0%}+ of their frames in order with {name} "
+        f"({result.frames} frames)"
+        if result.mode == "video"
+        else f"with a frame within {result.threshold} bits of {name}"
+    )
+    console.print(f"{result.total} video(s) {what}", highlight=False)
+    if not result.results:
+        return
+    table = Table("relation", "share", "matched", "distance", "at (s)", "hash", "path")
+    for m in result.results:
+        at = m.offset if result.mode == "video" else m.frame_time
+        table.add_row(
+            m.relation.value,
+            "" if m.share is None else f"{m.share:.2f}",
+            str(m.matched),
+            str(m.distance),
+            "" if at is None else f"{at:.1f}",
+            m.asset.content_hash[:12],
+            m.asset.file_path,
+        )
+    console.print(table)
+
+
+@app.command("similar-videos")
+@handle_errors
+def similar_videos(
+    ctx: typer.Context,
+    target: str = typer.Argument(
+        ..., help="A video (hash, prefix, path, video file) or an image (or phash:HEX)."
+    ),
+    threshold: int = THRESHOLD_OPTION,
+    min_share: float = typer.Option(
+        0.6, "--min-share", help="Share of the shorter video's frames matching in order (0-1)."
+    ),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many (1-1000)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Videos that are copies (re-encodes, resizes, trims) of TARGET, or contain an image."""
+    result = open_curata(ctx).find_similar_videos(
+        target, threshold=threshold, min_share=min_share, limit=limit
+    )
+    emit(result.data, as_json, _render_videos)
 
 
 def _render_dupes(result: DuplicatesResult) -> None:

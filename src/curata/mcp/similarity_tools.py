@@ -5,7 +5,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from curata.mcp.tools import CurataTool
-from curata.models.similarity import DuplicatesResult, SimilarResult
+from curata.models.similarity import (
+    DuplicatesResult,
+    SimilarResult,
+    SimilarVideosRequest,
+    SimilarVideosResult,
+)
 from curata.models.transport import DuplicatesQuery, SimilarQuery
 
 
@@ -34,6 +39,22 @@ TOOLS = (
         run=lambda cur, args, _r: cur.find_similar(
             args.model_dump(exclude={"filters"}), filters=args.filters
         ),
+    ),
+    CurataTool(
+        name="find_similar_videos",
+        title="Find similar videos",
+        description=(
+            "Videos like a target, from the perceptual hashes of frames sampled every half "
+            "second (at most 32 per video). A video target (content hash, cataloged path or "
+            "a video file on this machine): its re-encodes, resizes and trims, with the "
+            "share of the shorter video's frames that match in order (min_share, default "
+            "0.6), the relation (copy, trim, contains) and the offset in seconds. An image "
+            "target (or 'phash:' + 16 hex digits): the videos with a frame within threshold "
+            "bits of it (default 10) and when that frame is."
+        ),
+        arguments=SimilarVideosRequest,
+        result=SimilarVideosResult,
+        run=lambda cur, args, _r: cur.find_similar_videos(args.model_dump()),
     ),
     CurataTool(
         name="find_duplicates",

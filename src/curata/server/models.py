@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from curata.models import ScanProgress, ScanSummary
 from curata.models.common import AssetRefs, StrictModel, TagList
 from curata.models.paths import FsPath
+from curata.models.similarity import SimilarVideosRequest
 from curata.models.transport import SimilarQuery
 
 
@@ -64,16 +65,26 @@ class ScanJob(BaseModel):
     error: ErrorInfo | None = None
 
 
-class SimilarHttpQuery(SimilarQuery):
-    """``POST /similar``: over HTTP the target is a cataloged asset or a raw pHash, never a
-    file path on the server (only cataloged files are read through the API)."""
+# Over HTTP a similarity target is a cataloged asset or a raw pHash, never a file path on
+# the server (only cataloged files are read through the API).
+HTTP_TARGET = {
+    "pattern": r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
+    "description": "a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
+    "as 'phash:' and 16 hex digits",
+    "examples": ["3fa2b1c9d0e1", "phash:9fee256238984d71"],
+}
 
-    target: str = Field(
-        pattern=r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
-        description="a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
-        "as 'phash:' and 16 hex digits",
-        examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
-    )
+
+class SimilarHttpQuery(SimilarQuery):
+    """``POST /similar``: the target is a cataloged asset or a raw pHash."""
+
+    target: str = Field(**HTTP_TARGET)  # type: ignore[arg-type]
+
+
+class SimilarVideosHttpQuery(SimilarVideosRequest):
+    """``POST /similar/videos``: the target is a cataloged asset or a raw pHash."""
+
+    target: str = Field(**HTTP_TARGET)  # type: ignore[arg-type]
 
 
 class BulkKind(StrEnum):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from curata.models import Response
-from curata.models.similarity import DuplicatesResult, SimilarResult
+from curata.models.similarity import DuplicatesResult, SimilarResult, SimilarVideosResult
 from curata.models.transport import DuplicatesQuery
 from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
-from curata.server.models import SimilarHttpQuery
+from curata.server.models import SimilarHttpQuery, SimilarVideosHttpQuery
 
 router = APIRouter(tags=["similarity"])
 
@@ -27,6 +27,19 @@ def find_similar(query: SimilarHttpQuery, curata: CurataDep) -> EnvelopeResponse
     return envelope(
         curata.find_similar(query.model_dump(exclude={"filters"}), filters=query.filters)
     )
+
+
+@router.post(
+    "/similar/videos",
+    response_model=Response[SimilarVideosResult],
+    responses=error_responses(404, 422),
+    summary="Videos that are copies of a video, or contain an image",
+)
+def find_similar_videos(query: SimilarVideosHttpQuery, curata: CurataDep) -> EnvelopeResponse:
+    """A video target: its re-encodes, resizes and trims, by the share of their sampled
+    frames that match in order (``min_share`` of the shorter video). An image target (or
+    ``phash:``): the videos with a frame within ``threshold`` of it."""
+    return envelope(curata.find_similar_videos(query.model_dump()))
 
 
 @router.post(
