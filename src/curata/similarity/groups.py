@@ -30,6 +30,7 @@ from numba import njit
 
 from curata.similarity.bits import check_threshold, popcount64
 from curata.similarity.index import HammingIndex
+from curata.similarity.mih import _query
 
 BRUTE_LIMIT = 4096
 # The low-detail rule (see low_detail).
@@ -72,16 +73,37 @@ def _centre_small(codes, starts, t, centre):  # type: ignore[no-untyped-def]
                     centre[j] = i
 
 
-def _centre_large(codes: np.ndarray, t: int, centre: np.ndarray) -> None:
-    """The same greedy for one big component, finding neighbours with an index."""
-    index = HammingIndex(codes)
-    free = np.ones(len(codes), dtype=bool)
-    for i in range(len(codes)):
-        if not free[i]:
+@njit(cache=True, nogil=True)
+def _centre_probed(
+    codes, t, centre, tcodes, order, offsets, bases, shifts, widths, radii, masks, mask_start
+):  # type: ignore[no-untyped-def]
+    """The same greedy for one big component (``codes`` best first), each keeper's
+    neighbours found by probing the component's multi-index tables."""
+    pos = np.empty(64, dtype=np.int64)
+    dist = np.empty(64, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        centre[i] = -1
+    for i in range(codes.shape[0]):
+        if centre[i] != -1:
             continue
-        near = index.range(int(codes[i]), t, free).positions
-        centre[near] = i
-        free[near] = False
+        centre[i] = i
+        pos, dist, n = _query(
+            codes[i], t, tcodes, order, offsets, bases,
+            shifts, widths, radii, masks, mask_start, pos, dist, 0,
+        )  # fmt: skip
+        for k in range(n):
+            if centre[pos[k]] == -1:
+                centre[pos[k]] = i
+
+
+def _centre_large(codes: np.ndarray, t: int, centre: np.ndarray) -> None:
+    """The greedy for one big component: with an index when probing pays, else by
+    brute force as for small ones."""
+    tables = HammingIndex(codes).probed_tables(t)
+    if tables is None:
+        _centre_small(codes, np.array([0, len(codes)], np.int64), np.int64(t), centre)
+    else:
+        _centre_probed(codes, np.int64(t), centre, *tables.kernel_args(t))
 
 
 @dataclass
