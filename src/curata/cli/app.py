@@ -65,6 +65,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "curata.cli.similar",
         "Groups of duplicates, largest first, each with its keeper and why. Deletes nothing.",
     ),
+    "resolve-dupes": (
+        "curata.cli.similar",
+        "Settle a duplicate group in the catalog: merge into KEEPER, tag the others.",
+    ),
+    "undo-resolve": (
+        "curata.cli.similar",
+        "Take back one resolve-dupes: its tags and selection items, and the rating.",
+    ),
     "project": (
         "curata.cli.project",
         "Projects: named scopes for selections, with an optional budget.",

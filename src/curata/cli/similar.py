@@ -20,6 +20,7 @@ from curata.models.similarity import (
     DuplicatesResult,
     DuplicateTier,
     KeeperCriterion,
+    ResolveResult,
     SimilarResult,
     SimilarVideosResult,
 )
@@ -232,3 +233,52 @@ def dupes(
     emit(result, as_json, _render_dupes)
     if report is not None and not as_json:
         console.print(f"report written to {report}", highlight=False)
+
+
+def _render_resolution(result: ResolveResult) -> None:
+    verb = "undid" if result.undone else "resolution"
+    console.print(
+        f"{verb} {result.resolution_id}: keeper {result.keeper[:12]}, "
+        f"{len(result.others)} other(s) tagged duplicate-of:{result.keeper[:12]}"
+        + ("" if result.rating is None else f"; rating {result.rating}")
+        + "".join(f"; joined {s}" for s in result.selections_joined),
+        highlight=False,
+    )
+    for content_hash, tags in result.tags_added.items():
+        console.print(f"  {content_hash[:12]}: {', '.join(tags)}", highlight=False)
+
+
+@app.command("resolve-dupes")
+@handle_errors
+def resolve_dupes(
+    ctx: typer.Context,
+    keeper: str = typer.Argument(..., help="The asset to keep (hash, prefix or path)."),
+    others: list[str] = typer.Argument(..., help="Its duplicates (hashes, prefixes, paths)."),
+    tags: bool = typer.Option(True, "--tags/--no-tags", help="Merge the others' user tags."),
+    rating: bool = typer.Option(True, "--rating/--no-rating", help="Keep the highest rating."),
+    selections: bool = typer.Option(
+        True, "--selections/--no-selections", help="Join the others' selections."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Settle a duplicate group in the catalog: merge into KEEPER, tag the others.
+
+    No file is deleted, moved or rewritten; `curata undo-resolve ID` takes it back."""
+    result = open_curata(ctx).resolve_duplicates(
+        {"keeper": keeper, "others": others, "merge_tags": tags, "merge_rating": rating,
+         "merge_selections": selections}
+    )  # fmt: skip
+    emit(result.data, as_json, _render_resolution)
+
+
+@app.command("undo-resolve")
+@handle_errors
+def undo_resolve(
+    ctx: typer.Context,
+    resolution_id: int = typer.Argument(..., help="The id resolve-dupes printed."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Take back one resolve-dupes: its tags and selection items, and the rating."""
+    emit(
+        open_curata(ctx).undo_duplicate_resolution(resolution_id).data, as_json, _render_resolution
+    )

@@ -7,9 +7,12 @@ from pydantic import Field
 from curata.mcp.tools import CurataTool
 from curata.models.similarity import (
     DuplicatesResult,
+    ResolveRequest,
+    ResolveResult,
     SimilarResult,
     SimilarVideosRequest,
     SimilarVideosResult,
+    UndoResolveRequest,
 )
 from curata.models.transport import DuplicatesQuery, SimilarQuery
 
@@ -76,5 +79,37 @@ TOOLS = (
         run=lambda cur, args, _r: cur.find_duplicates(
             args.model_dump(exclude={"filters"}), filters=args.filters
         ),
+    ),
+    CurataTool(
+        name="resolve_duplicates",
+        title="Resolve duplicates",
+        description=(
+            "Settle one duplicate group in the catalog after the user chose the keeper: "
+            "the keeper gets the others' user tags (merge_tags), the highest rating "
+            "(merge_rating) and their selection memberships (merge_selections); each other "
+            "asset is tagged duplicate-of:<first 12 hex digits of the keeper's hash>. "
+            "keeper and others are content hashes, prefixes or cataloged paths. No file is "
+            "deleted or moved. Returns what changed and a resolution_id for "
+            "undo_duplicate_resolution."
+        ),
+        arguments=ResolveRequest,
+        result=ResolveResult,
+        run=lambda cur, args, _r: cur.resolve_duplicates(args),
+        read_only=False,
+        idempotent=False,
+    ),
+    CurataTool(
+        name="undo_duplicate_resolution",
+        title="Undo a duplicate resolution",
+        description=(
+            "Take back one resolve_duplicates by its resolution_id: exactly the tags and "
+            "selection items it added are removed and the keeper's rating is restored. A "
+            "resolution can be undone once (conflict afterwards)."
+        ),
+        arguments=UndoResolveRequest,
+        result=ResolveResult,
+        run=lambda cur, args, _r: cur.undo_duplicate_resolution(args),
+        read_only=False,
+        idempotent=False,
     ),
 )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from curata.models import Response
-from curata.models.similarity import DuplicatesResult, SimilarResult, SimilarVideosResult
+from curata.models.similarity import (
+    DuplicatesResult,
+    ResolveRequest,
+    ResolveResult,
+    SimilarResult,
+    SimilarVideosResult,
+)
 from curata.models.transport import DuplicatesQuery
 from curata.server.deps import CurataDep, EnvelopeResponse, envelope
 from curata.server.errors import error_responses
@@ -55,3 +61,28 @@ def find_duplicates(query: DuplicatesQuery, curata: CurataDep) -> EnvelopeRespon
     return envelope(
         curata.find_duplicates(query.model_dump(exclude={"filters"}), filters=query.filters)
     )
+
+
+@router.post(
+    "/duplicates/resolve",
+    response_model=Response[ResolveResult],
+    responses=error_responses(404, 422),
+    summary="Settle a duplicate group in the catalog (no file is touched)",
+)
+def resolve_duplicates(request: ResolveRequest, curata: CurataDep) -> EnvelopeResponse:
+    """Merge the others' tags, rating and selection memberships into the keeper (as
+    asked), tag each other ``duplicate-of:<hash prefix>``, and record it so that it can
+    be undone. No file is deleted, moved or rewritten."""
+    return envelope(curata.resolve_duplicates(request))
+
+
+@router.post(
+    "/duplicates/resolutions/{resolution_id}/undo",
+    response_model=Response[ResolveResult],
+    responses=error_responses(404, 409, 422),
+    summary="Take back one resolution",
+)
+def undo_duplicate_resolution(resolution_id: int, curata: CurataDep) -> EnvelopeResponse:
+    """Remove exactly the tags and selection items that resolution added and restore the
+    keeper's rating."""
+    return envelope(curata.undo_duplicate_resolution(resolution_id))
