@@ -29,9 +29,12 @@ result is checked against brute force for a sample of positions (all their pairs
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import faiss
 import numpy as np
@@ -133,6 +136,14 @@ class Clock:
         return f"{self.wall / count * 1e3:.4f} ms (cpu {self.cpu / count * 1e3:.4f})"
 
 
+def resident_mb(field: str) -> float:
+    """This process's ``VmRSS`` (now) or ``VmHWM`` (peak) from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1e3
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
     clock = Clock()
     out = clock.run(fn)
@@ -176,7 +187,7 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     rng = np.random.default_rng(args.seed + 1)
     single_q = queries_for(rng, codes, args.queries)
     batch_q = queries_for(rng, codes, args.batch)
-    print(f"\n## {name}, N = {n:,}, t = {t}")
+    print(f"\n## {name}, N = {n:,}, t = {t}; load average {os.getloadavg()[0]:.2f}")
 
     warm = HammingIndex(codes[:50_000], plan=choose_plan(n, t), brute_limit=0)
     warm.range_many(batch_q[:2], t)  # load the JIT-compiled kernels before timing anything
@@ -236,6 +247,15 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
         f"identical to FAISS: {same_peer}; mean hits/query {hits / len(single_q):.1f}"
     )
 
+    sample = codes[: args.peer_queries]
+    peer_pairs_s, _ = timed(lambda: faiss_range(peer, sample, t))
+    peer_all_s = peer_pairs_s / len(sample) * n
+    # The join and the grouping measured alone: the query index and FAISS are freed, and
+    # the peak resident size is reset (Linux clear_refs) so that it is theirs.
+    index = peer = None  # type: ignore[assignment]
+    gc.collect()
+    held = resident_mb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")
     result = ours_clock.run(lambda: join(codes, t, threads=args.threads))
     join_s, join_cpu = ours_clock.wall, ours_clock.cpu
     group_s, groups = timed(lambda: result.groups())  # type: ignore[attr-defined]
@@ -243,6 +263,7 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
     rank = rng.permutation(n)  # stands for the keeper rule's order
     centred = ours_clock.run(lambda: centre_groups(codes, result.labels, rank, t))  # type: ignore[attr-defined]
     centre_s, centre_cpu = ours_clock.wall, ours_clock.cpu
+    peak = resident_mb("VmHWM")
     bound = check_centred(codes, rank, t, centred)  # type: ignore[arg-type]
     old_s, new_s = join_s + group_s, join_s + centre_s
     print(
@@ -251,11 +272,11 @@ def run_set(name: str, codes: np.ndarray, t: int, args: argparse.Namespace) -> N
         f"[{np.diff(centred.starts).sum():,} members]; "  # type: ignore[attr-defined]
         f"old union-find join + components {old_s:.2f} s; new/old {new_s / old_s:.2f}x; "
         f"every member within {t} of its keeper, keeper the best: {bound}; "
-        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB"
+        f"peak RSS of the process during join + centre {peak:.0f} MB (it held {held:.0f} MB "
+        f"before: the codes and the results so far); whole run peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB; "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
-    sample = codes[: args.peer_queries]
-    peer_pairs_s, _ = timed(lambda: faiss_range(peer, sample, t))
-    peer_all_s = peer_pairs_s / len(sample) * n
     print(
         f"all pairs within {t} + grouping: curata {join_s + group_s:.2f} s "
         f"(join {join_s:.2f} s on {args.threads} threads, cpu {join_cpu:.2f} s; "

@@ -89,6 +89,8 @@ from curata.models.similarity import (
     ResolveRequest,
     ResolveResult,
     SimilarResult,
+    SimilarVideosRequest,
+    SimilarVideosResult,
     UndoResolveRequest,
 )
 from curata.models.transport import AssetRef, DuplicatesQuery, SimilarQuery
@@ -105,6 +107,7 @@ from curata.selections.export import service as export_service
 from curata.similarity import duplicates as duplicates_service
 from curata.similarity import resolve as resolve_service
 from curata.similarity import service as similarity_service
+from curata.similarity import videos as video_service
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -528,6 +531,29 @@ class Curata:
         result = similarity_service.find_similar(self.catalog, req, req.filters, self.confinement)
         return Response.ok(result, f"{result.total} similar asset(s)")
 
+    def find_similar_videos(
+        self, request: SimilarVideosRequest | dict[str, Any]
+    ) -> Response[SimilarVideosResult]:
+        """Videos like the target, from their sampled frames' pHashes: for a video (an
+        asset or a video file), its re-encodes, resizes and trims, by the share of frames
+        that match in order; for an image (an asset, an image file, ``phash:HEX``), the
+        videos with a frame like it.
+
+        Args:
+            request: a :class:`~curata.models.similarity.SimilarVideosRequest` or its dict:
+                ``target``, ``threshold`` (the largest Hamming distance between two frames
+                that match, 0-64), ``min_share`` (video targets: the share, 0-1, of the
+                shorter video's frames that must match in order), ``limit`` (1-1000).
+
+        Raises:
+            InvalidRequest: an option out of range, an unreadable file, a flat target.
+            NotFound: an unknown asset.
+            Forbidden: a confined client's file target outside its scan roots.
+        """
+        req = parse_request(SimilarVideosRequest, request)
+        result = video_service.find_similar_videos(self.catalog, req, self.confinement)
+        return Response.ok(result, f"{result.total} similar video(s)")
+
     def find_duplicates(
         self, request: DuplicatesQuery | dict[str, Any] | None = None
     ) -> Response[DuplicatesResult]:
@@ -575,7 +601,10 @@ class Curata:
     def undo_duplicate_resolution(
         self, request: UndoResolveRequest | dict[str, Any]
     ) -> Response[ResolveResult]:
-        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating.
+        """Take back exactly what one ``resolve_duplicates`` added, and restore the rating:
+        the ``duplicate-of:`` tags, the merged tags and selection memberships go, the
+        keeper's former rating comes back; a second undo of the same resolution is a
+        conflict.
 
         Args:
             request: ``{"resolution_id": ...}``, the id that ``resolve_duplicates`` returned.

@@ -101,6 +101,8 @@ from curata.models.similarity import (
     ResolveRequest,
     ResolveResult,
     SimilarResult,
+    SimilarVideosRequest,
+    SimilarVideosResult,
     UndoResolveRequest,
 )
 from curata.models.transport import (
@@ -118,6 +120,7 @@ from curata.models.transport import (
     SelectionRef,
     SimilarHttpQuery,
     SimilarQuery,
+    SimilarVideosHttpQuery,
     StrategyRequest,
 )
 
@@ -246,6 +249,12 @@ OPERATIONS: tuple[Operation, ...] = (
         tool="find_similar", http_request=SimilarHttpQuery,
     ),
     Operation(
+        "find_similar_videos", SimilarVideosRequest, SimilarVideosResult, "POST /similar/videos",
+        "Videos that are copies or trims of a video, or that hold a frame like an image",
+        "similarity", errors=(403, 404, 422), tool="find_similar_videos",
+        http_request=SimilarVideosHttpQuery,
+    ),
+    Operation(
         "find_duplicates", DuplicatesQuery, DuplicatesResult, "POST /duplicates",
         "Duplicate groups in tiers, each with its keeper", "similarity",
         tool="find_duplicates", tool_request=DuplicatesToolQuery,
@@ -253,12 +262,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "resolve_duplicates", ResolveRequest, ResolveResult, "POST /duplicates/resolve",
         "Settle a duplicate group: merge into the keeper, tag the others", "similarity",
-        read_only=False, idempotent=False, errors=(404, 422),
+        read_only=False, idempotent=False, errors=(404, 422), tool="resolve_duplicates",
     ),
     Operation(
         "undo_duplicate_resolution", UndoResolveRequest, ResolveResult,
         "POST /duplicates/undo", "Take back a duplicate resolution", "similarity",
         read_only=False, idempotent=False, errors=(404, 409, 422),
+        tool="undo_duplicate_resolution",
     ),
     # --- projects
     Operation(

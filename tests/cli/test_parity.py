@@ -14,8 +14,6 @@ CLI = Path(inspect.getfile(curata.cli)).parent
 #: Operations without a command, and why.
 NOT_IN_THE_CLI = {
     "update_saved_search": "`search save NAME --replace` replaces; renames are for the API",
-    "resolve_duplicates": "settled in the web page's duplicates review and over the API",
-    "undo_duplicate_resolution": "the web page's and the API's undo of resolve_duplicates",
     "score_asset": "a building block of select_best_assets, for API clients",
     "is_balanced": "`curata artwork strategy` shows the strategy",
     "scan_roots": "for the servers' clients; `curata stats` shows the catalog",

@@ -12,13 +12,15 @@ from tests.mcp.conftest import Scenario, failed
 
 ISSUE_TOOLS = {
     "search_assets", "get_asset", "tag_assets", "rate_assets", "find_similar",
-    "find_duplicates", "create_project", "list_projects", "create_selection",
+    "find_similar_videos", "find_duplicates", "resolve_duplicates", "undo_duplicate_resolution",
+    "create_project", "list_projects", "create_selection",
     "update_selection", "get_selection", "list_selections", "find_similar_to_selection",
     "export_selection", "save_search", "run_saved_search", "select_best_artwork",
     "catalog_stats", "scan", "view_assets",
 }  # fmt: skip
 READ_ONLY = {
-    "search_assets", "get_asset", "find_similar", "find_duplicates", "list_projects",
+    "search_assets", "get_asset", "find_similar", "find_similar_videos", "find_duplicates",
+    "list_projects",
     "get_selection", "list_selections", "find_similar_to_selection", "run_saved_search",
     "select_best_artwork", "catalog_stats", "view_assets",
 }  # fmt: skip

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+from typer.testing import CliRunner
 
 from curata import Curata
+from curata.cli.main import app
 
 A, B = "ukbench09040.jpg", "ukbench09348.jpg"
 
@@ -237,3 +239,34 @@ def test_resolve_merges_into_the_keeper_tags_others_and_undoes(
         cur.undo_duplicate_resolution({"resolution_id": done.resolution_id})
     with pytest.raises(Exception, match="also listed"):
         cur.resolve_duplicates({"keeper": keep, "others": [keep]})
+
+
+def test_the_worked_example_of_the_docs_is_what_curata_dupes_prints(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    """docs/similarity.md's worked example, built as it says and run through the CLI: its
+    summary line, group titles and rows are the ones printed (paths shortened as there)."""
+    root = tmp_path / "lib"
+    (root / "renders").mkdir(parents=True)
+    (root / "backup").mkdir()
+    original = Image.fromarray(pixels(fixtures, A).astype(np.uint8))
+    original.save(root / "renders" / "render.png", pnginfo=a1111("a lighthouse at dusk", 42))
+    shutil.copy(root / "renders" / "render.png", root / "backup" / "render.png")
+    original.resize((1280, 960), Image.Resampling.LANCZOS).save(root / "renders" / "render_4x.png")
+    original.save(root / "renders" / "render.jpg", quality=80)
+    dated(root / "renders" / "render.png", 1_700_000_000)
+    dated(root / "backup" / "render.png", 1_700_000_050)
+    dated(root / "renders" / "render_4x.png", 1_700_000_100)
+    dated(root / "renders" / "render.jpg", 1_700_000_200)
+    db = tmp_path / "catalog.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--database", str(db), "scan", str(root)]).exit_code == 0
+    printed = runner.invoke(app, ["--database", str(db), "dupes"], env={"COLUMNS": "300"})
+    assert printed.exit_code == 0, printed.output
+    # Compared without the table's rules and padding (titles wrap at the table's width).
+    out = " ".join(printed.stdout.replace(f"{root}/", "").replace("│", " ").split())
+    doc = (Path(__file__).parents[2] / "docs" / "similarity.md").read_text()
+    example = doc.split("### Worked example", 1)[1].split("```", 2)[1].strip().splitlines()
+    assert len(example) == 8
+    for line in example:  # the summary, both group titles and every member row
+        assert " ".join(line.split()) in out, (line, out)

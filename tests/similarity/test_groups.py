@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from curata.similarity import groups as groups_mod
 from curata.similarity.groups import centre_groups, low_detail, nearest_member
+from curata.similarity.index import HammingIndex
 from curata.similarity.join import join
 from tests.similarity.strategies import clustered_codes
 
@@ -112,6 +113,27 @@ def test_big_components_use_the_index_and_agree(monkeypatch) -> None:  # type: i
     check(codes, rank, 8, large)
     assert np.array_equal(small.members, large.members)
     assert np.array_equal(small.starts, large.starts)
+
+
+def test_a_component_big_enough_to_probe_agrees_with_brute_force(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A random walk of 40,000 codes, 3 bits a step: one component of distinct codes,
+    whose keepers find their members by probing multi-index tables (the numba kernel),
+    as brute force does."""
+    rng = np.random.default_rng(11)
+    steps = np.zeros(40_000, dtype=np.uint64)
+    for _ in range(3):
+        steps ^= np.uint64(1) << rng.integers(0, 64, len(steps)).astype(np.uint64)
+    codes = np.bitwise_xor.accumulate(steps)
+    codes = codes[np.unique(codes, return_index=True)[1]]
+    rank = rng.permutation(len(codes))
+    assert len(join(codes, 10).groups()) == 1
+    assert HammingIndex(codes).probed_tables(10) is not None  # the probing path is taken
+    probed = grouped(codes, rank, 10)
+    check(codes, rank, 10, probed)
+    monkeypatch.setattr(groups_mod, "BRUTE_LIMIT", 10**9)  # every component by brute force
+    brute = grouped(codes, rank, 10)
+    assert np.array_equal(probed.members, brute.members)
+    assert np.array_equal(probed.starts, brute.starts) and len(probed) > 1
 
 
 def test_copies_of_one_hash_go_together_with_distance_zero() -> None:

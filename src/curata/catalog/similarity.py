@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import Connection, false, func, insert, or_, select, update
 
 from curata.catalog.codec import path_from_db
-from curata.catalog.schema import assets, duplicate_resolutions, locations
+from curata.catalog.schema import assets, duplicate_resolutions, frame_hashes, locations
 
 _CHUNK = 900
 
@@ -81,6 +81,39 @@ def hash_rows(
     present = np.fromiter((r[1] is not None for r in rows), dtype=bool, count=len(rows))
     table = np.array([(r[0], r[1] or 0) for r in rows], dtype=np.int64)
     return HashRows(table[:, 0].copy(), table[:, 1].copy(), present)
+
+
+@dataclass(frozen=True)
+class FrameRows:
+    """Every video's sampled frames, ordered by asset then position: ``asset_ids``,
+    ``positions`` (fractions of the duration), the asset's ``durations`` (seconds, 0 when
+    unknown) and ``codes`` (signed pHashes, int64)."""
+
+    asset_ids: np.ndarray
+    positions: np.ndarray
+    durations: np.ndarray
+    codes: np.ndarray
+
+
+def frame_rows(conn: Connection) -> FrameRows:
+    stmt = (
+        select(
+            frame_hashes.c.asset_id,
+            frame_hashes.c.position,
+            func.coalesce(assets.c.duration, 0.0),
+            frame_hashes.c.phash,
+        )
+        .join(assets, assets.c.id == frame_hashes.c.asset_id)
+        .order_by(frame_hashes.c.asset_id, frame_hashes.c.position)
+    )
+    rows = conn.execute(stmt).cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) or [(), (), (), ()]
+    return FrameRows(
+        np.array(columns[0], dtype=np.int64),
+        np.array(columns[1], dtype=np.float64),
+        np.array(columns[2], dtype=np.float64),
+        np.array(columns[3], dtype=np.int64),
+    )
 
 
 def phash_of(conn: Connection, asset_id: int) -> int | None:

@@ -57,9 +57,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "curata.cli.similar",
         "Find assets that look like TARGET (pHash within the threshold), nearest first.",
     ),
+    "similar-videos": (
+        "curata.cli.similar",
+        "Videos that are copies (re-encodes, resizes, trims) of TARGET, or contain an image.",
+    ),
     "dupes": (
         "curata.cli.similar",
         "Groups of duplicates, largest first, each with its keeper and why. Deletes nothing.",
+    ),
+    "resolve-dupes": (
+        "curata.cli.similar",
+        "Settle a duplicate group in the catalog: merge into KEEPER, tag the others.",
+    ),
+    "undo-resolve": (
+        "curata.cli.similar",
+        "Take back one resolve-dupes: its tags and selection items, and the rating.",
     ),
     "project": (
         "curata.cli.project",

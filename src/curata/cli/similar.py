@@ -20,7 +20,9 @@ from curata.models.similarity import (
     DuplicatesResult,
     DuplicateTier,
     KeeperCriterion,
+    ResolveResult,
     SimilarResult,
+    SimilarVideosResult,
 )
 
 THRESHOLD_OPTION = typer.Option(
@@ -72,6 +74,54 @@ def similar(
         {"target": target, "threshold": threshold, "limit": limit, "invariant": invariant}
     )
     emit(result.data, as_json, _render_similar)
+
+
+def _render_videos(result: SimilarVideosResult) -> None:
+    target = result.target
+    name = target.path or target.content_hash or f"phash:{target.phash}"
+    what = (
+        f"sharing {result.min_share:.0%}+ of their frames in order with {name} "
+        f"({result.frames} frames)"
+        if result.mode == "video"
+        else f"with a frame within {result.threshold} bits of {name}"
+    )
+    console.print(f"{result.total} video(s) {what}", highlight=False)
+    if not result.results:
+        return
+    table = Table("relation", "share", "matched", "distance", "at (s)", "hash", "path")
+    for m in result.results:
+        at = m.offset if result.mode == "video" else m.frame_time
+        table.add_row(
+            m.relation.value,
+            "" if m.share is None else f"{m.share:.2f}",
+            str(m.matched),
+            str(m.distance),
+            "" if at is None else f"{at:.1f}",
+            m.asset.content_hash[:12],
+            m.asset.file_path,
+        )
+    console.print(table)
+
+
+@app.command("similar-videos")
+@handle_errors
+def similar_videos(
+    ctx: typer.Context,
+    target: str = typer.Argument(
+        ..., help="A video (hash, prefix, path, video file) or an image (or phash:HEX)."
+    ),
+    threshold: int = THRESHOLD_OPTION,
+    min_share: float = typer.Option(
+        0.6, "--min-share", help="Share of the shorter video's frames matching in order (0-1)."
+    ),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many (1-1000)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Videos that are copies (re-encodes, resizes, trims) of TARGET, or contain an image."""
+    result = open_curata(ctx).find_similar_videos(
+        {"target": target, "threshold": threshold, "min_share": min_share, "limit": limit}
+    )
+    emit(result.data, as_json, _render_videos)
 
 
 def _render_dupes(result: DuplicatesResult) -> None:
@@ -184,3 +234,54 @@ def dupes(
     emit(result, as_json, _render_dupes)
     if report is not None and not as_json:
         console.print(f"report written to {report}", highlight=False)
+
+
+def _render_resolution(result: ResolveResult) -> None:
+    verb = "undid" if result.undone else "resolution"
+    console.print(
+        f"{verb} {result.resolution_id}: keeper {result.keeper[:12]}, "
+        f"{len(result.others)} other(s) tagged duplicate-of:{result.keeper[:12]}"
+        + ("" if result.rating is None else f"; rating {result.rating}")
+        + "".join(f"; joined {s}" for s in result.selections_joined),
+        highlight=False,
+    )
+    for content_hash, tags in result.tags_added.items():
+        console.print(f"  {content_hash[:12]}: {', '.join(tags)}", highlight=False)
+
+
+@app.command("resolve-dupes")
+@handle_errors
+def resolve_dupes(
+    ctx: typer.Context,
+    keeper: str = typer.Argument(..., help="The asset to keep (hash, prefix or path)."),
+    others: list[str] = typer.Argument(..., help="Its duplicates (hashes, prefixes, paths)."),
+    tags: bool = typer.Option(True, "--tags/--no-tags", help="Merge the others' user tags."),
+    rating: bool = typer.Option(True, "--rating/--no-rating", help="Keep the highest rating."),
+    selections: bool = typer.Option(
+        True, "--selections/--no-selections", help="Join the others' selections."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Settle a duplicate group in the catalog: merge into KEEPER, tag the others.
+
+    No file is deleted, moved or rewritten; `curata undo-resolve ID` takes it back."""
+    result = open_curata(ctx).resolve_duplicates(
+        {"keeper": keeper, "others": others, "merge_tags": tags, "merge_rating": rating,
+         "merge_selections": selections}
+    )  # fmt: skip
+    emit(result.data, as_json, _render_resolution)
+
+
+@app.command("undo-resolve")
+@handle_errors
+def undo_resolve(
+    ctx: typer.Context,
+    resolution_id: int = typer.Argument(..., help="The id resolve-dupes printed."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Take back one resolve-dupes: its tags and selection items, and the rating."""
+    emit(
+        open_curata(ctx).undo_duplicate_resolution({"resolution_id": resolution_id}).data,
+        as_json,
+        _render_resolution,
+    )

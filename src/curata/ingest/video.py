@@ -3,10 +3,11 @@
 Only moving pictures make a video: a container whose only picture stream is an
 attached cover (``attached_pic``) is audio (see :func:`_as_audio`).
 
-Frames are taken at fixed fractions of the duration (:data:`FRAME_POSITIONS`); each
-one's pHash is kept (``ProbeResult.frame_hashes``, stored in ``frame_hashes``) for
-video similarity, and the most detailed of them (highest grey-level spread, so not a
-black fade-in) stands for the video: its pHash and dHash are the asset's.
+Frames are taken on a time grid (:func:`frame_positions`: every half second, at most
+:data:`MAX_FRAMES` evenly spread); each one's pHash is kept (``ProbeResult.frame_hashes``
+as fractions of the duration, stored in ``frame_hashes``) for video similarity
+(:mod:`curata.similarity.frames`), and the most detailed of them (highest grey-level
+spread, so not a black fade-in) stands for the video: its pHash and dHash are the asset's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from curata.ingest.hashing import perceptual_hashes, phash_of
 from curata.models.assets import MediaType
 from curata.models.probe import ProbeResult
 
-FRAME_POSITIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
+# Frame sampling: one frame per FRAME_STEP seconds (in the middle of each step), at most
+# MAX_FRAMES (then spread evenly). A grid, not a few fixed fractions, so that a trimmed
+# copy's frames fall near the original's and a still taken from the video is near one.
+FRAME_STEP = 0.5
+MAX_FRAMES = 32
 HASH_SIZE = 256
 # Frames decoded after a seek before giving up on reaching the wanted time.
 MAX_DECODE_AFTER_SEEK = 240
@@ -81,6 +86,19 @@ def _first_frame(container: av.container.InputContainer, stream: av.VideoStream)
     return next(iter(container.decode(stream)), None)
 
 
+#: Where a video's thumbnail is taken, as a fraction of its duration (past an opening fade).
+STILL_POSITION = 0.1
+
+
+def frame_positions(duration: float) -> list[float]:
+    """Where frames are sampled, as fractions of ``duration`` (seconds): the middle of
+    each :data:`FRAME_STEP` (or of each of :data:`MAX_FRAMES` equal steps, if longer);
+    a video shorter than a step has its middle frame."""
+    step = min(duration, max(FRAME_STEP, duration / MAX_FRAMES))
+    count = max(1, int(duration / step))
+    return [round((k + 0.5) * step / duration, 6) for k in range(count)]
+
+
 def _sample_frames(
     container: av.container.InputContainer, stream: av.VideoStream, duration: float | None
 ) -> list[tuple[float, Image.Image]]:
@@ -88,7 +106,7 @@ def _sample_frames(
         frame = _first_frame(container, stream)
         return [] if frame is None else [(0.0, _small_image(frame))]
     out = []
-    for position in FRAME_POSITIONS:
+    for position in frame_positions(duration):
         frame = _frame_at(container, stream, position * duration)
         if frame is not None:
             out.append((position, _small_image(frame)))
@@ -124,8 +142,8 @@ def cover_image(container: av.container.InputContainer) -> Image.Image | None:
 
 
 def still(path: str | os.PathLike[str]) -> Image.Image:
-    """The picture a video's thumbnail shows: the frame at the first of
-    :data:`FRAME_POSITIONS` (the first frame when the duration is unknown), full size.
+    """The picture a video's thumbnail shows: the frame at :data:`STILL_POSITION` of its
+    duration (the first frame when the duration is unknown), full size.
     Raises :class:`~curata.imaging.UnreadableImage`."""
     try:
         with av.open(os.fspath(path)) as container:
@@ -139,7 +157,7 @@ def still(path: str | os.PathLike[str]) -> Image.Image:
                 else _seconds(stream.duration, stream.time_base)
             )
             frame = (
-                _frame_at(container, stream, FRAME_POSITIONS[0] * duration)
+                _frame_at(container, stream, STILL_POSITION * duration)
                 if duration
                 else _first_frame(container, stream)
             )

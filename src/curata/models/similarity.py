@@ -78,6 +78,71 @@ class SimilarResult(Record):
     results: list[SimilarMatch] = Field(default_factory=list)
 
 
+class SimilarVideosRequest(StrictModel):
+    """Videos like a target (see docs/similarity.md, "Video similarity").
+
+    ``target``: a video (cataloged, or a video file): its copies, re-encodes, resizes
+    and trims, by the share of their sampled frames that match in order; an image (a
+    cataloged one, an image file, or ``phash:`` and 16 hex digits): the videos with a
+    frame like it.
+    """
+
+    target: FsPath
+    threshold: int = Field(
+        DEFAULT_THRESHOLD, ge=0, le=MAX_DISTANCE, description="largest distance between frames"
+    )
+    min_share: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="video targets: the share of the shorter video's frames that must match "
+        "in order",
+    )
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
+class VideoRelation(StrEnum):
+    """How a matched video relates to the target."""
+
+    COPY = "copy"  # about as long as the target video: a re-encode or a resize
+    TRIM = "trim"  # shorter than the target video: a part of it
+    CONTAINS = "contains"  # longer than the target video: the target is a part of it
+    FRAME = "frame"  # the target is an image: the video has a frame like it
+
+
+class VideoMatch(Record):
+    asset: Asset
+    relation: VideoRelation
+    distance: int = Field(
+        description="frame target: the nearest frame's distance; video: the median over "
+        "the matched frames"
+    )
+    matched: int = Field(description="frames matched (in order, for a video target)")
+    share: float | None = Field(
+        None, description="video target: matched frames / the shorter video's frames"
+    )
+    offset: float | None = Field(
+        None,
+        description="video target: where the target's start falls in this video (seconds; "
+        "negative: this video starts inside the target)",
+    )
+    frame_time: float | None = Field(
+        None, description="frame target: when this video's nearest frame is (seconds)"
+    )
+
+
+class SimilarVideosResult(Record):
+    target: SimilarTarget
+    mode: Literal["video", "frame"] = Field(
+        description="video: copies of a video target; frame: videos containing an image"
+    )
+    frames: int = Field(description="the target's informative frames (1 for an image)")
+    threshold: int
+    min_share: float
+    total: int = Field(description="matches before the limit was applied")
+    results: list[VideoMatch] = Field(default_factory=list)
+
+
 class DuplicateTier(StrEnum):
     """What kind of duplicates a group holds (see docs/similarity.md)."""
 

@@ -9,13 +9,15 @@ describe and validate the calls the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from curata.models.autoselect import ArtMediaType, Strategy
 from curata.models.common import MAX_OFFSET, StrictModel
 from curata.models.paths import FsPath
 from curata.models.search import MAX_LIMIT, SearchFilters
-from curata.models.similarity import DuplicatesRequest, SimilarRequest
+from curata.models.similarity import DuplicatesRequest, SimilarRequest, SimilarVideosRequest
 
 
 class NoArguments(StrictModel):
@@ -117,16 +119,26 @@ class PriorityQuery(StrictModel):
     media_type: ArtMediaType | None = Field(None, description="only this one; omit for all")
 
 
-class SimilarHttpQuery(SimilarQuery):
-    """``POST /similar``: over HTTP the target is a cataloged asset or a raw pHash, never a
-    file path on the server (only cataloged files are read through the API)."""
+#: Over HTTP a similarity target is a cataloged asset or a raw pHash, never a file path
+#: on the server (only cataloged files are read through the API).
+HTTP_TARGET: dict[str, Any] = {
+    "pattern": r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
+    "description": "a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
+    "as 'phash:' and 16 hex digits",
+    "examples": ["3fa2b1c9d0e1", "phash:9fee256238984d71"],
+}
 
-    target: str = Field(  # type: ignore[assignment]
-        pattern=r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
-        description="a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
-        "as 'phash:' and 16 hex digits",
-        examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
-    )
+
+class SimilarHttpQuery(SimilarQuery):
+    """``POST /similar`` over HTTP: the target is a cataloged asset or a raw pHash."""
+
+    target: str = Field(**HTTP_TARGET)  # type: ignore[assignment]
+
+
+class SimilarVideosHttpQuery(SimilarVideosRequest):
+    """``POST /similar/videos`` over HTTP: the target is a cataloged asset or a raw pHash."""
+
+    target: str = Field(**HTTP_TARGET)  # type: ignore[assignment]
 
 
 class DuplicatesToolQuery(DuplicatesQuery):

@@ -30,6 +30,7 @@ from numba import njit
 
 from curata.similarity.bits import check_threshold, popcount64
 from curata.similarity.index import HammingIndex
+from curata.similarity.mih import _chunk_mask, _grow, _seen_before
 
 BRUTE_LIMIT = 4096
 # The low-detail rule (see low_detail).
@@ -72,16 +73,73 @@ def _centre_small(codes, starts, t, centre):  # type: ignore[no-untyped-def]
                     centre[j] = i
 
 
-def _centre_large(codes: np.ndarray, t: int, centre: np.ndarray) -> None:
-    """The same greedy for one big component, finding neighbours with an index."""
-    index = HammingIndex(codes)
-    free = np.ones(len(codes), dtype=bool)
-    for i in range(len(codes)):
-        if not free[i]:
+@njit(cache=True, nogil=True)
+def _take_out(p, code, tcodes, order, bases, shifts, widths, live, where):  # type: ignore[no-untyped-def]
+    """Move position ``p`` past the live end of its bucket in every table."""
+    for j in range(shifts.shape[0]):
+        slot = bases[j] + np.int64((code >> np.uint64(shifts[j])) & _chunk_mask(widths[j]))
+        s = where[j, p]
+        last = live[slot] - 1
+        other = order[j, last]
+        tcodes[j, s], tcodes[j, last] = tcodes[j, last], tcodes[j, s]
+        order[j, s] = other
+        order[j, last] = p
+        where[j, other] = s
+        where[j, p] = last
+        live[slot] = last
+
+
+@njit(cache=True, nogil=True)
+def _centre_probed(
+    codes, t, centre, tcodes, order, offsets, bases, shifts, widths, radii, masks, mask_start
+):  # type: ignore[no-untyped-def]
+    """The same greedy for one big component (``codes`` best first), each keeper's
+    neighbours found by probing the component's multi-index tables.
+
+    A placed code is taken out of every table (swapped past the live end of its bucket),
+    so a keeper's probe reads only codes still free: in a dense component most of each
+    neighbourhood is already placed. The tables are this kernel's to take apart."""
+    live = np.empty(offsets.shape[0], dtype=np.int64)  # live end of every bucket
+    for x in range(offsets.shape[0] - 1):
+        live[x] = offsets[x + 1]
+    where = np.empty(tcodes.shape, dtype=np.int64)  # where each position is in each table
+    for j in range(tcodes.shape[0]):
+        for s in range(tcodes.shape[1]):
+            where[j, order[j, s]] = s
+    found = np.empty(64, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        centre[i] = -1
+    for i in range(codes.shape[0]):
+        if centre[i] != -1:
             continue
-        near = index.range(int(codes[i]), t, free).positions
-        centre[near] = i
-        free[near] = False
+        q = codes[i]
+        n = 0
+        for j in range(shifts.shape[0]):
+            base = bases[j]
+            key0 = np.int64((q >> np.uint64(shifts[j])) & _chunk_mask(widths[j]))
+            for mi in range(mask_start[j], mask_start[j + 1]):
+                key = key0 ^ masks[mi]
+                for s in range(offsets[base + key], live[base + key]):
+                    x = tcodes[j, s] ^ q
+                    if popcount64(x) <= t and not _seen_before(x, j, shifts, widths, radii):
+                        if n == found.shape[0]:
+                            found = _grow(found, n + 1)
+                        found[n] = order[j, s]
+                        n += 1
+        for k in range(n):  # i itself among them (distance 0)
+            p = found[k]
+            centre[p] = i
+            _take_out(p, codes[p], tcodes, order, bases, shifts, widths, live, where)
+
+
+def _centre_large(codes: np.ndarray, t: int, centre: np.ndarray) -> None:
+    """The greedy for one big component: with an index of its own when probing pays,
+    else by brute force as for small ones."""
+    tables = HammingIndex(codes).probed_tables(t)
+    if tables is None:
+        _centre_small(codes, np.array([0, len(codes)], np.int64), np.int64(t), centre)
+    else:
+        _centre_probed(codes, np.int64(t), centre, *tables.kernel_args(t))
 
 
 @dataclass

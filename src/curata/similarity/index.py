@@ -95,6 +95,11 @@ class HammingIndex:
             self._pays[t] = probing < self.size * SCAN_COST
         return self._pays[t]
 
+    def probed_tables(self, t: int) -> Tables | None:
+        """The multi-index tables when probing them pays at threshold ``t`` (else None:
+        queries scan), for kernels that query them directly."""
+        return self.tables if self.tables is not None and self._probing_pays(t) else None
+
     def _raw_range(self, query: int, t: int) -> tuple[np.ndarray, np.ndarray]:
         q = np.uint64(query)
         if self.tables is None:

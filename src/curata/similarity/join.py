@@ -67,6 +67,29 @@ def _flatten(parent):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _gather(key0, base, mi0, mi1, masks, offsets, cj, oj, buf, bpos):  # type: ignore[no-untyped-def]
+    """The codes (and positions) of every bucket ``key0 ^ mask`` with a higher key,
+    copied into one contiguous run; grows the buffers when they are too small."""
+    size = 0
+    for mi in range(mi0, mi1):
+        key = key0 ^ masks[mi]
+        if key > key0:
+            size += offsets[base + key + 1] - offsets[base + key]
+    if size > buf.shape[0]:
+        buf = np.empty(2 * size, dtype=buf.dtype)
+        bpos = np.empty(2 * size, dtype=bpos.dtype)
+    m = 0
+    for mi in range(mi0, mi1):
+        key = key0 ^ masks[mi]
+        if key > key0:
+            for b in range(offsets[base + key], offsets[base + key + 1]):
+                buf[m] = cj[b]
+                bpos[m] = oj[b]
+                m += 1
+    return buf, bpos, m
+
+
+@njit(cache=True, nogil=True)
 def _self_join(
     t,
     part,
@@ -95,12 +118,14 @@ def _self_join(
 ):  # type: ignore[no-untyped-def]
     """Pairs from every ``parts``-th non-empty bucket from ``part`` (one thread's share).
 
-    For each table and each non-empty bucket ``key0`` (``filled``, ascending), the
-    bucket's codes are compared with those of bucket ``key0 ^ mask`` for every probe
-    mask (all key offsets within the table's radius, precomputed) whose key is not
-    lower; the zero mask gives the pairs inside the bucket. The bucket stays in L1
-    while all its neighbours are visited. Each row of a bucket pair is first counted
-    (a loop LLVM vectorizes) and only rows with hits are walked again.
+    For each table and each non-empty bucket ``key0`` (``filled``, ascending), the codes
+    of every bucket ``key0 ^ mask`` with a higher key (for every probe mask: all key
+    offsets within the table's radius, precomputed) are first copied into one
+    contiguous run (:func:`_gather`); then each code of the bucket is compared with the
+    later codes of its own bucket and with that whole run, in one long loop that LLVM
+    vectorizes (counting hits first; rows with hits are walked again). Comparing with
+    many short buckets one at a time cost twice as much (loop set-up and a cache miss
+    per bucket, for each code).
 
     The output arrays never grow in here (growing inside the loop costs reference
     counting on every row): when they are full the kernel returns where it stopped,
@@ -110,8 +135,12 @@ def _self_join(
     position pairs; with ``emit`` False nothing is recorded per pair.
     """
     cap = pi.shape[0]
+    buf = np.empty(4096, dtype=codes.dtype)
+    bpos = np.empty(4096, dtype=order.dtype)
     for j in range(j0, shifts.shape[0]):
         base = bases[j]
+        cj = codes[j]
+        oj = order[j]
         first = k0 if j == j0 else filled_start[j] + part
         for ki in range(first, filled_start[j + 1], parts):
             key0 = np.int64(filled[ki])
@@ -119,38 +148,39 @@ def _self_join(
             a1 = offsets[base + key0 + 1]
             n_key = n
             count_key = count
-            for mi in range(mask_start[j], mask_start[j + 1]):
-                mask = masks[mi]
-                key = key0 ^ mask
-                if key < key0:
+            buf, bpos, m = _gather(
+                key0, base, mask_start[j], mask_start[j + 1], masks, offsets, cj, oj, buf, bpos
+            )
+            for a in range(a0, a1):
+                ca = cj[a]
+                hits = 0
+                for b in range(a + 1, a1):
+                    hits += popcount64(ca ^ cj[b]) <= t
+                for k in range(m):
+                    hits += popcount64(ca ^ buf[k]) <= t
+                if hits == 0:
                     continue
-                b0 = offsets[base + key]
-                b1 = offsets[base + key + 1]
-                if b1 == b0:
-                    continue
-                for a in range(a0, a1):
-                    ca = codes[j, a]
-                    lo = a + 1 if mask == 0 else b0
-                    hits = 0
-                    for b in range(lo, b1):
-                        hits += popcount64(ca ^ codes[j, b]) <= t
-                    if hits == 0:
+                if emit and n + hits > cap:
+                    return j, ki, n_key, count_key, False
+                u = oj[a]
+                for k in range(a + 1 - a1, m):  # own bucket (negative k), then the run
+                    cb = cj[a1 + k] if k < 0 else buf[k]
+                    x = ca ^ cb
+                    dx = popcount64(x)
+                    if dx > t:
                         continue
-                    if emit and n + hits > cap:
-                        return j, ki, n_key, count_key, False
-                    for b in range(lo, b1):
-                        x = ca ^ codes[j, b]
-                        dx = popcount64(x)
-                        if dx <= t and not _seen_before(x, j, shifts, widths, radii):
-                            u = order[j, a]
-                            v = order[j, b]
-                            count += mult[u] * mult[v]
-                            _union(parent, u, v)
-                            if emit:
-                                pi[n] = min(u, v)
-                                pj[n] = max(u, v)
-                                pd[n] = dx
-                                n += 1
+                    hits -= 1
+                    if not _seen_before(x, j, shifts, widths, radii):
+                        v = oj[a1 + k] if k < 0 else bpos[k]
+                        count += mult[u] * mult[v]
+                        _union(parent, u, v)
+                        if emit:
+                            pi[n] = min(u, v)
+                            pj[n] = max(u, v)
+                            pd[n] = dx
+                            n += 1
+                    if hits == 0:
+                        break
     return shifts.shape[0], 0, n, count, True
 
 

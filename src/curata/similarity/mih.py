@@ -183,7 +183,7 @@ class Tables:
         out[self.order[0]] = self.codes[0]
         return out
 
-    def _args(self, t: int) -> tuple[np.ndarray, ...]:
+    def kernel_args(self, t: int) -> tuple[np.ndarray, ...]:
         """The kernels' arguments for threshold ``t`` (built once per threshold)."""
         if t not in self.arg_cache:
             tables = (self.codes, self.order, self.offsets, self.bases)
@@ -192,11 +192,11 @@ class Tables:
 
     def range(self, query: int, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Unordered positions and distances of every code within ``t`` of ``query``."""
-        return _query_one(np.uint64(query), np.int64(t), *self._args(t))
+        return _query_one(np.uint64(query), np.int64(t), *self.kernel_args(t))
 
     def range_many(self, queries: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """CSR results for a batch of queries: ``indptr``, positions, distances."""
-        return _query_many(queries, np.int64(t), *self._args(t))
+        return _query_many(queries, np.int64(t), *self.kernel_args(t))
 
     def scan(self, query: int, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Linear scan over the first table (used when probing would cost more)."""

@@ -51,6 +51,9 @@ class Target:
     asset_id: int | None = None
     content_hash: str | None = None
     path: str | None = None
+    # A video file outside the catalog: its duration and sampled frames (position, pHash).
+    duration: float | None = None
+    frames: tuple[tuple[float, int], ...] = ()
 
     def model(self) -> SimilarTarget:
         return SimilarTarget(
@@ -127,7 +130,8 @@ def resolve_target(conn: Connection, text: str, roots: list[Path] | None = None)
     try:
         return _asset_target(conn, asset_store.resolve(conn, probe.content_hash or ""), path)
     except (NotFound, InvalidRequest):
-        return Target("file", probe.phash, None, probe.content_hash, path)
+        frames = tuple(probe.frame_hashes)
+        return Target("file", probe.phash, None, probe.content_hash, path, probe.duration, frames)
 
 
 def _pixels_source(conn: Connection, target: Target, roots: list[Path] | None) -> list[str]:
