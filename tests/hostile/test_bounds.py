@@ -337,7 +337,7 @@ def _request_models() -> list[type[BaseModel]]:
 
 
 def _numeric_fields(model: type[BaseModel]) -> list[str]:
-    return [name for name, kind in scalar_fields(model).items() if kind is float]
+    return [name for name, kind in scalar_fields(model).items() if kind is not bool]
 
 
 NUMERIC = [(m, f) for m in _request_models() for f in _numeric_fields(m)]

@@ -59,7 +59,18 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "greater than max",
     ),
     ("empty range", {"filters": {"file_size": {}}}, "filters.file_size", "give min, max"),
-    ("infinite bound", {"filters": {"file_size": {"max": "inf"}}}, "filters.file_size", "finite"),
+    (
+        "infinite bound",
+        {"filters": {"file_size": {"max": float("inf")}}},
+        "filters.file_size",
+        "finite",
+    ),
+    (
+        "text for a number",
+        {"filters": {"file_size": {"max": "5"}}},
+        "filters.file_size.max",
+        "number",
+    ),
     (
         "date not ISO",
         {"filters": {"date_range": {"start": "May 1st"}}},

@@ -127,6 +127,8 @@ CROSS_FIELD_RULES = (
     r"is a fixed policy; extras are set with 'custom'",
     r"\.provider is .* but it is listed under ",
     r"an? \w+ step needs ",
+    r"update needs at least one of ",  # the fields of the action
+    r"metadata \S+ writes new copies: it needs mode copy",
     r"providers both ordered and disabled",
 )
 _RULE = re.compile("|".join(CROSS_FIELD_RULES))

@@ -170,8 +170,8 @@ class StrictModel(Record):
         else:
             fits = isinstance(value, numbers.Real) and not isinstance(value, bool)
         if not fits:
-            wanted = "true or false" if kind is bool else "a number"
-            raise ValueError(f"must be {wanted}, not {_shown(repr(value))}")
+            shown = _shown(value) if isinstance(value, str) else _shown(repr(value))[1:-1]
+            raise ValueError(f"must be {_WANTED[kind]}, not {shown}")
         return value
 
     @model_validator(mode="after")
@@ -200,10 +200,13 @@ def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
     )
 
 
+_WANTED = {bool: "a boolean (true or false)", int: "an integer", float: "a number"}
+
+
 @functools.cache
 def scalar_fields(model: type[BaseModel]) -> dict[str, type]:
-    """The fields of ``model`` that hold a number (``int``/``float``: kind ``float``) or
-    a boolean, optional or not."""
+    """The fields of ``model`` that hold a number (kind ``int`` when only an integer
+    will do, else ``float``) or a boolean, optional or not."""
     found = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
@@ -213,6 +216,8 @@ def scalar_fields(model: type[BaseModel]) -> dict[str, type]:
             kinds = {annotation}
         if kinds == {bool}:
             found[name] = bool
+        elif kinds == {int}:
+            found[name] = int
         elif kinds and kinds <= {int, float}:
             found[name] = float
     return found
