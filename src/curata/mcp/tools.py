@@ -16,14 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import mcp_types as types
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from curata.errors import CurataError
 from curata.interface import Curata, parse_request
+from curata.mcp.schemas import first_sentence, lean_schema
 from curata.models import Response
 from curata.operations import Operation
 
@@ -47,28 +47,15 @@ class CurataTool:
     destructive: bool = False
     idempotent: bool = True
 
-    @cached_property
-    def input_schema(self) -> dict[str, Any]:
-        return self.arguments.model_json_schema()
-
-    @cached_property
-    def output_schema(self) -> dict[str, Any]:
-        return TypeAdapter(Response[self.result]).json_schema(mode="serialization")
-
     def describe(self) -> types.Tool:
-        return types.Tool(
-            name=self.name,
-            title=self.title,
-            description=self.description,
-            input_schema=self.input_schema,
-            output_schema=self.output_schema,
-            annotations=types.ToolAnnotations(
-                title=self.title,
-                read_only_hint=self.read_only,
-                destructive_hint=self.destructive,
-                idempotent_hint=self.idempotent,
-                open_world_hint=False,
-            ),
+        return describe_tool(
+            self.name,
+            self.title,
+            self.description,
+            self.arguments,
+            read_only=self.read_only,
+            destructive=self.destructive,
+            idempotent=self.idempotent,
         )
 
     def call(
@@ -95,14 +82,46 @@ class CurataTool:
         )
 
 
+def describe_tool(
+    name: str,
+    title: str,
+    description: str,
+    arguments: type[BaseModel],
+    *,
+    read_only: bool = True,
+    destructive: bool = False,
+    idempotent: bool = True,
+) -> types.Tool:
+    """A tool as ``tools/list`` shows it: its arguments model's schema made lean
+    (:mod:`curata.mcp.schemas`), and no output schema (optional in MCP, and it was most of
+    the list); a result's ``structuredContent`` is the ``Response`` envelope, the HTTP
+    API's body."""
+    return types.Tool(
+        name=name,
+        title=title,
+        description=description,
+        input_schema=lean_schema(arguments.model_json_schema(), name),
+        # The other hints mean something only for a tool that changes things (MCP).
+        annotations=types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
+        if read_only
+        else types.ToolAnnotations(
+            read_only_hint=False,
+            destructive_hint=destructive,
+            idempotent_hint=idempotent,
+            open_world_hint=False,
+        ),
+    )
+
+
 def operation_tool(op: Operation) -> CurataTool:
     """The tool of a registry operation: its request model (or ``tool_request``) is the
-    input schema, the method's docstring the description."""
+    input schema (made lean), the first sentence of the method's docstring the description
+    (the rest is in ``docs/api.md``; the fields describe themselves)."""
     assert op.tool is not None
     return CurataTool(
         name=op.tool,
         title=op.summary,
-        description=op.description,
+        description=first_sentence(op.description),
         arguments=op.tool_request or op.request,
         result=op.result,
         run=lambda cur, request, _report: op.call(cur, request),
