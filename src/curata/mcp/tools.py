@@ -25,6 +25,7 @@ from curata.errors import CurataError
 from curata.interface import Curata, parse_request
 from curata.mcp.schemas import first_sentence, lean_schema
 from curata.models import Response
+from curata.models.tool_pages import ToolPage
 from curata.operations import Operation
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ class CurataTool:
         naming the tool, with the traceback in the server's log only."""
         try:
             request = parse_request(self.arguments, arguments)
+            page = request if isinstance(request, ToolPage) else None
+            if page is not None:
+                request = parse_request(page.OPERATION, page.operation_values())
             body = self.run(curata, request, report).model_dump(mode="json")
         except CurataError as exc:
             return error_result(exc.to_dict(), str(exc))
@@ -76,10 +80,66 @@ class CurataTool:
                 "the server's log has the details"
             )
             return error_result({"code": "internal_error", "message": message}, message)
+        if page is not None:
+            body["data"], body["next_cursor"] = page.page(body["data"])
         return types.CallToolResult(
-            content=[types.TextContent(type="text", text=json.dumps(body, ensure_ascii=False))],
+            content=[types.TextContent(type="text", text=summary(body))],
             structured_content=body,
         )
+
+
+#: The keys that name a record in a summary, the first one present.
+LABELS = ("file_path", "path", "name", "id", "asset_hash", "content_hash")
+
+
+def _label(value: Any) -> str:
+    if not isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)[:80]
+    if isinstance(value.get("asset"), dict):
+        return _label(value["asset"])
+    if isinstance(value.get("keeper"), dict):
+        return (
+            f"{value.get('kind', 'group')} of {value.get('size')}, keeper {_label(value['keeper'])}"
+        )
+    name = next((str(value[key]) for key in LABELS if value.get(key) is not None), None)
+    digest = value.get("content_hash") or value.get("asset_hash")
+    if name is None:
+        scalars = [f"{k}={v}" for k, v in value.items() if isinstance(v, str | int | float)]
+        return ", ".join(scalars[:6]) or "done"
+    return f"{name} ({digest[:12]})" if digest and digest != name else name
+
+
+def summary(body: dict[str, Any]) -> str:
+    """A line or two for the assistant to read; ``structuredContent`` holds the data.
+    E.g. ``12 of 340 results; first: a.png (3fa2b1c9d0e1); next_cursor: b2Zmc2V0OjEy``."""
+    data = body.get("data")
+    parts = [body["message"]] if body.get("message") else []
+    lists = [
+        (key, value)
+        for key, value in (data.items() if isinstance(data, dict) else [])
+        if isinstance(value, list) and value and isinstance(value[0], dict)
+    ]
+    if isinstance(data, list):
+        lists = [("items", data)]
+    if lists:
+        key, items = lists[0]
+        total = next(
+            (
+                data[k]
+                for k in ("total_count", "total", "group_count")
+                if isinstance(data, dict) and isinstance(data.get(k), int)
+            ),
+            None,
+        )
+        count = f"{len(items)} of {total} {key}" if total is not None else f"{len(items)} {key}"
+        parts.append(f"{count}; first: {_label(items[0])}")
+    elif isinstance(data, list):
+        parts.append("nothing found")
+    elif data is not None and not parts:
+        parts.append(_label(data))
+    if body.get("next_cursor"):
+        parts.append(f"more: pass cursor={body['next_cursor']!r}")
+    return "; ".join(parts) or "done"
 
 
 def describe_tool(

@@ -127,9 +127,3 @@ class SimilarHttpQuery(SimilarQuery):
         "as 'phash:' and 16 hex digits",
         examples=["3fa2b1c9d0e1", "phash:9fee256238984d71"],
     )
-
-
-class DuplicatesToolQuery(DuplicatesQuery):
-    """``find_duplicates`` for an assistant: compact answers unless asked otherwise."""
-
-    compact: bool = Field(True, description="members with hash, path and distances only")
