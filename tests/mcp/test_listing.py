@@ -29,7 +29,7 @@ def test_tools_resources_and_errors(session: Callable[[Scenario], None]) -> None
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert set(tools) == ISSUE_TOOLS
         for name, tool in tools.items():
-            assert len(tool.description or "") > 40, name
+            assert len(tool.description or "") > 20, name
             assert tool.input_schema["type"] == "object", name
             assert tool.output_schema is None, name
             assert tool.annotations.read_only_hint is (name in READ_ONLY), name

@@ -171,7 +171,7 @@ DESCRIPTION = (
 
 
 def tool() -> types.Tool:
-    return describe_tool(NAME, "View assets", DESCRIPTION, ViewAssetsRequest)
+    return describe_tool(NAME, DESCRIPTION, ViewAssetsRequest)
 
 
 def call(curata: Curata, arguments: dict[str, Any]) -> types.CallToolResult:

@@ -3,13 +3,13 @@
 The tool list is sent to the model on every turn, so it is kept under 20 KB
 (``tests/mcp/test_budget.py``). A tool's input schema is its request model's JSON schema
 made lean: no generated titles, no ``default: null``, ``X | None`` written as ``X``
-(leaving a field out is how an assistant says none), no ``additionalProperties: false``
-(the server still refuses unknown fields, naming them), no long regular expressions (the
-server still applies them; the descriptions say what is allowed), and the docstrings of
-nested models cut to their first sentence. The search filters are described in full by
-``search_assets`` only; the other tools that take them point there. Arguments are
-validated against the full request model, so a lean schema never lets a bad call
-through.
+(leaving a field out is how an assistant says none), no ``additionalProperties`` (the
+server still refuses unknown fields, naming them), no long or trivial regular expressions
+and no bounds that only guard the server (it still applies them; the descriptions say
+what is allowed), no docstrings of nested models, and models used once written in place.
+The search filters are described in full by ``search_assets`` only; the other tools
+that take them point there. Arguments are validated against the full request model, so
+a lean schema never lets a bad call through.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 #: Models described by one tool only; elsewhere a reference to them is a pointer.
 SHARED = {
-    "SearchFilters": ("search_assets", "search filters: the `filters` object of search_assets"),
+    "SearchFilters": ("search_assets", "search filters, as in search_assets"),
     "SearchRequest": ("search_assets", "a search: the arguments of search_assets"),
     "SelectionConstraints": ("create_selection", "as in create_selection"),
     "Budget": ("create_selection", "as in create_selection"),
@@ -33,15 +33,20 @@ LONG_PATTERN = 80
 #: Patterns that only refuse what no assistant sends (a NUL, a blank name).
 TRIVIAL_PATTERNS = {r"^[^\u0000]*$", r"\S"}
 #: Bounds that only guard the server (an assistant never comes near them).
-GUARDS = {"maximum": 10**6, "maxLength": 200, "maxItems": 1000, "maxProperties": 1000}
-FLOORS = {"minLength": 1}
+GUARDS = {"maximum": 10**6, "maxLength": 64, "maxItems": 1000, "maxProperties": 1000}
+FLOORS = {"minLength": 1, "minimum": 0}
 
 
-def first_sentence(text: str) -> str:
-    """``text`` up to the end of its first sentence, on one line."""
-    flat = " ".join(text.split())
-    match = re.search(r"(?<=\.)\s", flat)
-    return flat[: match.start()] if match else flat
+def first_sentence(text: str, most: int = 160) -> str:
+    """``text`` up to the end of its first sentence, on one line, without reST's
+    backquotes; a sentence longer than ``most`` ends at its first colon or semicolon
+    (where its details begin)."""
+    flat = " ".join(text.replace("``", "").split())
+    end = re.search(r"(?<=\.)\s", flat)
+    sentence = flat[: end.start()] if end else flat
+    if len(sentence) > most and (clause := re.search(r"[:;]\s", sentence)):
+        sentence = sentence[: clause.start()] + "."
+    return sentence
 
 
 def _lean(node: Any, tool: str, nested: bool) -> Any:
@@ -60,7 +65,9 @@ def _lean(node: Any, tool: str, nested: bool) -> Any:
             continue
         if key == "default" and value in (None, False):
             continue  # leaving a field out says none, or no
-        if key == "additionalProperties" and value is False:
+        if key == "additionalProperties" and isinstance(value, bool):
+            continue  # false: the server names an unknown field; true: the default
+        if key == "propertyNames" and value == {}:
             continue
         if key == "pattern" and (len(value) > LONG_PATTERN or value in TRIVIAL_PATTERNS):
             continue

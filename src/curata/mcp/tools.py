@@ -39,7 +39,6 @@ class CurataTool:
     """One MCP tool: ``run(curata, arguments, report)`` makes one ``Curata`` call."""
 
     name: str
-    title: str
     description: str
     arguments: type[BaseModel]
     result: Any
@@ -51,7 +50,6 @@ class CurataTool:
     def describe(self) -> types.Tool:
         return describe_tool(
             self.name,
-            self.title,
             self.description,
             self.arguments,
             read_only=self.read_only,
@@ -144,7 +142,6 @@ def summary(body: dict[str, Any]) -> str:
 
 def describe_tool(
     name: str,
-    title: str,
     description: str,
     arguments: type[BaseModel],
     *,
@@ -152,14 +149,15 @@ def describe_tool(
     destructive: bool = False,
     idempotent: bool = True,
 ) -> types.Tool:
-    """A tool as ``tools/list`` shows it: its arguments model's schema made lean
+    """A tool as ``tools/list`` shows it (``title``, a display name, is left out: the
+    name says it, and every byte of the list is read by the model): the first sentence
+    of ``description`` (the rest is in ``docs/api.md``), its arguments model's schema made lean
     (:mod:`curata.mcp.schemas`), and no output schema (optional in MCP, and it was most of
     the list); a result's ``structuredContent`` is the ``Response`` envelope, the HTTP
     API's body."""
     return types.Tool(
         name=name,
-        title=title,
-        description=description,
+        description=first_sentence(description),
         input_schema=lean_schema(arguments.model_json_schema(), name),
         # The other hints mean something only for a tool that changes things (MCP).
         annotations=types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -167,7 +165,7 @@ def describe_tool(
         else types.ToolAnnotations(
             read_only_hint=False,
             destructive_hint=destructive,
-            idempotent_hint=idempotent,
+            idempotent_hint=idempotent or None,  # false is the default
             open_world_hint=False,
         ),
     )
@@ -175,13 +173,12 @@ def describe_tool(
 
 def operation_tool(op: Operation) -> CurataTool:
     """The tool of a registry operation: its request model (or ``tool_request``) is the
-    input schema (made lean), the first sentence of the method's docstring the description
-    (the rest is in ``docs/api.md``; the fields describe themselves)."""
+    input schema, the method's docstring the description (:func:`describe_tool` shows
+    the first sentence of it)."""
     assert op.tool is not None
     return CurataTool(
         name=op.tool,
-        title=op.summary,
-        description=first_sentence(op.description),
+        description=op.description,
         arguments=op.tool_request or op.request,
         result=op.result,
         run=lambda cur, request, _report: op.call(cur, request),

@@ -59,11 +59,10 @@ class ToolPage(StrictModel):
     #: Where an item's asset is ("": the item is an asset; None: no asset to make compact).
     ASSET: ClassVar[str | None] = None
 
-    limit: int = Field(DEFAULT_TOOL_LIMIT, ge=1, le=MAX_TOOL_LIMIT, description="page size")
-    cursor: str | None = Field(
-        None, max_length=64, description="next_cursor of the previous page; omit for the first"
-    )
-    compact: bool = Field(True, description="only the fields that matter; false: everything")
+    # Described once, in the server's instructions (curata.mcp.server), not in each tool.
+    limit: int = Field(DEFAULT_TOOL_LIMIT, ge=1, le=MAX_TOOL_LIMIT)
+    cursor: str | None = Field(None, max_length=64)
+    compact: bool = True
 
     @field_validator("cursor")
     @classmethod
