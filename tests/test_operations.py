@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 
 from curata import Curata
+from curata.models.tool_pages import ToolPage
 from curata.operations import BY_NAME, NOT_OPERATIONS, OPERATIONS, rewrite_doc
 from tests.conftest import REPO
 
@@ -30,7 +31,11 @@ def test_each_method_takes_its_request_model() -> None:
         takes_more = any(p.kind is p.VAR_KEYWORD for p in params)
         assert named <= fields and (takes_more or named == fields), (op.name, named, fields)
         for narrowed in (op.http_request, op.tool_request):
-            if narrowed is not None:
+            if narrowed is not None and issubclass(narrowed, ToolPage):
+                assert narrowed.OPERATION is op.request, op.name
+                paging = {"limit", "cursor", "compact"}
+                assert set(narrowed.model_fields) == (fields - {"offset"}) | paging, op.name
+            elif narrowed is not None:
                 assert set(narrowed.model_fields) == fields, op.name
 
 

@@ -15,8 +15,8 @@ are the request model's fields (``get_selection(project_id, selection_id)`` and
 Over HTTP a GET or DELETE, and an operation whose path has parameters, takes the
 request's fields as path and query parameters; any other takes the model as its JSON
 body. ``http_request`` and ``tool_request`` narrow the model for one transport (over
-HTTP a similarity target is never a file path on the server; the MCP ``find_duplicates``
-answers compact unless asked).
+HTTP a similarity target is never a file path on the server; the MCP tools of list
+operations answer a page of compact items and a cursor, :mod:`curata.models.tool_pages`).
 
 Hand-written, because they are not one request and one JSON answer:
 - HTTP: ``GET /assets/{hash}/file`` and ``/thumbnail`` (file downloads),
@@ -105,11 +105,11 @@ from curata.models.similarity import (
     SimilarVideosResult,
     UndoResolveRequest,
 )
+from curata.models.tool_pages import paged
 from curata.models.transport import (
     AssetHashRef,
     AssetRef,
     DuplicatesQuery,
-    DuplicatesToolQuery,
     NoArguments,
     PriorityQuery,
     ProjectArchiveRequest,
@@ -199,6 +199,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "search_assets", SearchRequest, SearchResponse, "POST /search", "Structured search",
         "search", tool="search_assets", details=search_fields,
+        tool_request=paged(SearchRequest, asset="", facets=False),
     ),
     Operation(
         "list_saved_searches", SavedSearchList, list[SavedSearch], "GET /saved-searches",
@@ -222,6 +223,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "run_saved_search", RunSavedSearchRequest, SearchResponse, "POST /saved-searches/run",
         "Run a saved search", "search", errors=(404, 422), tool="run_saved_search",
+        tool_request=paged(RunSavedSearchRequest, asset=""),
     ),
     # --- assets
     Operation(
@@ -247,6 +249,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "find_similar", SimilarQuery, SimilarResult, "POST /similar",
         "Assets visually similar to one asset or pHash", "similarity", errors=(404, 422),
         tool="find_similar", http_request=SimilarHttpQuery,
+        tool_request=paged(SimilarQuery, asset="asset"),
     ),
     Operation(
         "find_similar_videos", SimilarVideosRequest, SimilarVideosResult, "POST /similar/videos",
@@ -257,7 +260,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "find_duplicates", DuplicatesQuery, DuplicatesResult, "POST /duplicates",
         "Duplicate groups in tiers, each with its keeper", "similarity",
-        tool="find_duplicates", tool_request=DuplicatesToolQuery,
+        tool="find_duplicates", tool_request=paged(DuplicatesQuery, items="groups"),
     ),
     Operation(
         "resolve_duplicates", ResolveRequest, ResolveResult, "POST /duplicates/resolve",
@@ -299,6 +302,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "list_selections", SelectionListRequest, list[SelectionSummary], "GET /selections",
         "Selections, optionally of one project, status or purpose", "selections",
         errors=(404, 422), tool="list_selections",
+        tool_request=paged(SelectionListRequest, items=""),
     ),
     Operation(
         "create_selection", SelectionCreateRequest, Selection, "POST /selections",
@@ -334,6 +338,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "find_similar_to_selection", SimilarToSelectionRequest, SimilarToSelection,
         "POST /selections/similar", "Assets similar to a selection's items", "selections",
         errors=(404, 422), tool="find_similar_to_selection",
+        tool_request=paged(SimilarToSelectionRequest, asset="asset"),
     ),
     Operation(
         "export_selection", SelectionExportRequest, SelectionExportResult,

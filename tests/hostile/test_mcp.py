@@ -223,7 +223,7 @@ def test_a_tool_never_raises(small_catalog: Path) -> None:
     """A curata error is its envelope; any other exception an internal_error naming the
     tool, without the traceback or the exception's text."""
     broken = CurataTool(
-        name="broken", title="Broken", description="raises", arguments=Nothing, result=str,
+        name="broken", description="raises", arguments=Nothing, result=str,
         run=_explode,
     )  # fmt: skip
     with Curata(database=small_catalog) as cur:

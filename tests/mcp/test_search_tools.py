@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from curata import Curata
+from curata.models.tool_pages import COMPACT_ASSET
 from mcp import Client
 from tests.mcp.conftest import Scenario, failed, ok
 
@@ -24,7 +25,7 @@ def test_search_and_similarity_tools(
     assert expected is not None
 
     async def scenario(client: Client) -> None:
-        found = ok(await client.call_tool("search_assets", {**request, "limit": 4}))
+        found = ok(await client.call_tool("search_assets", {**request, "limit": 4, "facets": True}))
         assert found["total_count"] == expected.total_count > 4
         assert [a["content_hash"] for a in found["results"]] == [
             a.content_hash for a in expected.results
@@ -32,6 +33,13 @@ def test_search_and_similarity_tools(
         assert found["facets"]["file_formats"] == [
             {"format": "jpeg", "count": expected.total_count}
         ]
+        # Compact by default (hash, path, the few fields that matter), full on request.
+        assert all(set(a) == set(COMPACT_ASSET) for a in found["results"])
+        full = ok(
+            await client.call_tool("search_assets", {**request, "limit": 4, "compact": False})
+        )
+        assert full["results"] == [a.model_dump(mode="json") for a in expected.results]
+        assert full["facets"] is None  # facets only when asked, over MCP
         saved = ok(
             await client.call_tool(
                 "save_search", {"name": "JPEGs", "project": "photos", "request": request}
@@ -52,6 +60,7 @@ def test_search_and_similarity_tools(
         assert rerun["results"] == found["results"]
 
         similar = ok(await client.call_tool("find_similar", {"target": str(original)}))
+        assert all(set(m["asset"]) == set(COMPACT_ASSET) for m in similar["results"])
         assert {"ukbench00120_gray.jpg", "ukbench00120_resize.jpg"} <= names(
             [m["asset"]["file_path"] for m in similar["results"]]
         )

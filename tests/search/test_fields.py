@@ -21,6 +21,7 @@ from curata.mcp.server import all_tools
 from curata.models import fields
 from curata.models.paths import path_to_json
 from curata.models.search import SearchFilters
+from curata.operations import OPERATIONS
 from tests.search.conftest import Builder, search_names
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "search.md"
@@ -95,11 +96,16 @@ def test_the_docs_table_is_generated_from_the_registry() -> None:
 def test_every_surface_names_every_field() -> None:
     schema = json.dumps(SearchFilters.model_json_schema())
     help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=400).output
-    description = next(t.description for t in all_tools() if t.name == "search_assets")
+    search_doc = next(op.description for op in OPERATIONS if op.name == "search_assets")
+    tool = next(t for t in all_tools() if t.name == "search_assets")
+    tool_filters = tool.describe().input_schema["properties"]["filters"]["properties"]
     for f in fields.FIELDS:
         assert f'"{f.name}"' in schema
         assert f.path in help_text, f.path
-        assert f"{f.name} {fields._SHAPES[f.query]} (" in description, f.name
+        assert f"{f.name} {fields._SHAPES[f.query]} (" in search_doc, f.name
+        node = {"properties": tool_filters}
+        for part in f.path.split("."):
+            node = node["properties"][part]
 
 
 def test_the_snapshot_format_follows_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:

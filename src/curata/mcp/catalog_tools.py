@@ -42,7 +42,6 @@ def _scan(cur: Curata, args: ScanRequest, report: Report) -> Response[ScanSummar
 TOOLS = (
     CurataTool(
         name="tag_assets",
-        title="Tag assets",
         description=(
             "Add tags to assets, or remove them with remove=true. A tag is a simple word "
             "('portrait') or a key:value pair ('style:cyberpunk', 'mood:dark'); tags are "
@@ -56,7 +55,6 @@ TOOLS = (
     ),
     CurataTool(
         name="scan",
-        title="Scan folders",
         description=(
             "Catalog the files below the given folders (or single files) on this machine: "
             "images, video, audio and documents, with their generation metadata. Unchanged "

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from curata import imaging
 from curata.errors import CurataError
 from curata.interface import Curata, parse_request
-from curata.mcp.tools import error_result
+from curata.mcp.tools import describe_tool, error_result
 from curata.models import Response
 from curata.models.common import StrictModel
 from curata.models.paths import FsPath
@@ -171,20 +171,7 @@ DESCRIPTION = (
 
 
 def tool() -> types.Tool:
-    return types.Tool(
-        name=NAME,
-        title="View assets",
-        description=DESCRIPTION,
-        input_schema=ViewAssetsRequest.model_json_schema(),
-        output_schema=Response[ViewedAssets].model_json_schema(mode="serialization"),
-        annotations=types.ToolAnnotations(
-            title="View assets",
-            read_only_hint=True,
-            destructive_hint=False,
-            idempotent_hint=True,
-            open_world_hint=False,
-        ),
-    )
+    return describe_tool(NAME, DESCRIPTION, ViewAssetsRequest)
 
 
 def call(curata: Curata, arguments: dict[str, Any]) -> types.CallToolResult:

@@ -39,6 +39,9 @@ and answers structured requests only: turn what the user asks for into filters
 rather than passing natural language. Tags are case-insensitive; 'key:value' makes a
 pair. Results and errors are envelopes {success, message, data, error}; an error names
 the offending field. Start with catalog_stats to learn the tags, sources and projects.
+A list tool answers one page (limit, default 20, at most 100) of compact items (hash,
+path and the few fields that matter; compact=false for everything) and, when there is
+more, next_cursor: pass it back unchanged as cursor for the next page.
 """
 
 

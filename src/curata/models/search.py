@@ -209,9 +209,8 @@ class SearchFilters(_RegistryFilters):
     ai_source: list[SourceName] | None = Field(
         None,
         max_length=MAX_LIST_LENGTH,
-        description="made by one of these AI sources: canonical names (automatic1111, "
-        "comfyui, ...), families (stable-diffusion: every Stable Diffusion tool; hosted) "
-        "or aliases (forge, dalle3, ...); see curata.models.ai_sources",
+        description="made by one of these AI sources: names (comfyui, automatic1111, ...), "
+        "families (stable-diffusion, hosted) or aliases (forge, dalle3, ...)",
     )
     project: Word | None = None
     content_hash: Word | None = Field(

@@ -139,9 +139,3 @@ class SimilarVideosHttpQuery(SimilarVideosRequest):
     """``POST /similar/videos`` over HTTP: the target is a cataloged asset or a raw pHash."""
 
     target: str = Field(**HTTP_TARGET)  # type: ignore[assignment]
-
-
-class DuplicatesToolQuery(DuplicatesQuery):
-    """``find_duplicates`` for an assistant: compact answers unless asked otherwise."""
-
-    compact: bool = Field(True, description="members with hash, path and distances only")
