@@ -71,7 +71,7 @@ SKIPPED_BLOCKS: dict[tuple[str, str], str] = {
     ("docs/architecture.md", "transports   cli/ (typer + rich)   server/ (FastAPI)   mcp"):
         "a diagram",
     ("docs/benchmarks.md", ".venv/bin/python benchmarks/autoselect.py --repeats 3"):
-        "a benchmark (minutes of CPU); the benchmarks' own tests run it short",
+        "a benchmark (minutes of CPU); the suite does not time things",
     ("docs/selections.md", "curata project create|list|show|update|archive"):
         "a synopsis of the subcommands, each run in README.md's selection block",
     ("docs/similarity.md", "curata similar TARGET [--threshold N] [--invariant] [--limit N] "
