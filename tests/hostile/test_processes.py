@@ -377,3 +377,17 @@ def test_a_reader_killed_mid_scan_fails_only_its_file(tmp_path: Path, media: Pat
     assert summary.failed == 1 and summary.new == KILL_FILES - 1
     assert errors is not None and len(errors) == 1
     assert "reader process died on this file (signal 9 (SIGKILL))" in errors[0].reason
+
+
+def test_a_ctrl_c_at_the_terminal_does_not_reach_a_starting_reader() -> None:
+    """A terminal's Ctrl-C signals its whole foreground process group; a reader still
+    importing curata died of it with a traceback (`curata serve --watch` stopped in its
+    first seconds said "making thumbnails failed"). Readers run in their own group."""
+    from curata.ingest.workers import _Reader
+
+    reader = _Reader("probe")
+    try:
+        assert os.getpgid(reader.proc.pid) != os.getpgid(0)
+    finally:
+        reader.close()
+    assert reader.proc.returncode == 0

@@ -87,10 +87,12 @@ class _Reader:
 
     def __init__(self, task: str) -> None:
         args = [sys.executable, "-P", "-m", "curata.ingest.workers", str(os.getpid()), task]
-        try:
+        try:  # its own process group: a Ctrl-C at the terminal is the parent's to handle,
+            # it must not kill a reader still importing (before main() ignores SIGINT)
             self.proc = subprocess.Popen(
-                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env()
-            )
+                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env(),
+                process_group=0,
+            )  # fmt: skip
         except OSError as exc:
             raise CurataError(f"cannot start a reader process ({sys.executable}): {exc}") from exc
         assert self.proc.stdin is not None and self.proc.stdout is not None
