@@ -77,8 +77,8 @@ SKIPPED_BLOCKS: dict[tuple[str, str], str] = {
     ("docs/similarity.md", "curata similar TARGET [--threshold N] [--invariant] [--limit N] "
      "[--json]"):
         "a synopsis of the options; README.md's similarity block runs the commands",
-    ("docs/similarity.md", "cur.find_similar(target, threshold=10, limit=50, filters=None, "
-     "invariant=False)"):
+    ("docs/similarity.md", 'cur.find_similar({"target": target, "threshold": 10, "limit": 50, '
+     '"filters": None,'):
         "a signature with its defaults (`keeper_order=[\"rating\", ...]` elides the list)",
     ("docs/similarity.md", "1-2 of 2 group(s), 5 member(s); tiers exact, same-pixels, near; "
      "near-duplicates within 10 bits of their keeper"):
@@ -91,6 +91,9 @@ SKIPPED_LINES: dict[tuple[str, str], str] = {
         "a PostgreSQL server named `db` (tests/*/test_*postgres*.py run the catalog on one)",
     ("README.md", "curl -N localhost:8765/scans/<job id>/events"):
         "`<job id>` is the id the line before prints; docs/api.md's scan block runs it",
+    ("README.md", "curata similar-videos clip.mp4"):
+        "the sample library has no video; tests/similarity/test_videos.py runs it on clips "
+        "PyAV encodes",
     ("README.md", "curata artwork fetch --tmdb 550"):
         "downloads from TMDB and fanart.tv with API keys (tests/autoselect/test_fetch.py "
         "runs fetch against a local provider server)",
