@@ -3,7 +3,8 @@
 Starts the real ``curata mcp`` process on a catalog of generated photos (Pillow, 1600x1200
 JPEGs of noise and shapes, some with an EXIF orientation), and measures with the SDK
 client the JSON of the ``tools/list`` answer and of ``view_assets`` answers for 1, 4
-and 20 assets (base64 images included)::
+and 20 assets (base64 images included); then, on a catalog of ``examples/sample-library``,
+a default ``search_assets`` and ``find_duplicates`` answer (no arguments)::
 
     PYTHONPATH=src python benchmarks/mcp_sizes.py
 """
@@ -38,13 +39,28 @@ def photos(folder: Path, count: int) -> list[Path]:
     return out
 
 
-async def measure(db: Path, home: Path, library: Path, hashes: list[str]) -> None:
-    params = StdioServerParameters(
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-library"
+
+
+def server(db: Path, home: Path, library: Path) -> StdioServerParameters:
+    return StdioServerParameters(
         command=sys.executable,
         args=["-m", "curata", "--database", str(db), "mcp", "--root", str(library)],
         env={**os.environ, "CURATA_HOME": str(home)},
     )
-    async with Client(params, read_timeout_seconds=300) as client:
+
+
+async def answers(db: Path, home: Path) -> None:
+    """The default search and duplicates answers on the sample library."""
+    async with Client(server(db, home, SAMPLE), read_timeout_seconds=300) as client:
+        for tool in ("search_assets", "find_duplicates"):
+            result = await client.call_tool(tool, {})
+            body = result.model_dump_json(by_alias=True, exclude_none=True)
+            print(f"{tool} {{}} on the sample library: {len(body.encode()):,} bytes")
+
+
+async def measure(db: Path, home: Path, library: Path, hashes: list[str]) -> None:
+    async with Client(server(db, home, library), read_timeout_seconds=300) as client:
         tools = await client.list_tools()
         listing = tools.model_dump_json(by_alias=True, exclude_none=True)
         print(f"tools/list: {len(tools.tools)} tools, {len(listing.encode()):,} bytes")
@@ -68,6 +84,10 @@ def main() -> None:
             cur.scan([library], workers=1)
             hashes = [cur.get_asset(str(p)).data.content_hash for p in paths]
         anyio.run(measure, db, base / "home", library, hashes)
+        sample = base / "sample.db"
+        with Curata(database=sample) as cur:
+            cur.scan([SAMPLE], workers=1)
+        anyio.run(answers, sample, base / "home")
 
 
 if __name__ == "__main__":

@@ -50,16 +50,15 @@ class ViewAssetsRequest(StrictModel):
     assets: list[FsPath] = Field(
         min_length=1,
         max_length=MAX_ASSETS,
-        description="Up to 20 assets: content hashes, unique prefixes (6+ hex digits) or "
-        "cataloged file paths, as search_assets and get_asset give them.",
+        description="content hashes (or 6+ digit prefixes) or cataloged file paths",
     )
     size: int = Field(
         256, ge=64, le=MAX_SIZE, description="Longest side of each picture, in pixels."
     )
     sheet: bool | None = Field(
         None,
-        description="true: one contact sheet with numbered cells; false: one picture per "
-        f"asset (at most {MAX_SEPARATE}); default: a sheet from {SHEET_FROM} assets on.",
+        description=f"one numbered contact sheet; false: a picture each (at most {MAX_SEPARATE}); "
+        f"default: a sheet from {SHEET_FROM} assets on",
     )
 
 
