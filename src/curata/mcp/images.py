@@ -160,8 +160,9 @@ def summary(result: ViewedAssets) -> str:
 
 
 DESCRIPTION = (
-    "Look at assets: their thumbnails as images, so you can judge what they show, then "
-    "tag_assets, rate_assets or update_selection with what you saw. Up to 4 assets come "
+    "See assets as images (thumbnails, or one numbered contact sheet) to judge what they "
+    "show, then tag_assets, rate_assets or update_selection with what you saw. Up to 4 "
+    "assets come "
     "as one picture each; 5 to 20 as one contact sheet whose cells are numbered in the "
     "order asked (the text and the structured result map each number to its content "
     "hash). assets: content hashes or paths from search_assets / get_selection. size: "

@@ -24,28 +24,33 @@ SHARED = {
     "SearchRequest": ("search_assets", "a search: the arguments of search_assets"),
     "SelectionConstraints": ("create_selection", "as in create_selection"),
     "Budget": ("create_selection", "as in create_selection"),
+    "ItemFields": ("", "the fields of an item of items, but asset_hash"),
 }
 #: Sub-schemas whose description repeats their field's.
 ANONYMOUS = {"items", "propertyNames", "additionalProperties"}
 #: An enum longer than this is written as a string (its field's description names them).
 LONG_ENUM = 16
 LONG_PATTERN = 80
-#: Patterns that only refuse what no assistant sends (a NUL, a blank name).
-TRIVIAL_PATTERNS = {r"^[^\u0000]*$", r"\S"}
+#: Patterns that only refuse what no assistant sends (a NUL, a blank name, a language
+#: code that is not one).
+TRIVIAL_PATTERNS = {r"^[^\u0000]*$", r"\S", r"^[A-Za-z0-9-]{0,16}$"}
 #: Bounds that only guard the server (an assistant never comes near them).
 GUARDS = {"maximum": 10**6, "maxLength": 64, "maxItems": 1000, "maxProperties": 1000}
 FLOORS = {"minLength": 1, "minimum": 0}
 
 
-def first_sentence(text: str, most: int = 160) -> str:
+def first_sentence(text: str, most: int = 110, lists: bool = False) -> str:
     """``text`` up to the end of its first sentence, on one line, without reST's
     backquotes; a sentence longer than ``most`` ends at its first colon or semicolon
-    (where its details begin)."""
+    (where its details begin), and with ``lists`` at the last comma before ``most``
+    (the rest of an enumeration)."""
     flat = " ".join(text.replace("``", "").split())
     end = re.search(r"(?<=\.)\s", flat)
     sentence = flat[: end.start()] if end else flat
     if len(sentence) > most and (clause := re.search(r"[:;]\s", sentence)):
         sentence = sentence[: clause.start()] + "."
+    if lists and len(sentence) > most and (comma := sentence.rfind(", ", 0, most)) > 0:
+        sentence = sentence[:comma] + "."
     return sentence
 
 
@@ -84,7 +89,9 @@ def _lean(node: Any, tool: str, nested: bool) -> Any:
         elif key == "description" and nested:
             continue  # a nested model's docstring: its fields' descriptions say enough
         elif key in ANONYMOUS and isinstance(value, dict):
-            out[key] = {k: v for k, v in _lean(value, tool, False).items() if k != "description"}
+            lean = {k: v for k, v in _lean(value, tool, False).items() if k != "description"}
+            if lean or key != "propertyNames":  # {}: any name (what is left of a guard)
+                out[key] = lean
         else:
             out[key] = _lean(value, tool, False)
     options = out.get("anyOf")
@@ -119,6 +126,10 @@ def lean_schema(schema: dict[str, Any], tool: str) -> dict[str, Any]:
     """``schema`` (a model's JSON schema) made lean for ``tool`` (see the module)."""
     out = _lean(schema, tool, False)
     out.pop("description", None)  # the request model's docstring: the tool's says it
+    paging = out.get("properties", {})
+    if "cursor" in paging:  # a list tool: the instructions say its paging, once
+        paging["limit"] = {"type": "integer"}
+        paging["compact"] = {"type": "boolean"}
     defs = out.pop("$defs", {})
     if defs:
         # Keep the definitions still referenced, from the top and from each other.

@@ -157,16 +157,17 @@ def describe_tool(
     API's body."""
     return types.Tool(
         name=name,
-        description=first_sentence(description),
+        description=first_sentence(description, lists=True),
         input_schema=lean_schema(arguments.model_json_schema(), name),
         # The other hints mean something only for a tool that changes things (MCP).
-        annotations=types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
+        # openWorldHint is left at its default (true, the cautious reading) to keep the
+        # list in its budget: the instructions say every tool works on this catalog.
+        annotations=types.ToolAnnotations(read_only_hint=True)
         if read_only
         else types.ToolAnnotations(
             read_only_hint=False,
             destructive_hint=destructive,
             idempotent_hint=idempotent or None,  # false is the default
-            open_world_hint=False,
         ),
     )
 
