@@ -121,7 +121,7 @@ class SimilarHttpQuery(SimilarQuery):
     """``POST /similar``: over HTTP the target is a cataloged asset or a raw pHash, never a
     file path on the server (only cataloged files are read through the API)."""
 
-    target: str = Field(  # type: ignore[assignment]
+    target: str = Field(
         pattern=r"^([0-9a-fA-F]{6,64}|phash:[0-9a-fA-F]{16})$",
         description="a content hash (or a unique prefix of 6+ hex digits), or a raw pHash "
         "as 'phash:' and 16 hex digits",

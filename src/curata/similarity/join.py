@@ -67,7 +67,7 @@ def _flatten(parent):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _self_join(
+def _self_join(  # type: ignore[no-untyped-def]
     t,
     part,
     parts,
@@ -92,7 +92,7 @@ def _self_join(
     radii,
     masks,
     mask_start,
-):  # type: ignore[no-untyped-def]
+):
     """Pairs from every ``parts``-th non-empty bucket from ``part`` (one thread's share).
 
     For each table and each non-empty bucket ``key0`` (``filled``, ascending), the
