@@ -53,7 +53,9 @@ class CurataTool:
 
     @cached_property
     def output_schema(self) -> dict[str, Any]:
-        return TypeAdapter(Response[self.result]).json_schema(mode="serialization")
+        # a generic made at run time from the operation's result model
+        schema = Response[self.result]  # type: ignore[name-defined]
+        return TypeAdapter(schema).json_schema(mode="serialization")
 
     def describe(self) -> types.Tool:
         return types.Tool(
