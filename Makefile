@@ -42,4 +42,4 @@ bench: $(VENV)/.installed-test $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/ingest.py
 
 clean:
-	rm -rf .demo $(VENV) .pytest_cache .ruff_cache
+	rm -rf .demo $(VENV) .pytest_cache .ruff_cache .mypy_cache
