@@ -29,6 +29,7 @@ workbench: install
 test: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install
@@ -41,4 +42,4 @@ bench: $(VENV)/.installed-test $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/ingest.py
 
 clean:
-	rm -rf .demo $(VENV) .pytest_cache .ruff_cache
+	rm -rf .demo $(VENV) .pytest_cache .ruff_cache .mypy_cache

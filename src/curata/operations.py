@@ -170,7 +170,7 @@ class Operation:
 
     @cached_property
     def method(self) -> Callable[..., Response[Any]]:
-        return getattr(Curata, self.name)  # type: ignore[no-any-return]
+        return getattr(Curata, self.name)
 
     @cached_property
     def takes_request(self) -> bool:
@@ -190,8 +190,8 @@ class Operation:
         """``curata``'s method with ``request`` (a validated model of this operation)."""
         method = getattr(curata, self.name)
         if self.takes_request:
-            return method(request)  # type: ignore[no-any-return]
-        return method(**{f: getattr(request, f) for f in self.request.model_fields})  # type: ignore[no-any-return]
+            return method(request)
+        return method(**{f: getattr(request, f) for f in self.request.model_fields})
 
 
 OPERATIONS: tuple[Operation, ...] = (

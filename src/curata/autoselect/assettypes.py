@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from curata.models.autoselect import AssetType
 
-EXPECTED_ASPECT_RATIO = MappingProxyType(
+EXPECTED_ASPECT_RATIO: MappingProxyType[str, float] = MappingProxyType(
     {
         AssetType.POSTER: 0.675,  # 2:3 (fanart.tv 1000x1426, TMDB 2000x3000)
         AssetType.FANART: 1.778,  # 16:9
@@ -46,7 +46,7 @@ TEXTLESS_TYPES = frozenset({AssetType.FANART, AssetType.LANDSCAPE})
 
 
 def expected_aspect_ratio(asset_type: str) -> float:
-    ratio = EXPECTED_ASPECT_RATIO.get(asset_type)  # type: ignore[call-overload]
+    ratio = EXPECTED_ASPECT_RATIO.get(asset_type)
     if ratio is None:
         raise ValueError(f"unknown asset type {asset_type!r}")
     return ratio

@@ -93,9 +93,9 @@ class ProviderPriorities:
     def resolve(self, media_type: ArtMediaType | str, asset_type: str) -> ResolvedOrder:
         """Custom (exact type, then ``*``) when the strategy is custom; else balanced."""
         key = (media_type, asset_type)
-        found = self._resolved.get(key)  # type: ignore[arg-type]
+        found = self._resolved.get(key)
         if found is None:
-            found = self._resolved[key] = self._resolve(media_type, asset_type)  # type: ignore[index]
+            found = self._resolved[key] = self._resolve(media_type, asset_type)
         return found
 
     def _resolve(self, media_type: ArtMediaType | str, asset_type: str) -> ResolvedOrder:

@@ -36,7 +36,9 @@ from curata.models.autoselect import DecidedBy
 class Entry(NamedTuple):
     """A candidate as the ranking sees it (immutable)."""
 
-    index: int  # the caller's handle (position in its list)
+    # the caller's handle (position in its list); the field shadows tuple.index, which
+    # the ranking never calls
+    index: int  # type: ignore[assignment]
     level: int  # 2 * tier, + 1 for art with text when textless is preferred
     votes: int  # 0 = no votes
     pixels: int  # width * height, 0 = unknown

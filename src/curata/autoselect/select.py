@@ -411,7 +411,7 @@ def _select_type(
     hd_qualities = rules.HD_QUALITIES
     hint = rules.has_hd_hint
     tiers = rules.TIERS
-    entries = []
+    entries: list[Entry] = []
     append = entries.append
     for index, (provider, c) in enumerate(kept):
         lang = c.language

@@ -54,7 +54,7 @@ class AutoSelectService:
     def strategy(self) -> Strategy:
         with self.catalog.read() as conn:
             value = store.get_strategy(conn)
-        return Strategy(value) if value in Strategy.__members__.values() else Strategy.BALANCED
+        return _strategy(value)
 
     def get_strategy(self) -> StrategyInfo:
         strategy = self.strategy()
@@ -80,8 +80,7 @@ class AutoSelectService:
         with self.catalog.read() as conn:
             value = store.get_strategy(conn)
             rows = store.priority_rows(conn)
-        strategy = Strategy(value) if value in Strategy.__members__.values() else Strategy.BALANCED
-        return ProviderPriorities.from_rows(strategy, rows)
+        return ProviderPriorities.from_rows(_strategy(value), rows)
 
     def priority_table(self, media_type: ArtMediaType | str | None = None) -> PriorityTable:
         """The effective order for every media type (or one) and each of its asset types."""
@@ -128,7 +127,7 @@ class AutoSelectService:
         if not isinstance(value, dict):
             return PolicyName.SPEC, None
         try:
-            name = PolicyName(value.get("name"))
+            name = PolicyName(value.get("name", ""))  # missing: not a name, the default
             custom = value.get("custom")
             return name, SelectionPolicy.model_validate(custom) if custom else None
         except (ValueError, ValidationError):  # written by a newer curata: the default
@@ -193,6 +192,13 @@ class AutoSelectService:
             request.provider_order,
             request.preferred_language,
         )
+
+
+def _strategy(value: str | None) -> Strategy:
+    """The stored strategy; balanced when none is stored (or an unknown one)."""
+    if value is not None and value in Strategy.__members__.values():
+        return Strategy(value)
+    return Strategy.BALANCED
 
 
 def _media(value: ArtMediaType | str) -> ArtMediaType:

@@ -198,6 +198,7 @@ def resolve(conn: Connection, ref: str) -> int:
     """The asset id of a content hash, a unique hash prefix (6+ hex digits) or a cataloged path."""
     text = ref.strip()
     lowered = text.lower()
+    found: int | None
     if _HEX.fullmatch(lowered) and len(lowered) >= MIN_PREFIX:
         if len(lowered) == 64:
             found = conn.execute(
@@ -215,14 +216,14 @@ def resolve(conn: Connection, ref: str) -> int:
                 raise InvalidRequest(f"hash prefix {text!r} matches several assets", field="asset")
             found = ids[0] if ids else None
         if found is not None:
-            return found
+            return int(found)
     path = os.path.abspath(os.path.expanduser(text))
     found = conn.execute(
         select(locations.c.asset_id).where(locations.c.path == path_to_db(path))
     ).scalar_one_or_none()
     if found is None:
         raise NotFound(f"no cataloged asset with hash or path {text!r}", field="asset")
-    return found
+    return int(found)
 
 
 def resolve_many(conn: Connection, refs: Sequence[str]) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 _TWO64 = 1 << 64
 _TWO63 = 1 << 63
@@ -25,6 +25,10 @@ def hash_hex(value: int | None) -> str | None:
     return None if value is None else f"{to_unsigned64(value):016x}"
 
 
+@overload
+def epoch_to_datetime(value: float) -> datetime: ...
+@overload
+def epoch_to_datetime(value: None) -> None: ...
 def epoch_to_datetime(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, tz=UTC)
 

@@ -75,9 +75,10 @@ def insert_pending(
         "staging": path_to_db(staging),
         "previous": path_to_db(previous),
     }
-    return conn.execute(
+    export_id: int = conn.execute(
         insert(selection_exports).values(**values).returning(selection_exports.c.id)
     ).scalar_one()
+    return export_id
 
 
 def _pending(row: Any) -> PendingExport:

@@ -62,7 +62,7 @@ def listing(
         IngestErrorRecord(
             path=path_from_db(p),
             reason=path_from_db(r),
-            occurred_at=epoch_to_datetime(t),  # type: ignore[arg-type]
+            occurred_at=epoch_to_datetime(t),
             level=lv,
         )
         for p, r, t, lv in conn.execute(query)

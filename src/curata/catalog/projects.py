@@ -16,7 +16,7 @@ from curata.slug import slugify
 
 def ensure_project(conn: Connection, name_or_id: str) -> str:
     """The id of the project with this id or name, creating it (id = slug of the name)."""
-    found = conn.execute(
+    found: str | None = conn.execute(
         select(projects.c.id).where((projects.c.id == name_or_id) | (projects.c.name == name_or_id))
     ).scalar()
     if found is not None:

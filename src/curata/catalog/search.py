@@ -82,7 +82,7 @@ def consistent_reads(conn: Connection) -> None:
         conn.execution_options(isolation_level="REPEATABLE READ")
 
 
-def _stream(conn: Connection, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
+def _stream(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
     """Chunks of raw driver rows of ``stmt``."""
     cursor = conn.execute(stmt).cursor
     while True:
@@ -94,7 +94,7 @@ def _stream(conn: Connection, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...
 
 def _by_ids(
     conn: Connection, stmt: Select[Any], column: Any, ids: Sequence[int] | None
-) -> Iterator[list[tuple[Any, ...]]]:
+) -> Iterator[Sequence[Any]]:
     """``stmt`` over every row, or restricted to ``column IN ids`` in chunks."""
     if ids is None:
         yield from _stream(conn, stmt)
@@ -104,9 +104,7 @@ def _by_ids(
         yield from _stream(conn, stmt.where(column.in_(chunk)))
 
 
-def asset_columns(
-    conn: Connection, ids: Sequence[int] | None = None
-) -> Iterator[list[tuple[Any, ...]]]:
+def asset_columns(conn: Connection, ids: Sequence[int] | None = None) -> Iterator[Sequence[Any]]:
     """Rows of :data:`COLUMNS` for every asset or the given ids."""
     stmt = select(assets.c.id, assets.c.content_hash, *map(_expression, STORED_COLUMNS))
     return _by_ids(conn, stmt, assets.c.id, ids)
@@ -140,7 +138,9 @@ def tag_rows(
     return [r for rows in _stream(conn, stmt) for r in rows]
 
 
-def prompts(conn: Connection, ids: Sequence[int] | None = None) -> Iterator[list[tuple[int, str]]]:
+def prompts(
+    conn: Connection, ids: Sequence[int] | None = None
+) -> Iterator[Sequence[tuple[int, str]]]:
     """``(asset_id, prompt)`` of assets that have a prompt, by id."""
     stmt = (
         select(assets.c.id, assets.c.prompt)
@@ -152,7 +152,7 @@ def prompts(conn: Connection, ids: Sequence[int] | None = None) -> Iterator[list
 
 def location_paths(
     conn: Connection, ids: Sequence[int] | None = None
-) -> Iterator[list[tuple[int, str]]]:
+) -> Iterator[Sequence[tuple[int, str]]]:
     """``(asset_id, path)``; per asset the primary location first (present before
     missing, then oldest), the order :func:`curata.catalog.assets.load_assets` shows."""
     stmt = select(locations.c.asset_id, locations.c.path).order_by(
@@ -162,9 +162,7 @@ def location_paths(
         yield [(a, path_from_db(p)) for a, p in rows]
 
 
-def metadata_rows(
-    conn: Connection, ids: Sequence[int] | None = None
-) -> Iterator[list[tuple[Any, ...]]]:
+def metadata_rows(conn: Connection, ids: Sequence[int] | None = None) -> Iterator[Sequence[Any]]:
     """By id: ``(id, meta dict, prompt, negative_prompt, width, height, duration)``."""
     stmt = select(
         assets.c.id,

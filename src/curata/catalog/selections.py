@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -50,6 +50,10 @@ ITEM_FIELDS = (
 )
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything the catalog stores is UTC."""
     if value is None or value.tzinfo is not None:
@@ -405,7 +409,7 @@ def create_group(
             selection_groups.c.selection_id == selection_id
         )
     ).scalar_one()
-    return conn.execute(
+    group_id: int = conn.execute(
         insert(selection_groups)
         .values(
             selection_id=selection_id,
@@ -415,6 +419,7 @@ def create_group(
         )
         .returning(selection_groups.c.id)
     ).scalar_one()
+    return group_id
 
 
 def rename_group(conn: Connection, group: int, new_name: str) -> None:

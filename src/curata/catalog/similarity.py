@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, false, func, insert, or_, select, update
+from sqlalchemy import CompoundSelect, Connection, Select, false, func, insert, or_, select, update
 
 from curata.catalog.codec import path_from_db
 from curata.catalog.schema import assets, duplicate_resolutions, frame_hashes, locations
@@ -64,6 +64,7 @@ def hash_rows(
     or with an id above ``after_id``, including rows whose hash is now NULL (so that a
     reload drops them)."""
     columns = (assets.c.id, assets.c.phash)
+    stmt: Select[Any] | CompoundSelect[Any]
     if updated_since is None:
         stmt = select(*columns).where(assets.c.phash.is_not(None)).order_by(assets.c.id)
     else:
@@ -137,7 +138,9 @@ def keeper_facts(conn: Connection, asset_ids: Sequence[int]) -> dict[int, Keeper
             assets.c.phash,
         ).where(assets.c.id.in_(ids[start : start + _CHUNK]))
         for row in conn.execute(stmt):
-            out[row[0]] = KeeperFacts(*row[:7], bool(row[7]), row[8])
+            out[row[0]] = KeeperFacts(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8]
+            )
     return out
 
 

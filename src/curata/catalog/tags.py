@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -51,7 +52,7 @@ def add_tags(
             )
         ).all()
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"asset_id": a, "tag_id": t, "source": source}
         for a in asset_ids
         for t in ids.values()

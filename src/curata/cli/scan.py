@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,20 +142,22 @@ def scan(
 
     Ctrl-C stops after the current batch; run the same command again to finish.
     """
-    args = {
-        "project": project,
-        "include_hidden": include_hidden,
-        "follow_links": follow_links,
-        "workers": workers,
-        "batch_size": batch_size,
-    }
     try:
         cur = open_curata(ctx, create=True)
+        scan = functools.partial(
+            cur.scan,
+            [str(p) for p in paths],
+            project=project,
+            include_hidden=include_hidden,
+            follow_links=follow_links,
+            workers=workers,
+            batch_size=batch_size,
+        )
         if sys.stderr.isatty() and not as_json:
             with Progress(*_Bar.columns, console=console, transient=True) as progress:
-                summary = cur.scan([str(p) for p in paths], progress=_Bar(progress), **args).data
+                summary = scan(progress=_Bar(progress)).data
         else:
-            summary = cur.scan([str(p) for p in paths], **args).data
+            summary = scan().data
     except KeyboardInterrupt:  # before reading began, or a second Ctrl-C while reading
         err_console.print(
             "scan interrupted; what was cataloged is kept and the same scan again continues",

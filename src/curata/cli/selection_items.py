@@ -65,8 +65,9 @@ def read_search_file(path: Path) -> tuple[list[str], dict[str, Any] | None]:
         raise InvalidRequest(f"{path}: not a JSON object", field="--from-search")
     results = data.get("results")
     if isinstance(results, list):
-        hashes = [r.get("content_hash") for r in results if isinstance(r, dict)]
-        if not all(isinstance(h, str) for h in hashes):
+        found = [r.get("content_hash") for r in results if isinstance(r, dict)]
+        hashes = [h for h in found if isinstance(h, str)]
+        if len(hashes) != len(found):
             raise InvalidRequest(f"{path}: results without content_hash", field="--from-search")
         return hashes, None
     filters = data.get("filters", data)

@@ -86,7 +86,7 @@ def read_blocks(im: Image.Image) -> dict[str, str]:
     xmp = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp")
     if xmp:
         blocks["xmp"] = _text(xmp) or ""
-    comment = im.info.get("comment")
-    if comment:
-        blocks["comment"] = _text(comment) or ""
+    info_comment = im.info.get("comment")
+    if info_comment:
+        blocks["comment"] = _text(info_comment) or ""
     return blocks

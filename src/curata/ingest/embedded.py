@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image, IptcImagePlugin
+from PIL import Image, ImageFile, IptcImagePlugin
 
 from curata.ingest.metadata.c2pa import manifest_blocks
 from curata.ingest.stealth import read_stealth
@@ -27,6 +27,8 @@ def _iptc_text(value: Any) -> str:
 
 
 def iptc_blocks(im: Image.Image) -> dict[str, str]:
+    if not isinstance(im, ImageFile.ImageFile):  # IPTC is read from files only
+        return {}
     try:
         info = IptcImagePlugin.getiptcinfo(im)
     except (SyntaxError, ValueError, OSError, IndexError, TypeError):

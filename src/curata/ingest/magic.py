@@ -122,15 +122,15 @@ def sniff(head: bytes, suffix: str = "") -> Sniffed:
     if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
         return Sniffed(MediaType.AUDIO, "aiff")
     if head[4:8] == b"ftyp":
-        found = _ftyp(head)
-        if found:
-            return found
+        sniffed = _ftyp(head)
+        if sniffed:
+            return sniffed
     if head[4:8] in _QUICKTIME_ATOMS and head[0] < 0x20:  # QuickTime without ftyp
         return Sniffed(MediaType.VIDEO, "mov")
     if head.startswith(b"RIFF"):
-        found = _riff(head)
-        if found:
-            return found
+        sniffed = _riff(head)
+        if sniffed:
+            return sniffed
     if head[:2] in _NETPBM and head[2:3] in (b" ", b"\n", b"\r", b"\t"):
         return Sniffed(MediaType.IMAGE, _NETPBM[head[:2]])
     if head[:2] == b"\xff\xfb" or head[:2] in (b"\xff\xf3", b"\xff\xf2", b"\xff\xfa"):

@@ -83,8 +83,9 @@ def probe_image(result: ProbeResult, source: io.BytesIO | str, metadata: bool = 
         with imaging.opened(source) as im:
             result.width, result.height = imaging.oriented_size(im)
             result.facts["mode"] = im.mode
-            if getattr(im, "n_frames", 1) > 1:
-                result.facts["frames"] = im.n_frames
+            frames = getattr(im, "n_frames", 1)
+            if frames > 1:
+                result.facts["frames"] = frames
             result.created_at = _exif_created(im.getexif())
             reduced = reduced_for_hashing(im)
             result.phash, result.dhash = perceptual_hashes(reduced)
@@ -107,7 +108,11 @@ def _check_claimed_image(result: ProbeResult, suffix: str) -> None:
     if claims_image and result.media_type != MediaType.IMAGE.value:
         raise ProbeError(
             f"named as an image ({suffix}) but its content is "
-            + ("not a recognized format" if result.file_format == "unknown" else result.file_format)
+            + (
+                "not a recognized format"
+                if result.file_format == "unknown"
+                else str(result.file_format)
+            )
         )
 
 

@@ -172,7 +172,7 @@ def still(path: str | os.PathLike[str]) -> Image.Image:
 
 def probe_video(result: ProbeResult, source: io.BytesIO | str, metadata: bool = True) -> None:
     try:
-        container = av.open(source)
+        container = av.open(source, "r")
     except av.FFmpegError as exc:
         raise ValueError(f"not a readable {result.file_format} video ({exc})") from exc
     with container:

@@ -19,6 +19,7 @@ catches up with what changed meanwhile.
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import threading
@@ -172,15 +173,21 @@ def watch(
         batch_size=batch_size,
         on_change=on_change,
     )
-    options = {"project": project, "include_hidden": include_hidden, "follow_links": follow_links}
     absolute = normalize_roots(roots)
+    scan = functools.partial(
+        scanner.scan,
+        absolute,
+        project=project,
+        include_hidden=include_hidden,
+        follow_links=follow_links,
+    )
     total = ScanSummary(roots=absolute)
     listener = _Listener(absolute, threading.Event())
     own_files = catalog_files(catalog)
     settling = Settling(quiet)
     try:
         listener.start()  # before the first scan: nothing that changes during it is lost
-        total = scanner.scan(absolute, **options)
+        total = scan()
         _report(on_batch, total)
         while not stop.is_set() and not total.interrupted:
             try:
@@ -192,7 +199,7 @@ def watch(
             settling.touch(paths - own_files, time.monotonic())
             ready = settling.settled(time.monotonic())
             if ready:
-                batch = scanner.scan(absolute, **options, changed=ready)
+                batch = scan(changed=ready)
                 add(total, batch)
                 total.interrupted = batch.interrupted
                 _report(on_batch, batch)

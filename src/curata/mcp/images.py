@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anyio.to_thread
 import mcp_types as types
@@ -90,6 +90,7 @@ def _described(ref: str, curata: Curata) -> tuple[ViewedAsset, Any]:
         asset = curata.get_asset(ref).data
     except CurataError as exc:
         return ViewedAsset(asset=ref, shown=False, problem=exc.message), None
+    assert asset is not None, "a found asset carries its detail"
     size = asset.metadata.get("dimensions") or {}
     entry = ViewedAsset(
         asset=ref,
@@ -203,14 +204,15 @@ def register(server: Server[Any], curata: Curata) -> None:
     described = tool()
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams) -> types.ListToolsResult:
-        result: types.ListToolsResult = await listing.handler(ctx, params)
+        # the SDK's handlers are typed loosely; these answer their request's result type
+        result = cast(types.ListToolsResult, await listing.handler(ctx, params))
         if result.next_cursor is None:
             result = result.model_copy(update={"tools": [*result.tools, described]})
         return result
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name != NAME:
-            return await calling.handler(ctx, params)  # type: ignore[no-any-return]
+            return cast(types.CallToolResult, await calling.handler(ctx, params))
         arguments = dict(params.arguments or {})
         return await anyio.to_thread.run_sync(call, curata, arguments)
 

@@ -34,6 +34,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from mcp.shared.message import SessionMessage
 from mcp_types.jsonrpc import INVALID_REQUEST, PARSE_ERROR
 from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: The largest message curata reads, on stdio (one line) and over HTTP (one body).
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
@@ -257,18 +258,13 @@ def claimed_stdio() -> Iterator[tuple[int, int]]:
 
 # --- streamable HTTP -----------------------------------------------------------------
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Any]
-Send = Callable[[Message], Any]
-
 
 class CheckedBodies:
     """ASGI middleware: a POST body over ``limit`` is refused (413) as soon as it is
     known to be, and a body that is not one JSON-RPC message is answered (400) with the
     same errors as on stdio, before the SDK's app reads it."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Any], limit: int = MAX_MESSAGE_BYTES):
+    def __init__(self, app: ASGIApp, limit: int = MAX_MESSAGE_BYTES):
         self.app = app
         self.limit = limit
 
@@ -292,7 +288,7 @@ class CheckedBodies:
         async def replay() -> Message:
             nonlocal replayed
             if replayed:
-                return await receive()  # type: ignore[no-any-return]
+                return await receive()
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 

@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonValue
 
 from curata.models.base import Record
 from curata.models.paths import FsPath, display, is_text, may_hold_file_names
@@ -207,7 +208,7 @@ _WANTED = {bool: "a boolean (true or false)", int: "an integer", float: "a numbe
 def scalar_fields(model: type[BaseModel]) -> dict[str, type]:
     """The fields of ``model`` that hold a number (kind ``int`` when only an integer
     will do, else ``float``) or a boolean, optional or not."""
-    found = {}
+    found: dict[str, type] = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
         if get_origin(annotation) in (Union, types.UnionType):
@@ -223,7 +224,7 @@ def scalar_fields(model: type[BaseModel]) -> dict[str, type]:
     return found
 
 
-def one_of_given(*names: str) -> list[dict[str, Any]]:
+def one_of_given(*names: str) -> list[JsonValue]:
     """JSON Schema ``anyOf`` branches: at least one of ``names`` is given, not null."""
     return [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]
 

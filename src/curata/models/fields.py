@@ -239,7 +239,7 @@ class Range:
     match = contains
 
     def mask(self, values: np.ndarray) -> np.ndarray:
-        keep = ~np.isnan(values)
+        keep: np.ndarray = ~np.isnan(values)
         if self.lo is not None:
             keep &= values >= self.lo
         if self.hi is not None:
@@ -287,7 +287,8 @@ class Flag:
         return value is not None and value == float(self.wanted)
 
     def mask(self, values: np.ndarray) -> np.ndarray:
-        return values == float(self.wanted)
+        equal: np.ndarray = values == float(self.wanted)
+        return equal
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,9 @@ class Under:
         return [i for i, t in enumerate(terms) if under(t, self.folder)]
 
 
-Condition = Range | OneOf | Flag | Under
+#: The conditions tested on a column (``mask``); :class:`Under` is tested on terms.
+ColumnCondition = Range | OneOf | Flag
+Condition = ColumnCondition | Under
 
 
 # --- the registry -------------------------------------------------------------------
@@ -471,7 +474,7 @@ GROUP_NAMES = {"dimensions": "DimensionFilter", "generation": "GenerationFilter"
 
 
 def _group_model(group: str, fields: list[SearchField]) -> type[StrictModel]:
-    model: type[StrictModel] = create_model(  # type: ignore[call-overload]
+    model: type[StrictModel] = create_model(
         GROUP_NAMES[group], __base__=StrictModel, **_null_fields(fields)
     )
     return model

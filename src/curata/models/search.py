@@ -10,6 +10,7 @@ lower-cased, formats without a leading dot), so the engine compares like with li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -131,31 +132,42 @@ def _normal_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if values is None else {tag_key(k): v for k, v in values.items()}
 
 
-def _by_key(value_type: Any, most: int) -> Any:
-    """A mapping of at most ``most`` tag keys (checked first, then normalized) to
-    ``value_type``."""
-    return Annotated[
-        dict[str, value_type],
-        Field(max_length=most, json_schema_extra={"propertyNames": TAG_KEY_SCHEMA}),
-        BeforeValidator(_keys_first),
-        AfterValidator(_normal_keys),
-    ]
+def _keys_field(most: int) -> Any:
+    """At most ``most`` tag keys, each matching the tag key schema."""
+    return Field(max_length=most, json_schema_extra={"propertyNames": TAG_KEY_SCHEMA})
 
 
-def _pattern(ignore_case: bool) -> Any:
-    """A regex that :func:`compile_pattern` accepts (kept as text)."""
+def _pattern_check(ignore_case: bool) -> Callable[[str], str]:
+    """A check that ``pattern`` is a regex that :func:`compile_pattern` accepts (kept as
+    text)."""
 
     def check(pattern: str) -> str:
         compile_pattern(pattern, ignore_case=ignore_case)
         return pattern
 
-    return Annotated[str, AfterValidator(check)]
+    return check
 
 
-TagValuesByKey = _by_key(TagValues, MAX_TAGS)
-RangesByKey = _by_key(RangeFilter, MAX_TAGS)
-PatternsByKey = _by_key(_pattern(ignore_case=True), MAX_PATTERNS)
-FilenamePattern = _pattern(ignore_case=False)
+# Mappings of tag keys (checked first, then normalized) to values.
+TagValuesByKey = Annotated[
+    dict[str, TagValues],
+    _keys_field(MAX_TAGS),
+    BeforeValidator(_keys_first),
+    AfterValidator(_normal_keys),
+]
+RangesByKey = Annotated[
+    dict[str, RangeFilter],
+    _keys_field(MAX_TAGS),
+    BeforeValidator(_keys_first),
+    AfterValidator(_normal_keys),
+]
+PatternsByKey = Annotated[
+    dict[str, Annotated[str, AfterValidator(_pattern_check(ignore_case=True))]],
+    _keys_field(MAX_PATTERNS),
+    BeforeValidator(_keys_first),
+    AfterValidator(_normal_keys),
+]
+FilenamePattern = Annotated[str, AfterValidator(_pattern_check(ignore_case=False))]
 # An entry of a list of words (formats, sources, metadata keys, prompt keywords).
 Word = Annotated[NonBlank, Field(max_length=MAX_TAG_LENGTH)]
 

@@ -126,7 +126,7 @@ def paged(
             info = info._copy()  # a copy with another default
             info.default = defaults[name]
         fields[name] = (info.annotation, info)
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{operation.__name__}Page",
         __base__=ToolPage,
         __doc__=f"``{operation.__name__}`` a page at a time, for an assistant.",
@@ -135,4 +135,4 @@ def paged(
     model.OPERATION = operation
     model.ITEMS = items
     model.ASSET = asset
-    return model  # type: ignore[no-any-return]
+    return model

@@ -132,10 +132,10 @@ HTTP_TARGET: dict[str, Any] = {
 class SimilarHttpQuery(SimilarQuery):
     """``POST /similar`` over HTTP: the target is a cataloged asset or a raw pHash."""
 
-    target: str = Field(**HTTP_TARGET)  # type: ignore[assignment]
+    target: str = Field(**HTTP_TARGET)
 
 
 class SimilarVideosHttpQuery(SimilarVideosRequest):
     """``POST /similar/videos`` over HTTP: the target is a cataloged asset or a raw pHash."""
 
-    target: str = Field(**HTTP_TARGET)  # type: ignore[assignment]
+    target: str = Field(**HTTP_TARGET)

@@ -17,6 +17,7 @@ to its time bound holds up no other search.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -25,7 +26,7 @@ from sqlalchemy import Connection
 from curata.catalog import search as store
 from curata.search import kernels
 from curata.search.index import SearchIndex
-from curata.search.query import Query, TagTerm
+from curata.search.query import Query, Range, TagTerm
 from curata.search.regexes import RegexBudget
 from curata.search.relation import contains, distinct
 
@@ -37,7 +38,8 @@ def _member(ids: np.ndarray, candidates: np.ndarray, capacity: int) -> np.ndarra
         return contains(ids, candidates)
     mask = np.zeros(capacity, bool)
     kernels.mark(mask, ids, True)
-    return mask[candidates]
+    member: np.ndarray = mask[candidates]
+    return member
 
 
 class Evaluator:
@@ -70,11 +72,14 @@ class Evaluator:
             joined = names.joined(terms) if own else names.joined()
         with self.budget.running():
             hits = joined.matching(q.filename, self.budget)
+        found: np.ndarray
         if own:  # over the candidates' own names: no look-up left
-            return candidates[distinct(positions[hits])]
+            found = candidates[distinct(positions[hits])]
+            return found
         with lock:
             matched = names.relation.any_of(hits.tolist())
-            return candidates[_member(matched, candidates, self.index.capacity)]
+            found = candidates[_member(matched, candidates, self.index.capacity)]
+            return found
 
     def _values_with_key(self, key: str) -> list[tuple[int, str]]:
         """``(tag id, value)`` of every pair with this key."""
@@ -121,7 +126,11 @@ class Evaluator:
         for key, values in q.tag_values.items():
             sets.append(self._term_union(TagTerm(key, v) for v in values))
         for key, r in q.tag_ranges.items():
-            sets.append(self._tags_where(key, lambda t, r=r: r.contains(tag_dict.numbers.get(t))))
+
+            def in_range(t: int, r: Range = r) -> bool:
+                return r.contains(tag_dict.numbers.get(t))
+
+            sets.append(self._tags_where(key, in_range))
         if q.prompt_words:
             prompts = idx.term_index(self.conn, "prompt")
             sets.extend(prompts.posting(w) for w in q.prompt_words)
@@ -161,7 +170,7 @@ class Evaluator:
             if wanted is not None:
                 allowed = np.zeros(len(cols.dicts[column]) + 1, bool)  # by code + 1 (-1: none)
                 allowed[self._code_set(column, wanted) + 1] = True
-                tests.append((cols.codes[column], lambda v, a=allowed: a[v + 1]))
+                tests.append((cols.codes[column], functools.partial(_allowed_codes, allowed)))
         for column, condition in q.columns:
             tests.append((cols.floats[column], condition.mask))
         return tests
@@ -184,3 +193,9 @@ class Evaluator:
 
 def evaluate(index: SearchIndex, conn: Connection, q: Query) -> np.ndarray:
     return Evaluator(index, conn).run(q)
+
+
+def _allowed_codes(allowed: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Which ``codes`` (-1: none) are set in ``allowed`` (indexed by code + 1)."""
+    found: np.ndarray = allowed[codes + 1]
+    return found

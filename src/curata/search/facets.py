@@ -10,7 +10,8 @@ a result set larger than half the catalog is counted through its complement.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,7 @@ def _model(index: SearchIndex, counts: Counts) -> SearchFacets:
             facet_key(column): [
                 ValueCount(value=v, count=c)
                 for v, c in _ranked(
-                    lambda code, names=dicts[column].names: float(names[code]),
+                    functools.partial(_number_of, dicts[column].names),
                     counts.coded[column],
                     TOP_VALUE_FACETS,
                 )
@@ -150,3 +151,8 @@ def facets(index: SearchIndex, rows: np.ndarray) -> SearchFacets:
     else:
         counts = _count(index, rows)
     return _model(index, counts)
+
+
+def _number_of(names: Sequence[str], code: int) -> float:
+    """The number a value facet's code stands for."""
+    return float(names[code])

@@ -104,8 +104,8 @@ def _codes(vocab: Vocabulary, values: Sequence[str | None]) -> np.ndarray:
     for value in set(values):
         if value is not None:
             vocab.add(value)
-    lookup: dict[str | None, int] = dict(vocab.ids)
-    lookup[None] = -1
+    lookup: dict[str | None, int] = {None: -1}
+    lookup.update(vocab.ids)
     return np.fromiter(map(lookup.__getitem__, values), np.int32, len(values))
 
 
@@ -115,8 +115,8 @@ class Columns:
     def __init__(self) -> None:
         self.capacity = 0
         self.present = np.zeros(0, bool)
-        self.floats = {name: np.zeros(0) for name in FLOAT_COLUMNS}
-        self.codes = {name: np.zeros(0, np.int32) for name in CODED_COLUMNS}
+        self.floats: dict[str, np.ndarray] = {name: np.zeros(0) for name in FLOAT_COLUMNS}
+        self.codes: dict[str, np.ndarray] = {name: np.zeros(0, np.int32) for name in CODED_COLUMNS}
         self.dicts = {name: Vocabulary() for name in CODED_COLUMNS}
         self.hkey = np.zeros(0, np.uint64)
         # changes per column (a facet column's codes count with its numbers)

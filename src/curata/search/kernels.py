@@ -5,13 +5,22 @@ Pure functions over arrays (numba, cached on disk after the first compile).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 import numba
 import numpy as np
 
-_JIT = {"cache": True, "nogil": True}
+_Kernel = TypeVar("_Kernel", bound=Callable[..., Any])
 
 
-@numba.njit(**_JIT)
+def _jit(fn: _Kernel) -> _Kernel:
+    """``numba.njit`` (cached on disk, without the GIL); the kernel keeps its Python
+    signature for the type checker (numba's dispatcher is untyped)."""
+    return cast(_Kernel, numba.njit(cache=True, nogil=True)(fn))
+
+
+@_jit
 def count_terms(
     rows: np.ndarray, indptr: np.ndarray, terms: np.ndarray, skip: np.ndarray, counts: np.ndarray
 ) -> None:
@@ -25,8 +34,8 @@ def count_terms(
             counts[terms[j]] += 1
 
 
-@numba.njit(**_JIT)
-def group_by(keys: np.ndarray, values: np.ndarray, n_keys: int) -> tuple:
+@_jit
+def group_by(keys: np.ndarray, values: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     """``(indptr, grouped)``: ``values`` grouped by ``keys`` (each below ``n_keys``) in
     compressed rows; a stable counting sort, so values keep their order within a key."""
     indptr = np.zeros(n_keys + 1, np.int64)
@@ -43,7 +52,7 @@ def group_by(keys: np.ndarray, values: np.ndarray, n_keys: int) -> tuple:
     return indptr, out
 
 
-@numba.njit(**_JIT)
+@_jit
 def first_in_mask(order: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     """The first ``k`` entries of ``order`` whose asset is set in ``mask``."""
     out = np.empty(k, np.int32)
@@ -58,14 +67,16 @@ def first_in_mask(order: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     return out[:n]
 
 
-@numba.njit(**_JIT)
+@_jit
 def mark(mask: np.ndarray, ids: np.ndarray, value: bool) -> None:
     for i in range(ids.shape[0]):
         mask[ids[i]] = value
 
 
-@numba.njit(**_JIT)
-def gather_rows(rows: np.ndarray, indptr: np.ndarray, terms: np.ndarray, skip: np.ndarray) -> tuple:
+@_jit
+def gather_rows(
+    rows: np.ndarray, indptr: np.ndarray, terms: np.ndarray, skip: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``(positions, terms)``: the terms of each asset in ``rows`` (CSR by asset), each
     with the position in ``rows`` of its asset; assets flagged in ``skip`` are left out."""
     total = 0

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from curata.models.fields import FIELDS, Condition, Range, Under
-from curata.models.search import SearchFilters, compile_pattern
+from curata.models.fields import FIELDS, ColumnCondition, Range, Under
+from curata.models.patterns import compile_pattern
+from curata.models.search import SearchFilters
 from curata.search.rules import words
 
 __all__ = ["Pattern", "Query", "Range", "TagTerm", "compile_filters"]
@@ -56,7 +57,7 @@ class Query:
 
     media_type: str | None = None
     formats: frozenset[str] | None = None
-    columns: list[tuple[str, Condition]] = field(default_factory=list)  # (index column, test)
+    columns: list[tuple[str, ColumnCondition]] = field(default_factory=list)  # (index column, test)
     terms: list[tuple[str, Under]] = field(default_factory=list)  # (term index, test)
     all_tags: list[TagTerm] = field(default_factory=list)
     any_tags: list[TagTerm] | None = None

@@ -73,8 +73,10 @@ def _catalog_order(
     )
     cache_key = ("order", field, order)
     cached = index.cache.get(cache_key)
+    ranked: np.ndarray | None
     if cached is not None and cached[0] == version and cached[1] is not None:
-        return cached[1]
+        ranked = cached[1]
+        return ranked
     asked = cached[2] + 1 if cached is not None and cached[0] == version else 1
     ranked = None
     if asked >= BUILD_AFTER:
@@ -118,9 +120,11 @@ def page(
         if ranked is not None:
             mask = np.zeros(index.capacity, bool)
             kernels.mark(mask, rows, True)
-            return kernels.first_in_mask(ranked, mask, k)[offset:].tolist()
+            page: list[int] = kernels.first_in_mask(ranked, mask, k)[offset:].tolist()
+            return page
     top = _top(rows, as_keys(values[rows], order), index.columns.hkey[rows], k)
-    return top[offset:].tolist()
+    found: list[int] = top[offset:].tolist()
+    return found
 
 
 def collapse_variants(

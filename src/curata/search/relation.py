@@ -64,7 +64,8 @@ def contains(sorted_ids: np.ndarray, probe: np.ndarray) -> np.ndarray:
         return np.zeros(len(probe), bool)
     at = np.searchsorted(sorted_ids, probe)
     at[at == len(sorted_ids)] = 0
-    return sorted_ids[at] == probe
+    found: np.ndarray = sorted_ids[at] == probe
+    return found
 
 
 class Relation:
@@ -108,7 +109,8 @@ class Relation:
     def terms_of(self, asset: int) -> np.ndarray:
         if self.changed[asset]:
             return self.extra[asset]
-        return self.terms[self.indptr[asset] : self.indptr[asset + 1]]
+        own: np.ndarray = self.terms[self.indptr[asset] : self.indptr[asset + 1]]
+        return own
 
     def posting(self, term: int) -> np.ndarray:
         return self.postings[term] if 0 <= term < len(self.postings) else EMPTY

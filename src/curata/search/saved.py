@@ -76,7 +76,7 @@ def save(catalog: Catalog, req: SavedSearchRequest) -> SavedSearch:
             if store.get_saved(conn, project_id, req.name) is None:
                 store.insert_saved(conn, project_id, req.name, req.description, request, now)
             elif req.replace:
-                values = {"request": request}
+                values: dict[str, Any] = {"request": request}
                 if req.description is not None:
                     values["description"] = req.description
                 store.update_saved(conn, project_id, req.name, values, now)

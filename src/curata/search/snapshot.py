@@ -94,7 +94,7 @@ def save(index: SearchIndex, path: Path, identity: str) -> bool:
         "tags": tag_rows,
         "terms": {name: len(t.vocab) for name, t in index.terms.items()},
     }
-    arrays: dict[str, np.ndarray] = {
+    arrays: dict[str, Any] = {  # np.savez(**arrays): Any, not its allow_pickle: bool
         "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8),
         "present": cols.present,
         "hkey": cols.hkey,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from curata.catalog import Catalog
 from curata.errors import InvalidRequest, NotFound
+from curata.models.search import SearchFilters
 from curata.models.selections import SelectionUpdateRequest
 from curata.search import matching_ids
 from curata.search import saved as saved_searches
@@ -12,6 +15,7 @@ from curata.search import saved as saved_searches
 def searched_asset_ids(catalog: Catalog, req: SelectionUpdateRequest) -> list[int]:
     """Ids of the assets matching ``req.from_search`` or ``req.saved_search`` (the saved
     search of the selection's project, else the global one of that name), ascending."""
+    filters: SearchFilters | dict[str, Any] | None
     if req.saved_search is not None:
         try:
             saved = saved_searches.get(catalog, req.saved_search, req.project_id)

@@ -14,7 +14,6 @@ from curata.catalog import selections as store
 from curata.errors import Conflict
 from curata.models.projects import ProjectStatus
 from curata.models.selections import (
-    CountEntry,
     HistoryEntry,
     Selection,
     SelectionAction,
@@ -26,6 +25,7 @@ from curata.models.selections import (
     SelectionStatus,
     SelectionSummary,
 )
+from curata.models.stats import CountEntry
 from curata.selections.actors import actor_or_default, utcnow
 from curata.selections.rules import unique_slug
 from curata.slug import slugify

@@ -38,7 +38,7 @@ class Candidate:
 
 
 def rank(
-    hits: Iterable[tuple[int, int, Sequence[int], Sequence[int]]],
+    hits: Iterable[tuple[int, int, Sequence[int], Sequence[int] | np.ndarray]],
     selection_size: int,
     exclude: set[int],
 ) -> list[Candidate]:

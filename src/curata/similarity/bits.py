@@ -23,7 +23,9 @@ def popcount64(typingctx: object, x: types.Integer) -> tuple[object, object]:
     """The number of set bits of a uint64 (LLVM ``ctpop``: one POPCNT instruction)."""
     sig = types.int64(types.uint64)
 
-    def codegen(context: object, builder: ir.IRBuilder, signature: object, args: list) -> object:
+    def codegen(
+        context: object, builder: ir.IRBuilder, signature: object, args: list[object]
+    ) -> object:
         fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
         return builder.call(fn, args)  # i64 result: the count, read as signed
 

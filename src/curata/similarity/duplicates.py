@@ -276,7 +276,8 @@ def _render(conn: Connection, groups: list[_Group], req: DuplicatesRequest) -> l
             nearest_of = iter(near)
             members = []
             for n, i in enumerate(g.ids):
-                code = to_unsigned64(codes[n]) if codes[n] is not None else None
+                signed = codes[n]
+                code = to_unsigned64(signed) if signed is not None else None
                 members.append(
                     DuplicateMember(
                         content_hash=assets[i].content_hash,

@@ -90,9 +90,9 @@ def _take_out(p, code, tcodes, order, bases, shifts, widths, live, where):  # ty
 
 
 @njit(cache=True, nogil=True)
-def _centre_probed(
+def _centre_probed(  # type: ignore[no-untyped-def]
     codes, t, centre, tcodes, order, offsets, bases, shifts, widths, radii, masks, mask_start
-):  # type: ignore[no-untyped-def]
+):
     """The same greedy for one big component (``codes`` best first), each keeper's
     neighbours found by probing the component's multi-index tables.
 

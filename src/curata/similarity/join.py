@@ -90,7 +90,7 @@ def _gather(key0, base, mi0, mi1, masks, offsets, cj, oj, buf, bpos):  # type: i
 
 
 @njit(cache=True, nogil=True)
-def _self_join(
+def _self_join(  # type: ignore[no-untyped-def]
     t,
     part,
     parts,
@@ -115,7 +115,7 @@ def _self_join(
     radii,
     masks,
     mask_start,
-):  # type: ignore[no-untyped-def]
+):
     """Pairs from every ``parts``-th non-empty bucket from ``part`` (one thread's share).
 
     For each table and each non-empty bucket ``key0`` (``filled``, ascending), the codes

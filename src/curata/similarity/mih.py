@@ -38,11 +38,11 @@ def _counting_sort(codes, shift, width, offsets, order, sorted_codes):  # type: 
     fill = offsets[:-1].copy()
     for i in range(codes.shape[0]):
         c = codes[i]
-        k = np.int64((c >> sh) & mask)
-        p = fill[k]
+        key = np.int64((c >> sh) & mask)
+        p = fill[key]
         order[p] = i
         sorted_codes[p] = c
-        fill[k] = p + 1
+        fill[key] = p + 1
 
 
 @njit(cache=True, nogil=True)
@@ -63,9 +63,9 @@ def _seen_before(x, j, shifts, widths, radii):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _query(
+def _query(  # type: ignore[no-untyped-def]
     q, t, codes, order, offsets, bases, shifts, widths, radii, masks, mask_start, pos, dist, n
-):  # type: ignore[no-untyped-def]
+):
     """Append every code within ``t`` of ``q`` (each once) to ``pos``/``dist`` from ``n``.
 
     Table ``j`` is probed at ``key0 ^ m`` for every mask ``m`` in

@@ -57,7 +57,7 @@ class Target:
 
     def model(self) -> SimilarTarget:
         return SimilarTarget(
-            kind=self.kind,  # type: ignore[arg-type]
+            kind=self.kind,
             phash=f"{self.phash:016x}",
             content_hash=self.content_hash,
             path=self.path,

@@ -78,7 +78,7 @@ def _video_matches(
     for code in own.codes:
         hit |= np.bitwise_count(videos.codes ^ code) <= req.threshold
     candidates = np.unique(np.searchsorted(videos.bounds, np.flatnonzero(hit), side="right") - 1)
-    out = []
+    out: list[tuple[tuple[float, float, int], int, dict[str, object]]] = []
     for k in candidates.tolist():
         if k == skip:
             continue
@@ -160,7 +160,7 @@ def find_similar_videos(
         min_share=req.min_share,
         total=len(found),
         results=[
-            VideoMatch(asset=asset, **fields)  # type: ignore[arg-type]
+            VideoMatch(asset=asset, **fields)
             for asset, (_, _, fields) in zip(assets, page, strict=True)
         ],
     )

@@ -43,7 +43,7 @@ def _loaded(value: Any, where: str) -> ArtProvider:
     for attribute in ("name", "media_types", "defaults", "offers", "finds", "candidates"):
         if not hasattr(found, attribute):
             raise ProviderError(f"art provider {where} has no {attribute!r}", field="provider")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 @cache

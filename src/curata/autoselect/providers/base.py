@@ -33,8 +33,12 @@ class ArtProvider(Protocol):
     name: str
     media_types: frozenset[ArtMediaType]
     defaults: ProviderConfig
-    offers: Mapping[ArtMediaType, frozenset[AssetType]]
-    """Asset types it can offer per media type (its place in the balanced order)."""
+
+    @property
+    def offers(self) -> Mapping[ArtMediaType, frozenset[AssetType]]:
+        """Asset types it can offer per media type (its place in the balanced order)."""
+        ...
+
     opt_in: bool
     """Asked only when the request names it (it needs a key most users lack)."""
 

@@ -29,6 +29,9 @@ _given = context.config.attributes.get("connection")
 if _given is not None:
     _run(_given)
 else:
-    with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as _conn:
+    _url = context.config.get_main_option("sqlalchemy.url")
+    if _url is None:
+        raise RuntimeError("alembic: no connection given and no sqlalchemy.url configured")
+    with create_engine(_url).connect() as _conn:
         _run(_conn)
         _conn.commit()

@@ -12,6 +12,8 @@ strings without a full CBOR or JUMBF parser; it never raises.
 
 from __future__ import annotations
 
+from typing import Literal
+
 _MARKER = b"jumdc2pa"
 _SCAN_LIMIT = 4 * 1024 * 1024
 _MAX_TEXT = 4096
@@ -41,7 +43,7 @@ def _chunks(
     """Payloads of the chunks of the given kinds in a PNG (length, type) or RIFF (type,
     length) container, walking chunk headers only."""
     out, i = [], start
-    order = "big" if big_endian else "little"
+    order: Literal["big", "little"] = "big" if big_endian else "little"
     while i + header <= len(data):
         if big_endian:
             length, kind = int.from_bytes(data[i : i + 4], order), data[i + 4 : i + 8]

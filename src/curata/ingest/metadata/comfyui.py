@@ -282,7 +282,9 @@ class _Walker:
 
 def is_sampler(node: dict[str, Any]) -> bool:
     class_type = str(node.get("class_type", ""))
-    inputs = node.get("inputs") if isinstance(node.get("inputs"), dict) else {}
+    inputs = node.get("inputs")
+    if not isinstance(inputs, dict):
+        inputs = {}
     if "sampler" not in class_type.lower() or node.get("mode") in (2, 4):
         return False
     return any(k in inputs for k in ("positive", "guider", "negative"))

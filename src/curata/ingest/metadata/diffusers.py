@@ -74,6 +74,7 @@ def read_flat(
     negative = next(
         (clean_text(data.get(k)) for k in _NEGATIVE_KEYS if clean_text(data.get(k))), None
     )
+    ai_source: str | None
     if any(k in data for k in _A1111_MARKERS):
         ai_source = AUTOMATIC1111
     elif any(k in data for k in _DIFFUSERS_MARKERS):

@@ -242,10 +242,10 @@ def _keep_unparsed(blocks: Blocks, result: ParsedMetadata, warnings: list[str]) 
         return
     result.generation_params["unparsed_blocks"] = {k: blocks[k][:_EXCERPT] for k in keys}
     if result.prompt is None:
-        key = next((k for k in keys if _looks_like_prompt(blocks[k])), None)
-        if key is not None:
-            result.prompt = clean_text(blocks[key][:_PROMPT_LIMIT])
-            result.source = result.source or key
+        prompt_key = next((k for k in keys if _looks_like_prompt(blocks[k])), None)
+        if prompt_key is not None:
+            result.prompt = clean_text(blocks[prompt_key][:_PROMPT_LIMIT])
+            result.source = result.source or prompt_key
 
 
 #: At most this many ``lora:`` pairs per file (a hostile prompt may name thousands).

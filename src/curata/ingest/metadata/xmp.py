@@ -78,7 +78,7 @@ def properties(packet: str) -> dict[str, str | list[str]]:
             if container is not None:
                 out[name] = [(li.text or "").strip() for li in container if (li.text or "").strip()]
             elif (child.text or "").strip():
-                out[name] = child.text.strip()
+                out[name] = (child.text or "").strip()
             elif child.get(f"{{{_RDF}}}resource"):
                 out[name] = child.get(f"{{{_RDF}}}resource", "")
     return out

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from curata.errors import Conflict
 from curata.selections.export.plan import CHECKSUMS, MANIFEST_JSON
@@ -52,7 +52,7 @@ class Marker:
         value = json.loads(data)
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             raise ValueError("not a curata export marker")
-        fields = {name: value.get(name) for name in cls.__dataclass_fields__}
+        fields: dict[str, Any] = {name: value.get(name) for name in cls.__dataclass_fields__}
         if not all(isinstance(v, str) for v in fields.values()):
             raise ValueError("incomplete curata export marker")
         return cls(**fields)

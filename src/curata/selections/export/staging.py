@@ -53,7 +53,7 @@ def _pid_alive(pid: int) -> bool:
 def remove_stale(target: Path) -> list[Path]:
     """Clean up after exports of ``target`` whose process died: staging folders are
     removed; a replaced target is removed, or put back if no new target took its place."""
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     for tag in (STAGING_TAG, OLD_TAG):

@@ -40,7 +40,8 @@ def _parameters(op: Operation, model: type[BaseModel]) -> list[inspect.Parameter
             json_schema_extra=field.json_schema_extra,
         )
         default = inspect.Parameter.empty if field.is_required() else field.default
-        annotation = Annotated[field.annotation, info, *field.metadata]  # type: ignore[valid-type]
+        # the field's own type and constraints, made at run time
+        annotation = Annotated[field.annotation, info, *field.metadata]  # type: ignore[name-defined]
         params.append(
             inspect.Parameter(
                 key, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
