@@ -65,7 +65,10 @@ class ExistingArt:
         self.hashed = any(e.perceptual_hash for e in self.items)
 
     def match(self, candidate: AssetCandidate, provider: str) -> str | None:
-        """Why ``candidate`` (offered by ``provider``) is already present, or None."""
+        """Why ``candidate`` (offered by ``provider``) is already present, or None.
+
+        Only a candidate whose URL is in ``urls``, whose size triple is in ``sizes`` or
+        that has a pHash while ``hashed`` can match (callers may test that first)."""
         if not (
             candidate.url in self.urls
             or (candidate.width, candidate.height, candidate.file_size) in self.sizes

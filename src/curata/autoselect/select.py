@@ -22,7 +22,7 @@ from curata.autoselect.assettypes import TEXTLESS_TYPES
 from curata.autoselect.duplicates import duplicate_clusters
 from curata.autoselect.existing import ExistingArt, same_rule
 from curata.autoselect.priorities import BALANCED_PRIORITIES, ProviderPriorities
-from curata.autoselect.rank import Entry, choose, decided_by, deciding_rules, rank
+from curata.autoselect.rank import Entry, choose, choose_two, decided_by, deciding_rules, rank
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
     ArtMediaType,
@@ -190,9 +190,8 @@ class AssetTypeSelection:
             return None
         if "ranked" in self.__dict__:
             return self.ranked[0]
-        first = choose(entries)  # O(n): the ranked list is not needed for the winner
-        rest = [e for e in entries if e is not first]
-        decided = decided_by(first, choose(rest) if rest else None, not rest)
+        first, second = choose_two(entries)  # O(n): the ranked list is not needed
+        decided = decided_by(first, second, second is None)
         return self._pick(first, 0, decided, 0, 1)  # first of its tier: rank_score (5 - tier) / 4
 
     @property
@@ -386,16 +385,24 @@ def _select_type(
 ) -> AssetTypeSelection:
     skipped: list[Skipped] = []
     minimum = policy.min_resolution.get(asset_type)  # type: ignore[call-overload]
-    if locked or resolved.disabled or minimum is not None or existing.items:
-        kept: list[tuple[str, AssetCandidate]] = []
-        for provider, c in items:
-            why = _skip_reason(c, provider, locked, resolved.disabled, minimum, existing)
-            if why:
-                skipped.append(Skipped(c, provider, why))
-            else:
-                kept.append((provider, c))
-    else:
-        kept = items
+    kept = items
+    always = locked or bool(resolved.disabled) or minimum is not None
+    if always or existing.items:
+        kept = []
+        urls, sizes, hashed = existing.urls, existing.sizes, existing.hashed
+        for item in items:
+            provider, c = item
+            if (  # the rules apply, or a set lookup says an existing asset may match
+                always
+                or c.url in urls
+                or (c.width, c.height, c.file_size) in sizes
+                or (hashed and c.perceptual_hash)
+            ):
+                why = _skip_reason(c, provider, locked, resolved.disabled, minimum, existing)
+                if why:
+                    skipped.append(Skipped(c, provider, why))
+                    continue
+            kept.append(item)
     language = PREFERRED
     target = preferred
     if fallbacks and not any(_is_neutral(c.language) or c.language == preferred for _, c in kept):
@@ -404,37 +411,51 @@ def _select_type(
         if found is not None:
             language = target = found
     textless = policy.prefer_textless and asset_type in TEXTLESS_TYPES
-    # The tier of rules.tier_of / rules.is_hd, read once per candidate (the hot loop).
+    # The level of rules.tier_of / rules.is_hd, read once per candidate (the hot loop):
+    # LEVELS[language class][hd], + 1 for art with text when textless is preferred.
+    text = 1 if textless else 0
+    exact, neutral, other = (
+        tuple(2 * tier + (0 if cls == rules.NEUTRAL else text) for tier in rules.TIERS[cls])
+        for cls in (rules.EXACT, rules.NEUTRAL, rules.OTHER)
+    )
     priority = resolved.priority
     last = len(resolved.providers)
     neutral_languages = rules.NEUTRAL_LANGUAGES
     hd_qualities = rules.HD_QUALITIES
+    hd_edge = rules.HD_EDGE
     hint = rules.has_hd_hint
-    tiers = rules.TIERS
-    entries = []
+    entries: list[Entry] = []
     append = entries.append
+    make = tuple.__new__  # Entry(...) without its Python-level __new__
     for index, (provider, c) in enumerate(kept):
         lang = c.language
-        neutral = lang is None or lang in neutral_languages
-        cls = rules.NEUTRAL if neutral else rules.EXACT if lang == target else rules.OTHER
+        levels = (
+            neutral
+            if lang is None or lang in neutral_languages
+            else exact
+            if lang == target
+            else other
+        )
         width = c.width or 0
         height = c.height or 0
         hd = (
-            width >= rules.HD_EDGE
-            or height >= rules.HD_EDGE
+            width >= hd_edge
+            or height >= hd_edge
             or c.quality in hd_qualities
             or (bool(c.metadata) and hint(c.metadata))
         )
-        level = 2 * tiers[cls][hd] + (1 if textless and not neutral else 0)
         append(
-            Entry(
-                index,
-                level,
-                c.votes or 0,
-                width * height,
-                priority.get(provider, last),
-                c.url,
-                provider,
+            make(
+                Entry,
+                (
+                    index,
+                    levels[hd],
+                    c.votes or 0,
+                    width * height,
+                    priority.get(provider, last),
+                    c.url,
+                    provider,
+                ),
             )
         )
     entries = _settle_duplicates(entries, kept, skipped, threshold)
