@@ -68,31 +68,39 @@ class ExistingIndex:
 
 
 def duplicate_clusters(items: Sequence[Art], threshold: int) -> list[list[int]]:
-    """Groups (indices into ``items``, two or more each) linked by any duplicate rule."""
+    """Groups (indices into ``items``, two or more each) linked by any duplicate rule.
+
+    Union-find over the rules' keys (each item joins the first holder of a key), then
+    the pairs of pHashes within ``threshold`` bits; O(n) without a threshold."""
     parent = list(range(len(items)))
 
-    def find(i: int) -> int:
+    def root(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    def union(i: int, j: int) -> None:  # the smaller root stays: parent[i] <= i always
+        a, b = root(i), root(j)
+        if a < b:
+            parent[b] = a
+        elif b < a:
+            parent[a] = b
 
-    first: dict[tuple[Any, ...], int] = {}
+    # The keys' shapes keep the rules apart: (provider, url), (w, h, size), the pHash.
+    first: dict[Any, int] = {}
     hashed: list[int] = []
     for i, (provider, url, width, height, size, phash) in enumerate(items):
-        keys: list[tuple[Any, ...]] = [("url", provider, url)]
+        j = first.setdefault((provider, url), i)
+        if j != i:
+            union(i, j)
         if size and width and height:
-            keys.append(("size", width, height, size))
+            j = first.setdefault((width, height, size), i)
+            if j != i:
+                union(i, j)
         if phash:
-            keys.append(("phash", phash))
             hashed.append(i)
-        for key in keys:
-            j = first.setdefault(key, i)
+            j = first.setdefault(phash, i)
             if j != i:
                 union(i, j)
     if threshold > 0:
@@ -101,6 +109,7 @@ def duplicate_clusters(items: Sequence[Art], threshold: int) -> list[list[int]]:
                 if hamming(items[i][5], items[j][5]) <= threshold:  # type: ignore[arg-type]
                     union(i, j)
     groups: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        groups.setdefault(find(i), []).append(i)
+    for i in range(len(items)):  # in order, parent[i]'s parent is already its root
+        top = parent[i] = parent[parent[i]]
+        groups.setdefault(top, []).append(i)
     return [g for g in groups.values() if len(g) > 1]

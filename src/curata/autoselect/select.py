@@ -466,13 +466,17 @@ def _select_type(
 
 def _may_repeat(kept: list[tuple[str, AssetCandidate]]) -> bool:
     """Whether two candidates could match a duplicate rule exactly (a quick test by sets)."""
-    sized = [(c.width, c.height, c.file_size) for _, c in kept if c.file_size is not None]
+    sized = [
+        (c.width, c.height, c.file_size)
+        for _, c in kept
+        if c.file_size is not None and c.width and c.height
+    ]
+    if len(set(sized)) < len(sized):
+        return True
+    if len({(p, c.url) for p, c in kept}) < len(kept):
+        return True
     hashed = [c.perceptual_hash for _, c in kept if c.perceptual_hash]
-    return (
-        len({(p, c.url) for p, c in kept}) < len(kept)
-        or len({s for s in sized if s[0] and s[1]}) < sum(1 for s in sized if s[0] and s[1])
-        or len(set(hashed)) < len(hashed)
-    )
+    return len(set(hashed)) < len(hashed)
 
 
 def _settle_duplicates(
@@ -488,18 +492,22 @@ def _settle_duplicates(
     arts = [
         (p, c.url, c.width or 0, c.height or 0, c.file_size, c.perceptual_hash) for p, c in kept
     ]
-    dropped: set[int] = set()
+    dropped = [False] * len(kept)
+    add = skipped.append
     for cluster in duplicate_clusters(arts, threshold):
-        keeper = choose(entries[i] for i in cluster)
-        kp, kc = kept[keeper.index]
+        keeper = choose([entries[i] for i in cluster]).index
+        kp, kc = kept[keeper]
+        art = (kp, kc.url, kc.width, kc.height, kc.file_size, kc.perceptual_hash)
+        prefix = f"duplicate of {kp} {kc.url} ("
+        reasons: dict[str, str] = {}  # rule -> reason: one string per rule and cluster
         for i in cluster:
-            if i == keeper.index:
+            if i == keeper:
                 continue
             provider, c = kept[i]
-            rule = same_rule(
-                kp, kc.url, kc.width, kc.height, kc.file_size, kc.perceptual_hash,
-                c, provider, threshold,
-            ) or "same duplicate group"  # fmt: skip
-            skipped.append(Skipped(c, provider, f"duplicate of {kp} {kc.url} ({rule})"))
-            dropped.add(i)
-    return [e for e in entries if e.index not in dropped] if dropped else entries
+            rule = same_rule(*art, c, provider, threshold) or "same duplicate group"
+            reason = reasons.get(rule)
+            if reason is None:
+                reason = reasons[rule] = f"{prefix}{rule})"
+            add(Skipped(c, provider, reason))
+            dropped[i] = True
+    return [e for e in entries if not dropped[e.index]]
