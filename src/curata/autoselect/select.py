@@ -9,9 +9,11 @@ duplicate cluster, and ranks the rest with :mod:`curata.autoselect.rank`. The po
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -350,10 +352,10 @@ def select_best_assets(
         else [_enum(AssetType, t, "asset_types").value for t in asset_types]
     )
     existing = ExistingArt(_existing(existing_assets), hamming_threshold)
-    by_type: dict[str, list[tuple[str, AssetCandidate]]] = {}
+    by_type: defaultdict[str, list[tuple[str, AssetCandidate]]] = defaultdict(list)
     for provider, items in _validated(provider_results).items():
         for c in items:
-            by_type.setdefault(c.asset_type, []).append((provider, c))
+            by_type[c.asset_type].append((provider, c))
     fallbacks = _fallbacks(chosen, preferred, original)
     order = priorities or BALANCED_PRIORITIES
     outcome = SelectionOutcome(chosen)
@@ -370,6 +372,20 @@ def select_best_assets(
             hamming_threshold,
         )
     return outcome
+
+
+_RANKED_FIELDS = attrgetter("language", "width", "height", "quality", "metadata", "votes", "url")
+"""What the ranking reads of a candidate, in one call."""
+
+# _LEVELS[textless] = the level (2 * tier, + 1 for art with text when textless is
+# preferred) by hd of an exact, a neutral and another language.
+_LEVELS = {
+    textless: tuple(
+        tuple(2 * tier + (textless and cls != rules.NEUTRAL) for tier in rules.TIERS[cls])
+        for cls in (rules.EXACT, rules.NEUTRAL, rules.OTHER)
+    )
+    for textless in (False, True)
+}
 
 
 def _select_type(
@@ -411,13 +427,8 @@ def _select_type(
         if found is not None:
             language = target = found
     textless = policy.prefer_textless and asset_type in TEXTLESS_TYPES
-    # The level of rules.tier_of / rules.is_hd, read once per candidate (the hot loop):
-    # LEVELS[language class][hd], + 1 for art with text when textless is preferred.
-    text = 1 if textless else 0
-    exact, neutral, other = (
-        tuple(2 * tier + (0 if cls == rules.NEUTRAL else text) for tier in rules.TIERS[cls])
-        for cls in (rules.EXACT, rules.NEUTRAL, rules.OTHER)
-    )
+    # The level of rules.tier_of / rules.is_hd, read once per candidate (the hot loop).
+    exact, neutral, other = _LEVELS[textless]
     priority = resolved.priority
     last = len(resolved.providers)
     neutral_languages = rules.NEUTRAL_LANGUAGES
@@ -427,8 +438,9 @@ def _select_type(
     entries: list[Entry] = []
     append = entries.append
     make = tuple.__new__  # Entry(...) without its Python-level __new__
+    fields = _RANKED_FIELDS
     for index, (provider, c) in enumerate(kept):
-        lang = c.language
+        lang, width, height, quality, metadata, votes, url = fields(c)
         levels = (
             neutral
             if lang is None or lang in neutral_languages
@@ -436,13 +448,13 @@ def _select_type(
             if lang == target
             else other
         )
-        width = c.width or 0
-        height = c.height or 0
+        width = width or 0
+        height = height or 0
         hd = (
             width >= hd_edge
             or height >= hd_edge
-            or c.quality in hd_qualities
-            or (bool(c.metadata) and hint(c.metadata))
+            or quality in hd_qualities
+            or (bool(metadata) and hint(metadata))
         )
         append(
             make(
@@ -450,10 +462,10 @@ def _select_type(
                 (
                     index,
                     levels[hd],
-                    c.votes or 0,
+                    votes or 0,
                     width * height,
                     priority.get(provider, last),
-                    c.url,
+                    url,
                     provider,
                 ),
             )
