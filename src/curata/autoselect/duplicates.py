@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 # A candidate as the duplicate rules see it.
-Art = tuple[str, str, int, int, "int | None", "str | None"]  # provider, url, w, h, size, phash
+# provider (None: an existing asset's unknown one), url, width, height (0 = unknown),
+# file size, pHash.
+Art = tuple["str | None", "str | None", int, int, "int | None", "str | None"]
 
 
 def hamming(a: str, b: str) -> int:

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from curata.autoselect import policy as policies
 from curata.autoselect import rules
 from curata.autoselect.assettypes import TEXTLESS_TYPES
-from curata.autoselect.duplicates import duplicate_clusters
+from curata.autoselect.duplicates import Art, duplicate_clusters
 from curata.autoselect.existing import ExistingArt, same_rule
 from curata.autoselect.priorities import BALANCED_PRIORITIES, ProviderPriorities
 from curata.autoselect.rank import Entry, choose, choose_two, decided_by, deciding_rules, rank
@@ -374,8 +374,11 @@ def select_best_assets(
     return outcome
 
 
-_RANKED_FIELDS = attrgetter("language", "width", "height", "quality", "metadata", "votes", "url")
-"""What the ranking reads of a candidate, in one call."""
+_RANKED_FIELDS = attrgetter(
+    "language", "width", "height", "quality", "metadata", "votes", "url", "file_size",
+    "perceptual_hash",
+)  # fmt: skip
+"""What the ranking and the duplicate rules read of a candidate, in one call."""
 
 # _LEVELS[textless] = the level (2 * tier, + 1 for art with text when textless is
 # preferred) by hd of an exact, a neutral and another language.
@@ -438,9 +441,11 @@ def _select_type(
     entries: list[Entry] = []
     append = entries.append
     make = tuple.__new__  # Entry(...) without its Python-level __new__
+    arts: list[Art] = []  # the duplicate rules' view, read in the same pass
+    add_art = arts.append
     fields = _RANKED_FIELDS
     for index, (provider, c) in enumerate(kept):
-        lang, width, height, quality, metadata, votes, url = fields(c)
+        lang, width, height, quality, metadata, votes, url, file_size, phash = fields(c)
         levels = (
             neutral
             if lang is None or lang in neutral_languages
@@ -470,56 +475,50 @@ def _select_type(
                 ),
             )
         )
-    entries = _settle_duplicates(entries, kept, skipped, threshold)
+        add_art((provider, url, width, height, file_size, phash))
+    entries = _settle_duplicates(entries, kept, arts, skipped, threshold)
     return AssetTypeSelection(
         asset_type, entries, kept, skipped, resolved.providers, language, textless, locked
     )
 
 
-def _may_repeat(kept: list[tuple[str, AssetCandidate]]) -> bool:
+def _may_repeat(arts: list[Art]) -> bool:
     """Whether two candidates could match a duplicate rule exactly (a quick test by sets)."""
-    sized = [
-        (c.width, c.height, c.file_size)
-        for _, c in kept
-        if c.file_size is not None and c.width and c.height
-    ]
+    sized = [a[2:5] for a in arts if a[4] is not None and a[2] and a[3]]
     if len(set(sized)) < len(sized):
         return True
-    if len({(p, c.url) for p, c in kept}) < len(kept):
+    if len({a[:2] for a in arts}) < len(arts):
         return True
-    hashed = [c.perceptual_hash for _, c in kept if c.perceptual_hash]
+    hashed = [a[5] for a in arts if a[5]]
     return len(set(hashed)) < len(hashed)
 
 
 def _settle_duplicates(
     entries: list[Entry],
     kept: list[tuple[str, AssetCandidate]],
+    arts: list[Art],
     skipped: list[Skipped],
     threshold: int,
 ) -> list[Entry]:
     """Keep the best of each cluster of duplicate candidates (by the same rules, so
     independent of input order); the others are skipped, naming the rule."""
-    if not threshold and not _may_repeat(kept):
+    if not threshold and not _may_repeat(arts):
         return entries
-    arts = [
-        (p, c.url, c.width or 0, c.height or 0, c.file_size, c.perceptual_hash) for p, c in kept
-    ]
     dropped = [False] * len(kept)
     add = skipped.append
     for cluster in duplicate_clusters(arts, threshold):
         keeper = choose([entries[i] for i in cluster]).index
-        kp, kc = kept[keeper]
-        art = (kp, kc.url, kc.width, kc.height, kc.file_size, kc.perceptual_hash)
-        prefix = f"duplicate of {kp} {kc.url} ("
+        art = arts[keeper]
+        prefix = f"duplicate of {art[0]} {art[1]} ("
         reasons: dict[str, str] = {}  # rule -> reason: one string per rule and cluster
         for i in cluster:
             if i == keeper:
                 continue
-            provider, c = kept[i]
-            rule = same_rule(*art, c, provider, threshold) or "same duplicate group"
+            rule = same_rule(art, arts[i], threshold) or "same duplicate group"
             reason = reasons.get(rule)
             if reason is None:
                 reason = reasons[rule] = f"{prefix}{rule})"
+            provider, c = kept[i]
             add(Skipped(c, provider, reason))
             dropped[i] = True
     return [e for e in entries if not dropped[e.index]]
