@@ -485,14 +485,12 @@ def _select_type(
 
 
 def _may_repeat(arts: list[Art]) -> bool:
-    """Whether two candidates could match a duplicate rule exactly (a quick test by sets)."""
-    sized = [a[2:5] for a in arts if a[4] is not None and a[2] and a[3]]
-    if len(set(sized)) < len(sized):
-        return True
-    if len({a[:2] for a in arts}) < len(arts):
-        return True
-    hashed = [a[5] for a in arts if a[5]]
-    return len(set(hashed)) < len(hashed)
+    """Whether two candidates could match a duplicate rule exactly (a quick test by one
+    set; the keys' shapes keep the rules apart, as in ``duplicate_clusters``)."""
+    keys: list[object] = [a[:2] for a in arts]
+    keys += [a[2:5] for a in arts if a[4] is not None and a[2] and a[3]]
+    keys += [a[5] for a in arts if a[5]]
+    return len(set(keys)) < len(keys)
 
 
 def _settle_duplicates(
