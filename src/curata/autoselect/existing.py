@@ -14,42 +14,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from curata.autoselect.duplicates import hamming
+from curata.autoselect.duplicates import Art, hamming
 from curata.models.autoselect import AssetCandidate, ExistingAsset
 
 
-def same_rule(
-    provider: str | None,
-    url: str | None,
-    width: int | None,
-    height: int | None,
-    file_size: int | None,
-    phash: str | None,
-    candidate: AssetCandidate,
-    candidate_provider: str,
-    threshold: int,
-) -> str | None:
-    """The duplicate rule a piece of art and a candidate match, named; None if none."""
-    if url and url == candidate.url:
+def same_rule(art: Art, other: Art, threshold: int) -> str | None:
+    """The duplicate rule ``art`` (an existing asset's provider may be None) and a
+    candidate's ``other`` match, named; None if none."""
+    provider, url, width, height, file_size, phash = art
+    if url and url == other[1]:
         if provider is None:
             return "same URL"
-        if provider == candidate_provider:
+        if provider == other[0]:
             return "same provider and URL"
-    if (
-        width
-        and height
-        and file_size is not None
-        and (width, height, file_size) == (candidate.width, candidate.height, candidate.file_size)
-    ):
+    if width and height and file_size is not None and (width, height, file_size) == other[2:5]:
         return "same size and file size"
-    if phash and candidate.perceptual_hash:
-        if phash == candidate.perceptual_hash:
+    other_phash = other[5]
+    if phash and other_phash:
+        if phash == other_phash:
             return "same perceptual hash"
-        distance = hamming(phash, candidate.perceptual_hash)
+        distance = hamming(phash, other_phash)
         if distance <= threshold:
             bits = "bit" if distance == 1 else "bits"
             return f"perceptual hash {distance} {bits} away (threshold {threshold})"
     return None
+
+
+def art_of(provider: str | None, item: AssetCandidate | ExistingAsset) -> Art:
+    """The duplicate rules' view of a candidate or existing asset (no size is 0)."""
+    return (
+        provider,
+        item.url,
+        item.width or 0,
+        item.height or 0,
+        item.file_size,
+        item.perceptual_hash,
+    )
 
 
 class ExistingArt:
@@ -63,22 +63,24 @@ class ExistingArt:
             (e.width, e.height, e.file_size) for e in self.items if e.file_size is not None
         }
         self.hashed = any(e.perceptual_hash for e in self.items)
+        self.arts = [art_of(e.provider, e) for e in self.items]
 
     def match(self, candidate: AssetCandidate, provider: str) -> str | None:
-        """Why ``candidate`` (offered by ``provider``) is already present, or None."""
+        """Why ``candidate`` (offered by ``provider``) is already present, or None.
+
+        Only a candidate whose URL is in ``urls``, whose size triple is in ``sizes`` or
+        that has a pHash while ``hashed`` can match (callers may test that first)."""
         if not (
             candidate.url in self.urls
             or (candidate.width, candidate.height, candidate.file_size) in self.sizes
             or (self.hashed and candidate.perceptual_hash)
         ):
             return None
-        for e in self.items:
+        art = art_of(provider, candidate)
+        for e, existing in zip(self.items, self.arts, strict=True):
             if e.asset_type is not None and e.asset_type != candidate.asset_type:
                 continue
-            rule = same_rule(
-                e.provider, e.url, e.width, e.height, e.file_size, e.perceptual_hash,
-                candidate, provider, self.threshold,
-            )  # fmt: skip
+            rule = same_rule(existing, art, self.threshold)
             if rule:
                 label = e.url or e.perceptual_hash or "existing asset"
                 return f"already present ({rule}: {label})"

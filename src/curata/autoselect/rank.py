@@ -54,16 +54,37 @@ class Entry(NamedTuple):
 _KEY = attrgetter("priority", "url", "provider")
 
 
+def _choose_in_level(pool: list[Entry]) -> Entry:
+    """Steps 2-5 of the filtering, on a non-empty pool of one level."""
+    if len(pool) > 1:
+        leader = max([e.votes for e in pool])
+        if leader:  # not votes_significantly_below, written out
+            bar = 2 * leader
+            pool = [e for e in pool if not e.votes or 3 * e.votes >= bar]
+        top = max([e.pixels for e in pool])
+        if top:  # not resolution_significantly_below, written out
+            bar = 10 * top
+            pool = [e for e in pool if not e.pixels or 11 * e.pixels >= bar]
+    return pool[0] if len(pool) == 1 else min(pool, key=_KEY)
+
+
 def choose(entries: Iterable[Entry]) -> Entry:
     """The winner of a non-empty set by successive filtering."""
-    pool = list(entries)
-    best = min(e.level for e in pool)
-    pool = [e for e in pool if e.level == best]
-    leader = max(e.votes for e in pool)
-    pool = [e for e in pool if not votes_significantly_below(e.votes, leader)]
-    top = max(e.pixels for e in pool)
-    pool = [e for e in pool if not resolution_significantly_below(e.pixels, top)]
-    return min(pool, key=_KEY)
+    pool = entries if isinstance(entries, list) else list(entries)
+    best = min([e.level for e in pool])
+    return _choose_in_level([e for e in pool if e.level == best])
+
+
+def choose_two(entries: list[Entry]) -> tuple[Entry, Entry | None]:
+    """The winner of a non-empty list and the winner of the rest (None if alone): the
+    first two of :func:`rank`, in O(n)."""
+    best = min([e.level for e in entries])
+    pool = [e for e in entries if e.level == best]
+    first = _choose_in_level(pool)
+    if len(pool) > 1:  # the runner-up is of the same level
+        return first, _choose_in_level([e for e in pool if e is not first])
+    rest = [e for e in entries if e is not first]
+    return first, choose(rest) if rest else None
 
 
 def rank(entries: Iterable[Entry]) -> list[Entry]:

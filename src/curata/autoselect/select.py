@@ -9,9 +9,11 @@ duplicate cluster, and ranks the rest with :mod:`curata.autoselect.rank`. The po
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -19,10 +21,10 @@ from pydantic import TypeAdapter, ValidationError
 from curata.autoselect import policy as policies
 from curata.autoselect import rules
 from curata.autoselect.assettypes import TEXTLESS_TYPES
-from curata.autoselect.duplicates import duplicate_clusters
+from curata.autoselect.duplicates import Art, duplicate_clusters
 from curata.autoselect.existing import ExistingArt, same_rule
 from curata.autoselect.priorities import BALANCED_PRIORITIES, ProviderPriorities
-from curata.autoselect.rank import Entry, choose, decided_by, deciding_rules, rank
+from curata.autoselect.rank import Entry, choose, choose_two, decided_by, deciding_rules, rank
 from curata.errors import InvalidRequest, invalid_from_pydantic
 from curata.models.autoselect import (
     ArtMediaType,
@@ -190,9 +192,8 @@ class AssetTypeSelection:
             return None
         if "ranked" in self.__dict__:
             return self.ranked[0]
-        first = choose(entries)  # O(n): the ranked list is not needed for the winner
-        rest = [e for e in entries if e is not first]
-        decided = decided_by(first, choose(rest) if rest else None, not rest)
+        first, second = choose_two(entries)  # O(n): the ranked list is not needed
+        decided = decided_by(first, second, second is None)
         return self._pick(first, 0, decided, 0, 1)  # first of its tier: rank_score (5 - tier) / 4
 
     @property
@@ -230,7 +231,7 @@ def _validated(provider_results: Mapping[str, Sequence[Any]]) -> dict[str, list[
             )
         if not isinstance(items, list | tuple):
             raise InvalidRequest("expected a list of candidates", field=f"provider_results.{name}")
-        if all(type(c) is AssetCandidate for c in items):
+        if {type(c) for c in items} <= {AssetCandidate}:  # a set: cheaper than all()
             validated = list(items)
         else:
             try:
@@ -239,12 +240,14 @@ def _validated(provider_results: Mapping[str, Sequence[Any]]) -> dict[str, list[
                 )
             except ValidationError as exc:
                 raise invalid_from_pydantic(exc, f"provider_results.{name}") from None
-        for i, c in enumerate(validated):
-            if c.provider is not None and c.provider != name:
-                raise InvalidRequest(
-                    f"the candidate says provider {c.provider!r} but is listed under {name!r}",
-                    field=f"provider_results.{name}[{i}].provider",
-                )
+        if not {c.provider for c in validated} <= {None, name}:
+            i, said = next(
+                (i, c.provider) for i, c in enumerate(validated) if c.provider not in (None, name)
+            )
+            raise InvalidRequest(
+                f"the candidate says provider {said!r} but is listed under {name!r}",
+                field=f"provider_results.{name}[{i}].provider",
+            )
         out[name] = validated
     return out
 
@@ -351,10 +354,10 @@ def select_best_assets(
         else [_enum(AssetType, t, "asset_types").value for t in asset_types]
     )
     existing = ExistingArt(_existing(existing_assets), hamming_threshold)
-    by_type: dict[str, list[tuple[str, AssetCandidate]]] = {}
+    by_type: defaultdict[str, list[tuple[str, AssetCandidate]]] = defaultdict(list)
     for provider, items in _validated(provider_results).items():
         for c in items:
-            by_type.setdefault(c.asset_type, []).append((provider, c))
+            by_type[c.asset_type].append((provider, c))
     fallbacks = _fallbacks(chosen, preferred, original)
     order = priorities or BALANCED_PRIORITIES
     outcome = SelectionOutcome(chosen)
@@ -373,6 +376,23 @@ def select_best_assets(
     return outcome
 
 
+_RANKED_FIELDS = attrgetter(
+    "language", "width", "height", "quality", "metadata", "votes", "url", "file_size",
+    "perceptual_hash",
+)  # fmt: skip
+"""What the ranking and the duplicate rules read of a candidate, in one call."""
+
+# _LEVELS[textless] = the level (2 * tier, + 1 for art with text when textless is
+# preferred) by hd of an exact, a neutral and another language.
+_LEVELS = {
+    textless: tuple(
+        tuple(2 * tier + (textless and cls != rules.NEUTRAL) for tier in rules.TIERS[cls])
+        for cls in (rules.EXACT, rules.NEUTRAL, rules.OTHER)
+    )
+    for textless in (False, True)
+}
+
+
 def _select_type(
     asset_type: str,
     items: list[tuple[str, AssetCandidate]],
@@ -386,16 +406,24 @@ def _select_type(
 ) -> AssetTypeSelection:
     skipped: list[Skipped] = []
     minimum = policy.min_resolution.get(asset_type)  # type: ignore[call-overload]
-    if locked or resolved.disabled or minimum is not None or existing.items:
-        kept: list[tuple[str, AssetCandidate]] = []
-        for provider, c in items:
-            why = _skip_reason(c, provider, locked, resolved.disabled, minimum, existing)
-            if why:
-                skipped.append(Skipped(c, provider, why))
-            else:
-                kept.append((provider, c))
-    else:
-        kept = items
+    kept = items
+    always = locked or bool(resolved.disabled) or minimum is not None
+    if always or existing.items:
+        kept = []
+        urls, sizes, hashed = existing.urls, existing.sizes, existing.hashed
+        for item in items:
+            provider, c = item
+            if (  # the rules apply, or a set lookup says an existing asset may match
+                always
+                or c.url in urls
+                or (c.width, c.height, c.file_size) in sizes
+                or (hashed and c.perceptual_hash)
+            ):
+                why = _skip_reason(c, provider, locked, resolved.disabled, minimum, existing)
+                if why:
+                    skipped.append(Skipped(c, provider, why))
+                    continue
+            kept.append(item)
     language = PREFERRED
     target = preferred
     if fallbacks and not any(_is_neutral(c.language) or c.language == preferred for _, c in kept):
@@ -404,81 +432,93 @@ def _select_type(
         if found is not None:
             language = target = found
     textless = policy.prefer_textless and asset_type in TEXTLESS_TYPES
-    # The tier of rules.tier_of / rules.is_hd, read once per candidate (the hot loop).
+    # The level of rules.tier_of / rules.is_hd, read once per candidate (the hot loop).
+    exact, neutral, other = _LEVELS[textless]
     priority = resolved.priority
     last = len(resolved.providers)
     neutral_languages = rules.NEUTRAL_LANGUAGES
     hd_qualities = rules.HD_QUALITIES
+    hd_edge = rules.HD_EDGE
     hint = rules.has_hd_hint
-    tiers = rules.TIERS
     entries: list[Entry] = []
     append = entries.append
+    make = tuple.__new__  # Entry(...) without its Python-level __new__
+    arts: list[Art] = []  # the duplicate rules' view, read in the same pass
+    add_art = arts.append
+    fields = _RANKED_FIELDS
     for index, (provider, c) in enumerate(kept):
-        lang = c.language
-        neutral = lang is None or lang in neutral_languages
-        cls = rules.NEUTRAL if neutral else rules.EXACT if lang == target else rules.OTHER
-        width = c.width or 0
-        height = c.height or 0
-        hd = (
-            width >= rules.HD_EDGE
-            or height >= rules.HD_EDGE
-            or c.quality in hd_qualities
-            or (bool(c.metadata) and hint(c.metadata))
+        lang, width, height, quality, metadata, votes, url, file_size, phash = fields(c)
+        levels = (
+            neutral
+            if lang is None or lang in neutral_languages
+            else exact
+            if lang == target
+            else other
         )
-        level = 2 * tiers[cls][hd] + (1 if textless and not neutral else 0)
+        width = width or 0
+        height = height or 0
+        hd = (
+            width >= hd_edge
+            or height >= hd_edge
+            or quality in hd_qualities
+            or (bool(metadata) and hint(metadata))
+        )
         append(
-            Entry(
-                index,
-                level,
-                c.votes or 0,
-                width * height,
-                priority.get(provider, last),
-                c.url,
-                provider,
+            make(
+                Entry,
+                (
+                    index,
+                    levels[hd],
+                    votes or 0,
+                    width * height,
+                    priority.get(provider, last),
+                    url,
+                    provider,
+                ),
             )
         )
-    entries = _settle_duplicates(entries, kept, skipped, threshold)
+        add_art((provider, url, width, height, file_size, phash))
+    entries = _settle_duplicates(entries, kept, arts, skipped, threshold)
     return AssetTypeSelection(
         asset_type, entries, kept, skipped, resolved.providers, language, textless, locked
     )
 
 
-def _may_repeat(kept: list[tuple[str, AssetCandidate]]) -> bool:
-    """Whether two candidates could match a duplicate rule exactly (a quick test by sets)."""
-    sized = [(c.width, c.height, c.file_size) for _, c in kept if c.file_size is not None]
-    hashed = [c.perceptual_hash for _, c in kept if c.perceptual_hash]
-    return (
-        len({(p, c.url) for p, c in kept}) < len(kept)
-        or len({s for s in sized if s[0] and s[1]}) < sum(1 for s in sized if s[0] and s[1])
-        or len(set(hashed)) < len(hashed)
-    )
+def _may_repeat(arts: list[Art]) -> bool:
+    """Whether two candidates could match a duplicate rule exactly (a quick test by one
+    set; the keys' shapes keep the rules apart, as in ``duplicate_clusters``)."""
+    keys: list[object] = [a[:2] for a in arts]
+    keys += [a[2:5] for a in arts if a[4] is not None and a[2] and a[3]]
+    keys += [a[5] for a in arts if a[5]]
+    return len(set(keys)) < len(keys)
 
 
 def _settle_duplicates(
     entries: list[Entry],
     kept: list[tuple[str, AssetCandidate]],
+    arts: list[Art],
     skipped: list[Skipped],
     threshold: int,
 ) -> list[Entry]:
     """Keep the best of each cluster of duplicate candidates (by the same rules, so
     independent of input order); the others are skipped, naming the rule."""
-    if not threshold and not _may_repeat(kept):
+    if not threshold and not _may_repeat(arts):
         return entries
-    arts = [
-        (p, c.url, c.width or 0, c.height or 0, c.file_size, c.perceptual_hash) for p, c in kept
-    ]
-    dropped: set[int] = set()
+    dropped = [False] * len(kept)
+    add = skipped.append
     for cluster in duplicate_clusters(arts, threshold):
-        keeper = choose(entries[i] for i in cluster)
-        kp, kc = kept[keeper.index]
+        keeper = choose([entries[i] for i in cluster]).index
+        art = arts[keeper]
+        prefix = f"duplicate of {art[0]} {art[1]} ("
+        reasons: dict[str, str] = {}  # rule -> reason: one string per rule and cluster
         for i in cluster:
-            if i == keeper.index:
+            if i == keeper:
                 continue
+            rule = same_rule(art, arts[i], threshold) or "same duplicate group"
+            reason = reasons.get(rule)
+            if reason is None:
+                reason = reasons[rule] = f"{prefix}{rule})"
             provider, c = kept[i]
-            rule = same_rule(
-                kp, kc.url, kc.width, kc.height, kc.file_size, kc.perceptual_hash,
-                c, provider, threshold,
-            ) or "same duplicate group"  # fmt: skip
-            skipped.append(Skipped(c, provider, f"duplicate of {kp} {kc.url} ({rule})"))
-            dropped.add(i)
-    return [e for e in entries if e.index not in dropped] if dropped else entries
+            add(Skipped(c, provider, reason))
+            dropped[i] = True
+    return [e for e in entries if not dropped[e.index]]
