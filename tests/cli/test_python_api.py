@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 
 import curata.models as models_package
 from curata import Curata, InvalidRequest
@@ -20,7 +20,7 @@ from curata.models.base import Record
 from curata.models.common import StrictModel
 
 SAMPLE = REPO / "examples" / "sample-library"
-SPEC = REPO.parent / "shared" / "spec"
+SPEC = FIXTURES.parent / "spec"  # beside the shared test files (CURATA_FIXTURES)
 
 
 @pytest.fixture(scope="module")
