@@ -171,7 +171,7 @@ class StrictModel(Record):
         else:
             fits = isinstance(value, numbers.Real) and not isinstance(value, bool)
         if not fits:
-            shown = _shown(value) if isinstance(value, str) else _shown(repr(value))[1:-1]
+            shown = _shown(value) if isinstance(value, str) else repr(value)[:40]
             raise ValueError(f"must be {_WANTED[kind]}, not {shown}")
         return value
 
