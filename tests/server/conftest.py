@@ -22,6 +22,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from curata import Curata
+from curata.models.selections import SelectionAction
 from curata.roots import Confinement
 from curata.server import create_app
 
@@ -123,11 +124,11 @@ CROSS_FIELD_RULES = (
     r"a raw hash has no pixels to turn",
     r"give a budget or clear_budget, not both",
     r"does not apply to action ",
-    r"group needs 'group_action'",
+    # each selection action (and group action) needs its own fields
+    rf"^({'|'.join(SelectionAction)})( \w+)? needs ",
     r"is a fixed policy; extras are set with 'custom'",
     r"\.provider is .* but it is listed under ",
     r"an? \w+ step needs ",
-    r"update needs at least one of ",  # the fields of the action
     r"metadata \S+ writes new copies: it needs mode copy",
     r"providers both ordered and disabled",
 )
